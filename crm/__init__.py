@@ -1,0 +1,88 @@
+"""Pressdesk: press and media relations CRM."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+from crm.config import instance_secret_key, load_config
+
+# Endpoints reachable without logging in.
+PUBLIC_ENDPOINTS = {"auth.login", "static"}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, guards, error pages, template helpers."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    configure(app, test_config)
+    init_extensions(app)
+    register_blueprints(app)
+    install_guards(app)
+    from crm import errors, templating
+    errors.register(app)
+    templating.register(app)
+    from crm.cli import register_commands
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.config.get("CRM_PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def init_extensions(app: Flask) -> None:
+    from crm import audit  # noqa: F401  (models must be known before mappers configure)
+    from crm.audit.listeners import install as install_audit
+    from crm.auth.models import User
+    from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from crm.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, compare_type=True,
+                      render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories="translations")
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    install_audit()
+
+
+def register_blueprints(app: Flask) -> None:
+    from crm import audit, auth, contacts, interactions
+
+    for module in (auth, audit, contacts, interactions):
+        app.register_blueprint(module.bp)
+
+
+def install_guards(app: Flask) -> None:
+    @app.before_request
+    def require_login_and_write_role():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            from crm.extensions import login_manager
+            return login_manager.unauthorized()
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not current_user.can_write:
+            view = app.view_functions.get(request.endpoint)
+            if not getattr(view, "viewer_may_post", False):
+                abort(403)
+        return None

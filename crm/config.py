@@ -1,0 +1,66 @@
+"""The one place where environment variables (CRM_*) are read."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
+    """Build the Flask config from CRM_* environment variables."""
+    env = os.environ if environ is None else environ
+    default_db = "sqlite:///" + str(Path(instance_path) / "crm.sqlite3")
+    base_url = env.get("CRM_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    https = _flag(env.get("CRM_HTTPS"), default=base_url.startswith("https://"))
+    return {
+        "SQLALCHEMY_DATABASE_URI": _database_url(env.get("CRM_DATABASE_URL") or default_db),
+        "SECRET_KEY": env.get("CRM_SECRET_KEY") or None,
+        "CRM_TIMEZONE": env.get("CRM_TIMEZONE", "Europe/Oslo"),
+        "CRM_BASE_URL": base_url,
+        "CRM_DEFAULT_LANGUAGE": env.get("CRM_DEFAULT_LANGUAGE", "nb"),
+        "CRM_SMTP_URL": env.get("CRM_SMTP_URL", "smtp://127.0.0.1:25"),
+        "CRM_MAIL_SENDER": env.get("CRM_MAIL_SENDER", "Pressdesk <pressdesk@localhost>"),
+        "CRM_PROXY_FIX": _flag(env.get("CRM_PROXY_FIX")),
+        "MAX_CONTENT_LENGTH": int(env.get("CRM_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": env.get("CRM_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag(env.get("CRM_RATELIMIT_ENABLED"), default=True),
+        "CRM_LOGIN_RATE_LIMIT": env.get("CRM_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": env.get("CRM_DEFAULT_LANGUAGE", "nb"),
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+    }
+
+
+def _database_url(url: str) -> str:
+    # Accept the URLs people paste (postgres://, postgresql://) and use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the secret key stored under instance/, creating it once (mode 0600)."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key

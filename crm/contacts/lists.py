@@ -1,0 +1,72 @@
+"""Media lists: named, ordered sets of contacts."""
+
+from __future__ import annotations
+
+from crm.contacts.models import Contact, MediaList, MediaListMember
+from crm.contacts.validation import FieldError
+from crm.extensions import db
+from crm.text import normalise_space
+
+
+def save_media_list(media_list: MediaList | None, *, name: str, description: str = "") -> MediaList:
+    """Create or rename a media list and commit. Raises FieldError on an empty or taken name."""
+    name = normalise_space(name)
+    if not name:
+        raise FieldError("name", "A name is required.")
+    clash = db.session.scalar(db.select(MediaList).where(
+        db.func.lower(MediaList.name) == name.lower()))
+    if clash is not None and clash is not media_list:
+        raise FieldError("name", f"A media list called {name!r} already exists.")
+    if media_list is None:
+        media_list = MediaList()
+        db.session.add(media_list)
+    media_list.name = name[:200]
+    media_list.description = (description or "").strip()[:5000]
+    db.session.commit()
+    return media_list
+
+
+def add_members(media_list: MediaList, contact_ids: list[int]) -> int:
+    """Append contacts to the end of a list (skipping members and unknown ids); return added."""
+    present = {m.contact_id for m in media_list.members}
+    wanted = [cid for cid in dict.fromkeys(contact_ids) if cid not in present]
+    if not wanted:
+        return 0
+    known = set(db.session.scalars(db.select(Contact.id).where(
+        Contact.id.in_(wanted), Contact.erased_at.is_(None))))
+    position = max((m.position for m in media_list.members), default=-1)
+    added = 0
+    for cid in wanted:
+        if cid in known:
+            position += 1
+            media_list.members.append(MediaListMember(contact_id=cid, position=position))
+            added += 1
+    db.session.commit()
+    return added
+
+
+def remove_member(media_list: MediaList, contact_id: int) -> bool:
+    for member in media_list.members:
+        if member.contact_id == contact_id:
+            media_list.members.remove(member)
+            db.session.commit()
+            return True
+    return False
+
+
+def move_member(media_list: MediaList, contact_id: int, offset: int) -> None:
+    """Move a member up (offset -1) or down (+1) and renumber positions 0..n-1."""
+    members = list(media_list.members)
+    index = next((i for i, m in enumerate(members) if m.contact_id == contact_id), None)
+    if index is None:
+        return
+    target = min(max(index + offset, 0), len(members) - 1)
+    members.insert(target, members.pop(index))
+    for position, member in enumerate(members):
+        member.position = position
+    db.session.commit()
+
+
+def list_recipients(media_list: MediaList) -> list[Contact]:
+    """The list's contacts in list order, erased ones left out."""
+    return [m.contact for m in media_list.members if m.contact.erased_at is None]

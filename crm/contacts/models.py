@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.audit.models import Audited
+from crm.extensions import db
+from crm.timeutil import UTCDateTime, utcnow
+
+CONTACT_KINDS = ("journalist", "politician", "official")
+ORGANISATION_KINDS = ("outlet", "party", "ministry", "agency", "other")
+LAWFUL_BASES = ("legitimate_interest", "consent", "public_task", "contract",
+                "legal_obligation", "none")
+CONTACT_LANGUAGES = ("nb", "nn", "en")
+
+# Byte order in both databases ("C" collation on PostgreSQL), so the sort key decides.
+SortKey = String(300).with_variant(String(300, collation="C"), "postgresql")
+
+contact_tag = Table(
+    "contact_tag",
+    db.Model.metadata,
+    Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Organisation(Audited, db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sort_name: Mapped[str] = mapped_column(SortKey, index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="outlet", index=True)
+    website: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="organisation",
+                                                   passive_deletes=True)
+
+
+class Tag(db.Model):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class Contact(Audited, db.Model):
+    __tablename__ = "contact"
+    __audit_secret__ = ("search_text",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sort_name: Mapped[str] = mapped_column(SortKey, index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")  # role or job title
+    region: Mapped[str] = mapped_column(String(100), default="", index=True)
+    office: Mapped[str] = mapped_column(String(100), default="")  # MP, minister, mayor ...
+    constituency: Mapped[str] = mapped_column(String(100), default="")
+    committee: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    social: Mapped[str] = mapped_column(Text, default="")  # one handle or URL per line
+    notes: Mapped[str] = mapped_column(Text, default="")
+    preferred_language: Mapped[str] = mapped_column(String(8), default="nb")
+    lawful_basis: Mapped[str] = mapped_column(String(32), default="legitimate_interest")
+    consent_date: Mapped[date | None]
+    data_source: Mapped[str] = mapped_column(String(300), default="")  # GDPR Art. 14
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Folded text of name, emails, phones, organisation, beats and notes: the search index.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="contacts")
+    emails: Mapped[list[ContactEmail]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactEmail.position")
+    phones: Mapped[list[ContactPhone]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactPhone.position")
+    beats: Mapped[list[ContactBeat]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactBeat.name")
+    tags: Mapped[list[Tag]] = relationship(secondary=contact_tag, order_by="Tag.name")
+
+    @property
+    def primary_email(self) -> str:
+        return self.emails[0].email if self.emails else ""
+
+    @property
+    def primary_phone(self) -> str:
+        return self.phones[0].number if self.phones else ""
+
+    @property
+    def may_be_contacted(self) -> bool:
+        return not self.opted_out and self.lawful_basis != "none" and self.erased_at is None
+
+
+class ContactEmail(db.Model):
+    __tablename__ = "contact_email"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"),
+                                            index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="emails")
+
+
+class ContactPhone(db.Model):
+    __tablename__ = "contact_phone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"),
+                                            index=True)
+    number: Mapped[str] = mapped_column(String(32), index=True)  # E.164, e.g. +4791234567
+    position: Mapped[int] = mapped_column(default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="phones")
+
+
+class ContactBeat(db.Model):
+    __tablename__ = "contact_beat"
+    __table_args__ = (Index("ix_contact_beat_name_contact", "name", "contact_id"),)
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+    contact: Mapped[Contact] = relationship(back_populates="beats")
+
+
+class MediaList(Audited, db.Model):
+    __tablename__ = "media_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    members: Mapped[list[MediaListMember]] = relationship(
+        back_populates="media_list", cascade="all, delete-orphan",
+        order_by="MediaListMember.position")
+
+
+class MediaListMember(db.Model):
+    __tablename__ = "media_list_member"
+
+    media_list_id: Mapped[int] = mapped_column(
+        ForeignKey("media_list.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    media_list: Mapped[MediaList] = relationship(back_populates="members")
+    contact: Mapped[Contact] = relationship()

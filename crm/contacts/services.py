@@ -1,0 +1,236 @@
+"""Creating, changing and deleting contacts and organisations; filtering the register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.sql import Select
+
+from crm.contacts.models import (
+    CONTACT_KINDS,
+    CONTACT_LANGUAGES,
+    LAWFUL_BASES,
+    ORGANISATION_KINDS,
+    Contact,
+    ContactBeat,
+    ContactEmail,
+    ContactPhone,
+    MediaListMember,
+    Organisation,
+    Tag,
+)
+from crm.contacts.search import apply_search, build_search_text
+from crm.contacts.validation import (
+    FieldError,
+    normalise_emails,
+    normalise_labels,
+    normalise_phones,
+)
+from crm.extensions import db
+from crm.text import normalise_space, sort_key
+
+NAME_MAX = 200
+
+
+@dataclass
+class ContactData:
+    """What a form, an import row or a script gives to create or change a contact."""
+
+    kind: str
+    name: str
+    organisation_id: int | None = None
+    title: str = ""
+    region: str = ""
+    office: str = ""
+    constituency: str = ""
+    committee: str = ""
+    emails: list[str] | str = field(default_factory=list)
+    phones: list[str] | str = field(default_factory=list)
+    beats: list[str] | str = field(default_factory=list)
+    tags: list[str] | str = field(default_factory=list)
+    address: str = ""
+    social: str = ""
+    notes: str = ""
+    preferred_language: str = "nb"
+    lawful_basis: str = "legitimate_interest"
+    consent_date: date | None = None
+    data_source: str = ""
+    opted_out: bool = False
+
+
+def _clean_name(name: str) -> str:
+    name = normalise_space(name or "")
+    if not name:
+        raise FieldError("name", "A name is required.")
+    if len(name) > NAME_MAX:
+        raise FieldError("name", f"A name may have at most {NAME_MAX} characters.")
+    return name
+
+
+def _check_choice(field_name: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise FieldError(field_name, f"Unknown value {value!r}.")
+    return value
+
+
+def get_or_create_tags(names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    existing = {t.name: t for t in db.session.scalars(db.select(Tag).where(Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+            existing[name] = tag
+        tags.append(tag)
+    return tags
+
+
+def apply_contact_data(contact: Contact, data: ContactData) -> Contact:
+    """Validate `data` and copy it onto `contact` (no commit). Raises FieldError."""
+    contact.kind = _check_choice("kind", data.kind, CONTACT_KINDS)
+    contact.name = _clean_name(data.name)
+    contact.sort_name = sort_key(contact.name)
+    contact.preferred_language = _check_choice("preferred_language", data.preferred_language,
+                                               CONTACT_LANGUAGES)
+    contact.lawful_basis = _check_choice("lawful_basis", data.lawful_basis, LAWFUL_BASES)
+    if data.organisation_id is not None:
+        organisation = db.session.get(Organisation, data.organisation_id)
+        if organisation is None:
+            raise FieldError("organisation_id", "That organisation does not exist.")
+        contact.organisation = organisation
+    else:
+        contact.organisation = None
+    for attr, limit in (("title", 200), ("region", 100), ("office", 100),
+                        ("constituency", 100), ("committee", 200), ("data_source", 300)):
+        setattr(contact, attr, normalise_space(getattr(data, attr) or "")[:limit])
+    for attr in ("address", "social", "notes"):
+        setattr(contact, attr, (getattr(data, attr) or "").strip()[:20000])
+    contact.consent_date = data.consent_date
+    contact.opted_out = bool(data.opted_out)
+    emails = normalise_emails(data.emails)
+    phones = normalise_phones(data.phones)
+    contact.emails = [ContactEmail(email=e, position=i) for i, e in enumerate(emails)]
+    contact.phones = [ContactPhone(number=p, position=i) for i, p in enumerate(phones)]
+    contact.beats = [ContactBeat(name=b) for b in normalise_labels(data.beats)]
+    contact.tags = get_or_create_tags(normalise_labels(data.tags))
+    refresh_search_text(contact)
+    return contact
+
+
+def refresh_search_text(contact: Contact) -> None:
+    contact.search_text = build_search_text(contact)
+
+
+def create_contact(data: ContactData) -> Contact:
+    """Create a contact from validated data and commit. Raises FieldError, storing nothing."""
+    contact = Contact()
+    try:
+        with db.session.no_autoflush:
+            apply_contact_data(contact, data)
+    except FieldError:
+        db.session.rollback()
+        raise
+    db.session.add(contact)
+    db.session.commit()
+    return contact
+
+
+def update_contact(contact: Contact, data: ContactData) -> Contact:
+    """Change a contact and commit; on FieldError nothing already stored is changed."""
+    try:
+        with db.session.no_autoflush:
+            apply_contact_data(contact, data)
+    except FieldError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return contact
+
+
+def delete_contact(contact: Contact) -> None:
+    db.session.delete(contact)
+    db.session.commit()
+
+
+def contact_data_from(contact: Contact) -> ContactData:
+    return ContactData(
+        kind=contact.kind, name=contact.name, organisation_id=contact.organisation_id,
+        title=contact.title, region=contact.region, office=contact.office,
+        constituency=contact.constituency, committee=contact.committee,
+        emails=[e.email for e in contact.emails], phones=[p.number for p in contact.phones],
+        beats=[b.name for b in contact.beats], tags=[t.name for t in contact.tags],
+        address=contact.address, social=contact.social, notes=contact.notes,
+        preferred_language=contact.preferred_language, lawful_basis=contact.lawful_basis,
+        consent_date=contact.consent_date, data_source=contact.data_source,
+        opted_out=contact.opted_out)
+
+
+@dataclass
+class ContactFilter:
+    q: str = ""
+    kind: str = ""
+    organisation_id: int | None = None
+    beat: str = ""
+    tag: str = ""
+    media_list_id: int | None = None
+    region: str = ""
+    include_erased: bool = False
+
+
+def filtered_contacts(flt: ContactFilter) -> Select:
+    """A select of contacts matching the filter, in Norwegian alphabetical order."""
+    query = db.select(Contact)
+    if not flt.include_erased:
+        query = query.where(Contact.erased_at.is_(None))
+    if flt.kind in CONTACT_KINDS:
+        query = query.where(Contact.kind == flt.kind)
+    if flt.organisation_id:
+        query = query.where(Contact.organisation_id == flt.organisation_id)
+    if flt.region:
+        query = query.where(Contact.region == normalise_space(flt.region))
+    if flt.beat:
+        query = query.where(Contact.beats.any(ContactBeat.name == flt.beat.strip().lower()))
+    if flt.tag:
+        query = query.where(Contact.tags.any(Tag.name == flt.tag.strip().lower()))
+    if flt.media_list_id:
+        query = query.where(Contact.id.in_(
+            db.select(MediaListMember.contact_id)
+            .where(MediaListMember.media_list_id == flt.media_list_id)))
+    query = apply_search(query, flt.q, db.engine.dialect.name)
+    return query.order_by(Contact.sort_name, Contact.id)
+
+
+# Organisations ---------------------------------------------------------------------------
+
+def save_organisation(organisation: Organisation | None, *, name: str, kind: str,
+                      website: str = "", notes: str = "") -> Organisation:
+    """Create or change an organisation and commit. Raises FieldError for bad or taken names."""
+    name = _clean_name(name)
+    _check_choice("kind", kind, ORGANISATION_KINDS)
+    clash = db.session.scalar(db.select(Organisation).where(
+        db.func.lower(Organisation.name) == name.lower()))
+    if clash is not None and clash is not organisation:
+        raise FieldError("name", f"An organisation called {name!r} already exists.")
+    if organisation is None:
+        organisation = Organisation()
+        db.session.add(organisation)
+    organisation.name, organisation.kind = name, kind
+    organisation.sort_name = sort_key(name)
+    organisation.website = (website or "").strip()[:500]
+    organisation.notes = (notes or "").strip()[:20000]
+    db.session.flush()
+    for contact in organisation.contacts:
+        refresh_search_text(contact)
+    db.session.commit()
+    return organisation
+
+
+def organisations_by_kind(kind: str | None = None) -> list[Organisation]:
+    query = db.select(Organisation).order_by(Organisation.sort_name)
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    return list(db.session.scalars(query))

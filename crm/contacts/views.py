@@ -1,0 +1,140 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from crm.auth.roles import editor_required
+from crm.contacts import bp
+from crm.contacts.forms import ContactForm
+from crm.contacts.models import CONTACT_KINDS, Contact, MediaList
+from crm.contacts.services import (
+    ContactData,
+    ContactFilter,
+    contact_data_from,
+    create_contact,
+    delete_contact,
+    filtered_contacts,
+    organisations_by_kind,
+    update_contact,
+)
+from crm.contacts.validation import FieldError, format_phone
+from crm.extensions import db
+from crm.formutil import choices
+
+PAGE_SIZE = 50
+
+
+def filter_from_args(args) -> ContactFilter:
+    return ContactFilter(
+        q=args.get("q", "")[:200], kind=args.get("kind", ""),
+        organisation_id=args.get("organisation", type=int), beat=args.get("beat", "")[:80],
+        tag=args.get("tag", "")[:80], media_list_id=args.get("list", type=int),
+        region=args.get("region", "")[:100])
+
+
+@bp.route("/contacts")
+def index():
+    """The register, filtered and searched."""
+    flt = filter_from_args(request.args)
+    page = db.paginate(filtered_contacts(flt), page=request.args.get("page", 1, type=int),
+                       per_page=PAGE_SIZE, error_out=False, max_per_page=PAGE_SIZE)
+    return render_template(
+        "contacts/index.html", page=page, flt=flt, kinds=CONTACT_KINDS,
+        organisations=organisations_by_kind(),
+        media_lists=db.session.scalars(db.select(MediaList).order_by(MediaList.name)).all())
+
+
+def get_contact(contact_id: int) -> Contact:
+    contact = db.session.get(Contact, contact_id)
+    if contact is None:
+        abort(404)
+    return contact
+
+
+@bp.route("/contacts/<int:contact_id>")
+def detail(contact_id: int):
+    """One contact with its timeline."""
+    return render_template("contacts/detail.html", contact=get_contact(contact_id))
+
+
+def _form_with_choices(**kwargs) -> ContactForm:
+    form = ContactForm(**kwargs)
+    form.organisation_id.choices = choices(
+        [(0, "—")] + [(o.id, o.name) for o in organisations_by_kind()])
+    return form
+
+
+def _data_from_form(form: ContactForm) -> ContactData:
+    return ContactData(
+        kind=form.kind.data, name=form.name.data or "",
+        organisation_id=form.organisation_id.data or None, title=form.title.data or "",
+        region=form.region.data or "", office=form.office.data or "",
+        constituency=form.constituency.data or "", committee=form.committee.data or "",
+        emails=form.emails.data or "", phones=form.phones.data or "",
+        beats=form.beats.data or "", tags=form.tags.data or "",
+        address=form.address.data or "", social=form.social.data or "",
+        notes=form.notes.data or "", preferred_language=form.preferred_language.data,
+        lawful_basis=form.lawful_basis.data, consent_date=form.consent_date.data,
+        data_source=form.data_source.data or "", opted_out=form.opted_out.data)
+
+
+def _show_field_error(form: ContactForm, exc: FieldError) -> None:
+    target = getattr(form, exc.field, None) or form.name
+    target.errors = [*target.errors, exc.message]
+
+
+@bp.route("/contacts/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    """Create a contact."""
+    form = _form_with_choices(kind=request.args.get("kind", "journalist"))
+    if form.validate_on_submit():
+        try:
+            contact = create_contact(_data_from_form(form))
+        except FieldError as exc:
+            _show_field_error(form, exc)
+        else:
+            flash(_("Contact saved."), "success")
+            return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return render_template("contacts/form.html", form=form, contact=None)
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(contact_id: int):
+    """Change a contact."""
+    contact = get_contact(contact_id)
+    if contact.erased_at is not None:
+        abort(404)
+    if request.method == "GET":
+        data = contact_data_from(contact)
+        form = _form_with_choices(
+            obj=contact, emails="\n".join(data.emails), phones="\n".join(data.phones),
+            beats=", ".join(data.beats), tags=", ".join(data.tags),
+            organisation_id=contact.organisation_id or 0)
+    else:
+        form = _form_with_choices()
+    if form.validate_on_submit():
+        try:
+            update_contact(contact, _data_from_form(form))
+        except FieldError as exc:
+            _show_field_error(form, exc)
+        else:
+            flash(_("Contact saved."), "success")
+            return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return render_template("contacts/form.html", form=form, contact=contact)
+
+
+@bp.route("/contacts/<int:contact_id>/delete", methods=["POST"])
+@editor_required
+def delete(contact_id: int):
+    """Delete a contact and its links (interactions stay)."""
+    contact = get_contact(contact_id)
+    delete_contact(contact)
+    flash(_("Contact deleted."), "success")
+    return redirect(url_for("contacts.index"))
+
+
+@bp.app_template_filter("phone")
+def phone_filter(value: str) -> str:
+    return format_phone(value)
+
+

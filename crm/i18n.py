@@ -1,0 +1,17 @@
+"""Locale and time-zone selection for Flask-Babel."""
+
+from flask import current_app, request
+from flask_login import current_user
+
+LOCALES = ("nb", "en")
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.language in LOCALES:
+        return current_user.language
+    return request.accept_languages.best_match(LOCALES) or \
+        current_app.config["CRM_DEFAULT_LANGUAGE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["CRM_TIMEZONE"]

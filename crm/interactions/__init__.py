@@ -1,0 +1,7 @@
+"""Interactions with contacts, follow-ups and press inquiries."""
+
+from flask import Blueprint
+
+bp = Blueprint("interactions", __name__)
+
+from crm.interactions import views  # noqa: E402,F401
