@@ -41,7 +41,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from crm import audit  # noqa: F401  (models must be known before mappers configure)
+    from crm import models  # noqa: F401  (every model known before mappers configure)
     from crm.audit.listeners import install as install_audit
     from crm.auth.models import User
     from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -67,9 +67,9 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from crm import audit, auth, contacts, interactions
+    from crm import audit, auth, contacts, interactions, monitoring, releases
 
-    for module in (auth, audit, contacts, interactions):
+    for module in (auth, audit, contacts, interactions, releases, monitoring):
         app.register_blueprint(module.bp)
 
 

@@ -7,10 +7,16 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from crm.auth.cli import create_user_command, ensure_admin_command
+    """Add every domain's commands: each domain's cli.py has a list `commands`."""
+    from importlib import import_module
 
-    for command in (create_user_command, ensure_admin_command):
-        app.cli.add_command(command)
+    for domain in DOMAINS_WITH_COMMANDS:
+        for command in import_module(f"crm.{domain}.cli").commands:
+            app.cli.add_command(command)
+
+
+# A domain with commands has crm/<domain>/cli.py defining `commands = [...]`.
+DOMAINS_WITH_COMMANDS = ("auth",)
 
 
 def _create_app():

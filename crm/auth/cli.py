@@ -46,3 +46,4 @@ def ensure_admin_command(email):
     click.echo(f"    password: {password}")
     click.echo("  (shown only this once: change it under Settings)")
     click.echo("")
+commands = [create_user_command, ensure_admin_command]

@@ -1,0 +1,6 @@
+"""Imports every domain's models so SQLAlchemy (and Alembic) know the whole schema."""
+
+from crm.audit import models as audit_models  # noqa: F401
+from crm.auth import models as auth_models  # noqa: F401
+from crm.contacts import models as contact_models  # noqa: F401
+from crm.contacts import search as contact_search  # noqa: F401  (search index DDL events)

@@ -1,0 +1,7 @@
+"""Media monitoring: RSS/Atom feeds, watch terms, mentions and coverage analytics."""
+
+from flask import Blueprint
+
+bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
+
+from crm.monitoring import views  # noqa: E402,F401

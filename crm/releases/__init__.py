@@ -1,0 +1,7 @@
+"""Press releases: templates, drafting, approval, embargo, Word export and distribution."""
+
+from flask import Blueprint
+
+bp = Blueprint("releases", __name__, url_prefix="/releases")
+
+from crm.releases import views  # noqa: E402,F401

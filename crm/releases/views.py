@@ -1,0 +1,1 @@
+"""Release views (to come)."""
