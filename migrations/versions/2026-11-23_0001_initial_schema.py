@@ -2,11 +2,12 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 23:17:26.987083
+Create Date: 2026-11-23
 
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 # revision identifiers, used by Alembic.
 revision = '0001'
@@ -109,6 +110,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_contact_region'), ['region'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_sort_name'), ['sort_name'], unique=False)
 
+    op.create_table('interaction',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('direction', sa.String(length=8), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['user_account.id'], name=op.f('fk_interaction_staff_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interaction'))
+    )
+    with op.batch_alter_table('interaction', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interaction_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_interaction_occurred_at'), ['occurred_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_interaction_staff_id'), ['staff_id'], unique=False)
+
     op.create_table('contact_beat',
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -152,6 +172,33 @@ def upgrade():
     with op.batch_alter_table('contact_tag', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_tag_tag_id'), ['tag_id'], unique=False)
 
+    op.create_table('follow_up',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('interaction_id', sa.Integer(), nullable=True),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('done_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assignee_id'], ['user_account.id'], name=op.f('fk_follow_up_assignee_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['interaction_id'], ['interaction.id'], name=op.f('fk_follow_up_interaction_id_interaction'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_up'))
+    )
+    with op.batch_alter_table('follow_up', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_follow_up_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_follow_up_interaction_id'), ['interaction_id'], unique=False)
+        batch_op.create_index('ix_follow_up_open', ['assignee_id', 'done_at', 'due_at'], unique=False)
+
+    op.create_table('interaction_contact',
+    sa.Column('interaction_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_interaction_contact_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['interaction_id'], ['interaction.id'], name=op.f('fk_interaction_contact_interaction_id_interaction'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('interaction_id', 'contact_id', name=op.f('pk_interaction_contact'))
+    )
+    with op.batch_alter_table('interaction_contact', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interaction_contact_contact_id'), ['contact_id'], unique=False)
+
     op.create_table('media_list_member',
     sa.Column('media_list_id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -163,15 +210,45 @@ def upgrade():
     with op.batch_alter_table('media_list_member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_media_list_member_contact_id'), ['contact_id'], unique=False)
 
+    op.create_table('press_inquiry',
+    sa.Column('interaction_id', sa.Integer(), nullable=False),
+    sa.Column('deadline', sa.DateTime(), nullable=True),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['assignee_id'], ['user_account.id'], name=op.f('fk_press_inquiry_assignee_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['interaction_id'], ['interaction.id'], name=op.f('fk_press_inquiry_interaction_id_interaction'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('interaction_id', name=op.f('pk_press_inquiry'))
+    )
+    with op.batch_alter_table('press_inquiry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_press_inquiry_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index('ix_press_inquiry_open', ['status', 'deadline'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('press_inquiry', schema=None) as batch_op:
+        batch_op.drop_index('ix_press_inquiry_open')
+        batch_op.drop_index(batch_op.f('ix_press_inquiry_assignee_id'))
+
+    op.drop_table('press_inquiry')
     with op.batch_alter_table('media_list_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_media_list_member_contact_id'))
 
     op.drop_table('media_list_member')
+    with op.batch_alter_table('interaction_contact', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interaction_contact_contact_id'))
+
+    op.drop_table('interaction_contact')
+    with op.batch_alter_table('follow_up', schema=None) as batch_op:
+        batch_op.drop_index('ix_follow_up_open')
+        batch_op.drop_index(batch_op.f('ix_follow_up_interaction_id'))
+        batch_op.drop_index(batch_op.f('ix_follow_up_due_at'))
+
+    op.drop_table('follow_up')
     with op.batch_alter_table('contact_tag', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_tag_tag_id'))
 
@@ -190,6 +267,12 @@ def downgrade():
         batch_op.drop_index('ix_contact_beat_name_contact')
 
     op.drop_table('contact_beat')
+    with op.batch_alter_table('interaction', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interaction_staff_id'))
+        batch_op.drop_index(batch_op.f('ix_interaction_occurred_at'))
+        batch_op.drop_index(batch_op.f('ix_interaction_kind'))
+
+    op.drop_table('interaction')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_sort_name'))
         batch_op.drop_index(batch_op.f('ix_contact_region'))
