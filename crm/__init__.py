@@ -67,9 +67,9 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from crm import audit, auth, contacts, interactions, monitoring, releases
+    from crm import audit, auth, contacts, interactions, jobs, monitoring, releases
 
-    for module in (auth, audit, contacts, interactions, releases, monitoring):
+    for module in (auth, audit, contacts, interactions, releases, monitoring, jobs):
         app.register_blueprint(module.bp)
 
 

@@ -5,3 +5,4 @@ from crm.auth import models as auth_models  # noqa: F401
 from crm.contacts import models as contact_models  # noqa: F401
 from crm.contacts import search as contact_search  # noqa: F401  (search index DDL events)
 from crm.interactions import models as interaction_models  # noqa: F401
+from crm.jobs import models as job_models  # noqa: F401

@@ -1,0 +1,102 @@
+"""The scheduler lease (at most one process runs the jobs) and job-run bookkeeping."""
+
+from __future__ import annotations
+
+import os
+import socket
+import traceback
+import uuid
+from datetime import timedelta
+from importlib import import_module
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+
+from crm.extensions import db
+from crm.jobs.models import JobRun, SchedulerLease
+from crm.timeutil import utcnow
+
+LEASE_NAME = "scheduler"
+
+
+def new_holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def acquire_lease(holder: str, ttl: timedelta, name: str = LEASE_NAME) -> bool:
+    """Take or renew the lease; True if `holder` holds it until now + ttl.
+
+    Atomic on SQLite and PostgreSQL: a conditional UPDATE, or an INSERT guarded by the
+    primary key when no row exists yet.
+    """
+    now = utcnow()
+    result = db.session.execute(
+        update(SchedulerLease)
+        .where(SchedulerLease.name == name,
+               or_(SchedulerLease.holder == holder, SchedulerLease.expires_at < now))
+        .values(holder=holder, expires_at=now + ttl))
+    if result.rowcount == 1:
+        db.session.commit()
+        return True
+    db.session.rollback()
+    if db.session.get(SchedulerLease, name) is not None:
+        return False
+    try:
+        db.session.add(SchedulerLease(name=name, holder=holder, expires_at=now + ttl))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def release_lease(holder: str, name: str = LEASE_NAME) -> None:
+    db.session.execute(
+        update(SchedulerLease)
+        .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
+        .values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+
+
+def holds_lease(holder: str, name: str = LEASE_NAME) -> bool:
+    lease = db.session.get(SchedulerLease, name)
+    db.session.rollback()
+    return lease is not None and lease.holder == holder and lease.expires_at > utcnow()
+
+
+def resolve(path: str):
+    """'package.module:function' -> the function."""
+    module, _, attr = path.partition(":")
+    return getattr(import_module(module), attr)
+
+
+def run_job(job_id: str, func_path: str, holder: str = "") -> JobRun:
+    """Run one job function now and record how it ended; never raises."""
+    run = JobRun(job_id=job_id, started_at=utcnow(), holder=holder)
+    db.session.add(run)
+    db.session.commit()
+    run_id = run.id
+    try:
+        result = resolve(func_path)()
+        ok, message = True, "" if result is None else str(result)
+    except Exception:  # a job's failure is recorded, never kills the scheduler
+        db.session.rollback()
+        ok, message = False, traceback.format_exc(limit=8)
+    run = db.session.get(JobRun, run_id)
+    run.ok, run.message, run.finished_at = ok, message[:20000], utcnow()
+    db.session.commit()
+    return run
+
+
+def last_runs() -> dict[str, JobRun]:
+    """The latest run of every job id."""
+    latest = db.select(JobRun.job_id, db.func.max(JobRun.id).label("id")).group_by(
+        JobRun.job_id).subquery()
+    rows = db.session.scalars(db.select(JobRun).join(latest, JobRun.id == latest.c.id))
+    return {run.job_id: run for run in rows}
+
+
+def last_failures(job_id: str, limit: int = 5) -> list[JobRun]:
+    return list(db.session.scalars(
+        db.select(JobRun).where(JobRun.job_id == job_id, JobRun.ok.is_(False))
+        .order_by(JobRun.id.desc()).limit(limit)))

@@ -1,0 +1,88 @@
+"""The scheduler lease: one process runs the jobs, others stand by; every run is recorded."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from crm import scheduler
+from crm.extensions import db
+from crm.jobs import services
+from crm.jobs.models import JobRun
+
+CALLS: list[str] = []
+
+
+def sample_job():
+    CALLS.append("ran")
+    return "did 1 thing"
+
+
+def failing_job():
+    raise RuntimeError("SMTP down")
+
+
+def test_lease_goes_to_one_holder_until_it_expires(app):
+    ttl = timedelta(seconds=30)
+    assert services.acquire_lease("a", ttl)
+    assert not services.acquire_lease("b", ttl)
+    assert services.acquire_lease("a", ttl)  # renewal
+    services.release_lease("a")
+    assert services.acquire_lease("b", ttl)
+    assert services.holds_lease("b") and not services.holds_lease("a")
+
+
+def test_expired_lease_can_be_taken_over(app):
+    assert services.acquire_lease("a", timedelta(seconds=-1))
+    assert services.acquire_lease("b", timedelta(seconds=30))
+
+
+def test_run_job_records_success_and_failure(app):
+    run = services.run_job("sample", "tests.jobs.test_scheduler:sample_job")
+    assert run.ok and run.message == "did 1 thing" and run.finished_at
+    run = services.run_job("failing", "tests.jobs.test_scheduler:failing_job")
+    assert run.ok is False and "SMTP down" in run.message
+    assert set(services.last_runs()) == {"sample", "failing"}
+
+
+@pytest.fixture
+def fast_jobs(monkeypatch):
+    CALLS.clear()
+    monkeypatch.setattr(scheduler, "JOBS", [scheduler.JobSpec(
+        "sample", "tests.jobs.test_scheduler:sample_job", "interval", {"seconds": 1})])
+
+
+def test_two_schedulers_started_at_once_run_each_job_once(app, fast_jobs):
+    stop = threading.Event()
+    messages: list[str] = []
+    threads = [threading.Thread(target=scheduler.run_scheduler,
+                                kwargs={"app": app, "stop": stop, "ttl": timedelta(seconds=3),
+                                        "echo": messages.append}) for _ in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(3.5)
+    stop.set()
+    for t in threads:
+        t.join(10)
+    holders = {run.holder for run in db.session.scalars(db.select(JobRun))}
+    assert len([m for m in messages if "holds the lease" in m]) == 1
+    assert len(holders) == 1
+    assert 2 <= len(CALLS) <= 4
+
+
+def test_admin_sees_jobs_page(as_admin, fast_jobs):
+    services.run_job("sample", "tests.jobs.test_scheduler:sample_job")
+    page = as_admin.get("/admin/jobs/").get_data(as_text=True)
+    assert "sample" in page and "did 1 thing" in page
+
+
+def test_editor_cannot_see_jobs_page(as_editor):
+    assert as_editor.get("/admin/jobs/").status_code == 403
+
+
+def test_run_job_command(runner, fast_jobs):
+    result = runner.invoke(args=["run-job", "sample"])
+    assert result.exit_code == 0 and "did 1 thing" in result.output
+    result = runner.invoke(args=["run-job", "nope"])
+    assert result.exit_code != 0
