@@ -6,6 +6,7 @@ import os
 
 from flask import Flask, abort, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from crm.config import instance_secret_key, load_config
 
@@ -66,7 +67,16 @@ def init_extensions(app: Flask) -> None:
     install_audit()
 
 
+class BoundedIntConverter(IntegerConverter):
+    """<int:...> ids beyond a 64-bit integer are 404s, not database overflow errors."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
     from crm import audit, auth, contacts, interactions, jobs, monitoring, releases
 
     for module in (auth, audit, contacts, interactions, releases, monitoring, jobs):

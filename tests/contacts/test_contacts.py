@@ -217,3 +217,9 @@ def test_deleting_a_contact_removes_emails(as_editor):
     assert as_editor.post(f"/contacts/{contact.id}/delete").status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(ContactEmail)) == 0
     assert find("x@example") == []
+
+
+def test_huge_ids_are_404_not_overflow(as_editor):
+    for path in ("/contacts/99999999999999999999", "/organisations/99999999999999999999",
+                 "/lists/99999999999999999999"):
+        assert as_editor.get(path).status_code == 404, path
