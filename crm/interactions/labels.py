@@ -1,7 +1,5 @@
 """What the UI calls interaction kinds, directions and inquiry statuses (translatable)."""
 
-from flask import has_request_context
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 # Kinds a person logs by hand; "release" interactions are written by the releases domain.
@@ -31,9 +29,3 @@ def template_labels() -> dict:
     return {"kind_labels": KIND_LABELS, "direction_labels": DIRECTION_LABELS,
             "status_labels": STATUS_LABELS}
 
-
-def gettext_safe(text: str, **variables) -> str:
-    """gettext in a request; the English text in commands and jobs, where no locale is chosen."""
-    if has_request_context():
-        return gettext(text, **variables)
-    return text % variables if variables else text

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from crm.contacts.models import Contact
 from crm.contacts.search import query_terms
 from crm.contacts.services import ContactFilter, filtered_contacts
 from crm.extensions import db
-from crm.interactions.labels import gettext_safe as _
 from crm.text import fold
 
 MAX_NAMES = 50

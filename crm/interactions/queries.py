@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
@@ -15,7 +16,6 @@ from crm.contacts.models import Contact
 from crm.contacts.services import ContactFilter, filtered_contacts
 from crm.extensions import db
 from crm.interactions import ics
-from crm.interactions.labels import gettext_safe as _
 from crm.interactions.models import (
     INTERACTION_KINDS,
     OPEN_INQUIRY_STATUSES,

@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.contacts.validation import FieldError
 from crm.extensions import db
-from crm.interactions.labels import gettext_safe as _
 from crm.interactions.models import (
     DIRECTIONS,
     INQUIRY_STATUSES,
