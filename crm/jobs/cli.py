@@ -14,13 +14,23 @@ from crm.jobs import services
 def scheduler_command():
     """Run the periodic jobs (one process among all that may be started runs them)."""
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+
+    def shut_down(*_):
+        # Ignore further signals (Ctrl-C in a terminal sends one to each process in the group),
+        # then unwind: run_scheduler's `finally` stops the jobs and releases the lease.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
+        raise SystemExit(0)
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, shut_down)
     app = current_app._get_current_object()
     click.echo(f"Scheduler starting ({len(scheduler_module.JOBS)} jobs, "
                f"zone {app.config['CRM_TIMEZONE']}).")
-    scheduler_module.run_scheduler(app, stop=stop, echo=click.echo)
-    click.echo("Scheduler stopped.")
+    try:
+        scheduler_module.run_scheduler(app, stop=stop, echo=click.echo)
+    finally:
+        click.echo("Scheduler stopped.")
 
 
 @click.command("run-job")
