@@ -33,6 +33,10 @@ class JobSpec:
 
 
 JOBS: list[JobSpec] = [
+    JobSpec("send-digests", "crm.digest.services:send_due_digests", "interval", {"minutes": 1},
+            "Send every morning digest that is due (once per user and day)"),
+    JobSpec("send-releases", "crm.releases.distribution:send_due_distributions", "interval",
+            {"minutes": 1}, "Send press releases whose time and embargo have come"),
 ]
 
 LEASE_TTL = timedelta(seconds=60)

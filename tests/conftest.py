@@ -133,3 +133,14 @@ def as_viewer(client, users):
 def as_admin(client, users):
     login(client, users["admin"].email)
     return client
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback; the app's CRM_SMTP_URL points at it."""
+    from tests.smtp import SmtpServer
+    server = SmtpServer()
+    server.start()
+    app.config["CRM_SMTP_URL"] = server.url
+    yield server
+    server.stop()

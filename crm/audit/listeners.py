@@ -87,7 +87,10 @@ def _after_flush(session: Session, _ctx) -> None:
     values = []
     for row in pending:
         obj = row.pop("obj")
-        row["entity_id"] = inspect(obj).identity[0] if inspect(obj).identity else None
+        # New objects have no identity key yet in after_flush, but their primary key is set.
+        state = inspect(obj)
+        row["entity_id"] = state.identity[0] if state.identity else \
+            state.mapper.primary_key_from_instance(obj)[0]
         values.append(row)
     session.connection().execute(insert(AuditEntry.__table__), values)
 

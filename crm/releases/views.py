@@ -1,1 +1,255 @@
-"""Release views (to come)."""
+"""Release views: list, draft and edit, workflow actions, versions, downloads and previews."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from crm.auth.roles import editor_required
+from crm.contacts.models import Contact
+from crm.contacts.validation import FieldError
+from crm.extensions import db
+from crm.formutil import choices
+from crm.releases import bp, output, services, workflow
+from crm.releases.export import ExportError, render_docx
+from crm.releases.forms import ReleaseForm, local_to_utc, utc_to_local_input
+from crm.releases.models import STATUSES, Release
+from crm.releases.snippets import active_snippets
+from crm.releases.templates_store import active_templates
+
+STATUS_LABELS = {"draft": _l("Draft"), "in_review": _l("In review"),
+                 "approved": _l("Approved"), "published": _l("Published"),
+                 "withdrawn": _l("Withdrawn")}
+ACTION_LABELS = {"submit": _l("Submit for review"), "approve": _l("Approve"),
+                 "send_back": _l("Send back to draft"), "publish": _l("Mark as published"),
+                 "withdraw": _l("Withdraw")}
+PAGE_SIZE = 50
+
+
+def get_release(release_id: int) -> Release:
+    release = db.session.get(Release, release_id)
+    if release is None:
+        abort(404)
+    return release
+
+
+@bp.app_template_filter("release_status")
+def release_status(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@bp.route("/")
+def index():
+    """Releases, newest first, filtered by status or words in the title."""
+    status = request.args.get("status", "")
+    q = request.args.get("q", "").strip()[:200]
+    query = db.select(Release).order_by(Release.updated_at.desc())
+    if status in STATUSES:
+        query = query.where(Release.status == status)
+    if q:
+        query = query.where(Release.title.ilike("%" + q.replace("\\", "\\\\").replace(
+            "%", "\\%").replace("_", "\\_") + "%", escape="\\"))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("releases/index.html", page=page, status=status, q=q,
+                           statuses=STATUSES)
+
+
+def _contact_choices() -> list:
+    rows = db.session.execute(db.select(Contact.id, Contact.name).where(
+        Contact.kind != "journalist", Contact.erased_at.is_(None)).order_by(Contact.sort_name))
+    return choices([(0, "—")] + [(cid, name) for cid, name in rows])
+
+
+def _prepare(form: ReleaseForm, release: Release | None) -> None:
+    contacts = _contact_choices()
+    known = {c.value for c in contacts}
+    # A contact chosen earlier (e.g. now a journalist) stays selectable.
+    extra = []
+    if release is not None:
+        people = [release.spokesperson] + [q.contact for q in release.quotes]
+        extra = [(c.id, c.name) for c in people if c is not None and c.id not in known]
+    contacts = contacts + choices(extra)
+    form.spokesperson_id.choices = contacts
+    for entry in form.quotes:
+        entry.contact_id.choices = contacts
+    templates = active_templates()
+    if release is not None and release.template and release.template not in templates:
+        templates.append(release.template)
+    form.template_id.choices = choices(
+        [(0, _("Default for the language"))] + [(t.id, f"{t.name} ({t.language})")
+                                                for t in templates])
+    snippets = active_snippets()
+    if release is not None:
+        snippets += [s for s in release.snippets if s not in snippets]
+    form.snippet_ids.choices = choices([(s.id, f"{s.name} ({s.language})") for s in snippets])
+
+
+def _fill(form: ReleaseForm, release: Release) -> None:
+    form.title.data, form.lead.data, form.body.data = release.title, release.lead, release.body
+    form.language.data = release.language
+    form.tags.data = ", ".join(t.name for t in release.tags)
+    form.spokesperson_id.data = release.spokesperson_id or 0
+    form.template_id.data = release.template_id or 0
+    form.snippet_ids.data = [s.id for s in release.snippets]
+    form.release_at.data = utc_to_local_input(release.release_at)
+    form.embargo_until.data = utc_to_local_input(release.embargo_until)
+    while len(form.quotes) < len(release.quotes) + 1 and len(form.quotes) < 10:
+        form.quotes.append_entry()
+    for entry, quote in zip(form.quotes, release.quotes, strict=False):
+        entry.contact_id.data = quote.contact_id or 0
+        entry.text.data = quote.text
+
+
+def _data(form: ReleaseForm) -> services.ReleaseData:
+    return services.ReleaseData(
+        title=form.title.data or "", lead=form.lead.data or "", body=form.body.data or "",
+        language=form.language.data, tags=form.tags.data or "",
+        spokesperson_id=form.spokesperson_id.data or None,
+        quotes=[(e.contact_id.data or None, e.text.data or "") for e in form.quotes],
+        snippet_ids=form.snippet_ids.data or [], template_id=form.template_id.data or None,
+        release_at=local_to_utc(form.release_at.data, "release_at"),
+        embargo_until=local_to_utc(form.embargo_until.data, "embargo_until"))
+
+
+def _save(release: Release | None):
+    form = ReleaseForm()
+    if request.method == "GET" and release is not None:
+        _fill(form, release)
+    _prepare(form, release)
+    if form.validate_on_submit():
+        was_approved = release is not None and release.status == "approved"
+        try:
+            release = services.save_release(release, _data(form), current_user.id)
+        except FieldError as exc:
+            db.session.rollback()
+            target = getattr(form, exc.field, None)
+            if target is not None and hasattr(target, "errors") and \
+                    isinstance(target.errors, list):
+                target.errors.append(exc.message)
+            else:
+                flash(exc.message, "error")
+        except workflow.WorkflowError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("releases.detail", release_id=release.id))
+        else:
+            flash(_("Release saved (version %(n)d).", n=release.version), "success")
+            if was_approved:
+                flash(_("It was approved; the change sends it back to review."), "info")
+            return redirect(url_for("releases.detail", release_id=release.id))
+    return render_template("releases/form.html", form=form, release=release)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    """Draft a new release."""
+    return _save(None)
+
+
+@bp.route("/<int:release_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(release_id: int):
+    """Change a release (a new version; an approved one goes back to review)."""
+    release = get_release(release_id)
+    if not release.is_editable:
+        flash(_("A published or withdrawn release cannot be changed."), "error")
+        return redirect(url_for("releases.detail", release_id=release.id))
+    return _save(release)
+
+
+@bp.route("/<int:release_id>")
+def detail(release_id: int):
+    """One release: status, actions, the email text, versions and distributions."""
+    release = get_release(release_id)
+    actions = workflow.allowed_actions(release, current_user.id)
+    four_eyes = release.status == "in_review" and not workflow.may_approve(
+        release, current_user.id)
+    return render_template("releases/detail.html", release=release, actions=actions,
+                           action_labels=ACTION_LABELS, four_eyes=four_eyes,
+                           email=output.email_body(release))
+
+
+@bp.route("/<int:release_id>/action/<action>", methods=["POST"])
+@editor_required
+def act(release_id: int, action: str):
+    """Apply a workflow action (submit, approve, send back, publish, withdraw)."""
+    release = get_release(release_id)
+    if action not in workflow.TRANSITIONS:
+        abort(404)
+    try:
+        workflow.transition(release, action, current_user.id)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(_("Status: %(status)s.", status=release_status(release.status)), "success")
+    return redirect(url_for("releases.detail", release_id=release.id))
+
+
+@bp.route("/<int:release_id>/download.docx")
+def download(release_id: int):
+    """The release as a Word document from its template."""
+    release = get_release(release_id)
+    try:
+        name, content = render_docx(release)
+    except ExportError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("releases.detail", release_id=release.id))
+    return Response(content, mimetype="application/vnd.openxmlformats-officedocument"
+                                      ".wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff"})
+
+
+@bp.route("/<int:release_id>/email.txt")
+def email_text(release_id: int):
+    """The plain-text email body."""
+    body = output.email_body(get_release(release_id))
+    return Response(body.text, mimetype="text/plain")
+
+
+@bp.route("/<int:release_id>/email.html")
+def email_html(release_id: int):
+    """The HTML email body, as recipients see it (built from escaped text only)."""
+    body = output.email_body(get_release(release_id))
+    return Response(body.html, mimetype="text/html",
+                    headers={"Content-Security-Policy": "default-src 'none'; "
+                                                        "style-src 'unsafe-inline'"})
+
+
+@bp.route("/<int:release_id>/versions")
+def versions(release_id: int):
+    """Every saved version; compare two."""
+    release = get_release(release_id)
+    numbers = [v.number for v in release.versions]
+    new_n = request.args.get("b", type=int) or (numbers[0] if numbers else None)
+    old_n = request.args.get("a", type=int) or (new_n - 1 if new_n else None)
+    diff = None
+    old = services.get_version(release, old_n) if old_n else None
+    new = services.get_version(release, new_n) if new_n else None
+    if old is not None and new is not None:
+        diff = services.diff_versions(old, new)
+    return render_template("releases/versions.html", release=release, diff=diff, old=old,
+                           new=new)
+
+
+@bp.route("/<int:release_id>/versions/<int:number>/restore", methods=["POST"])
+@editor_required
+def restore(release_id: int, number: int):
+    """Save an old version's content as the newest version."""
+    release = get_release(release_id)
+    version = services.get_version(release, number)
+    if version is None:
+        abort(404)
+    try:
+        services.restore_version(release, version, current_user.id)
+    except (FieldError, workflow.WorkflowError) as exc:
+        db.session.rollback()
+        flash(getattr(exc, "message", str(exc)), "error")
+    else:
+        flash(_("Version %(n)d restored as version %(m)d.", n=number, m=release.version),
+              "success")
+    return redirect(url_for("releases.detail", release_id=release.id))

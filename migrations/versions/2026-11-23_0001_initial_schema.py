@@ -68,6 +68,17 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tag')),
     sa.UniqueConstraint('name', name=op.f('uq_tag_name'))
     )
+    op.create_table('text_snippet',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('retired', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_text_snippet')),
+    sa.UniqueConstraint('name', name=op.f('uq_text_snippet_name'))
+    )
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -129,6 +140,33 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_contact_region'), ['region'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_sort_name'), ['sort_name'], unique=False)
 
+    op.create_table('digest_delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('claim_token', sa.String(length=64), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('covered_until', sa.DateTime(), nullable=True),
+    sa.Column('summary', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_digest_delivery_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digest_delivery')),
+    sa.UniqueConstraint('user_id', 'day', name='uq_digest_delivery_user_day')
+    )
+    op.create_table('digest_settings',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('send_hour', sa.Integer(), nullable=False),
+    sa.Column('send_minute', sa.Integer(), nullable=False),
+    sa.Column('weekdays', sa.JSON(), nullable=False),
+    sa.Column('groups', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_digest_settings_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_digest_settings'))
+    )
     op.create_table('interaction',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -148,6 +186,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_interaction_occurred_at'), ['occurred_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_interaction_staff_id'), ['staff_id'], unique=False)
 
+    op.create_table('release_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('variables', sa.JSON(), nullable=False),
+    sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('retired_at', sa.DateTime(), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_release_template_uploaded_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_release_template'))
+    )
     op.create_table('contact_beat',
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -244,11 +298,160 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_press_inquiry_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index('ix_press_inquiry_open', ['status', 'deadline'], unique=False)
 
+    op.create_table('release',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('lead', sa.Text(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('release_at', sa.DateTime(), nullable=True),
+    sa.Column('embargo_until', sa.DateTime(), nullable=True),
+    sa.Column('template_id', sa.Integer(), nullable=True),
+    sa.Column('spokesperson_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user_account.id'], name=op.f('fk_release_approved_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_release_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['spokesperson_id'], ['contact.id'], name=op.f('fk_release_spokesperson_id_contact'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['template_id'], ['release_template.id'], name=op.f('fk_release_template_id_release_template'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_release_updated_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_release'))
+    )
+    with op.batch_alter_table('release', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_release_spokesperson_id'), ['spokesperson_id'], unique=False)
+        batch_op.create_index('ix_release_status_updated', ['status', 'updated_at'], unique=False)
+
+    op.create_table('distribution',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('scheduled_for', sa.DateTime(), nullable=False),
+    sa.Column('media_list_names', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_distribution_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['release_id'], ['release.id'], name=op.f('fk_distribution_release_id_release'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution'))
+    )
+    with op.batch_alter_table('distribution', schema=None) as batch_op:
+        batch_op.create_index('ix_distribution_due', ['status', 'scheduled_for'], unique=False)
+        batch_op.create_index(batch_op.f('ix_distribution_release_id'), ['release_id'], unique=False)
+
+    op.create_table('release_quote',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_release_quote_contact_id_contact'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['release_id'], ['release.id'], name=op.f('fk_release_quote_release_id_release'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_release_quote'))
+    )
+    with op.batch_alter_table('release_quote', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_release_quote_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_release_quote_release_id'), ['release_id'], unique=False)
+
+    op.create_table('release_snippet',
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('snippet_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['release_id'], ['release.id'], name=op.f('fk_release_snippet_release_id_release'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['snippet_id'], ['text_snippet.id'], name=op.f('fk_release_snippet_snippet_id_text_snippet'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('release_id', 'snippet_id', name=op.f('pk_release_snippet'))
+    )
+    with op.batch_alter_table('release_snippet', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_release_snippet_snippet_id'), ['snippet_id'], unique=False)
+
+    op.create_table('release_tag',
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('tag_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['release_id'], ['release.id'], name=op.f('fk_release_tag_release_id_release'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tag_id'], ['tag.id'], name=op.f('fk_release_tag_tag_id_tag'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('release_id', 'tag_id', name=op.f('pk_release_tag'))
+    )
+    with op.batch_alter_table('release_tag', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_release_tag_tag_id'), ['tag_id'], unique=False)
+
+    op.create_table('release_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('release_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_release_version_author_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['release_id'], ['release.id'], name=op.f('fk_release_version_release_id_release'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_release_version')),
+    sa.UniqueConstraint('release_id', 'number', name='uq_release_version_release_id_number')
+    )
+    op.create_table('distribution_recipient',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('distribution_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('message_id', sa.String(length=300), nullable=False),
+    sa.Column('interaction_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_distribution_recipient_contact_id_contact'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['distribution_id'], ['distribution.id'], name=op.f('fk_distribution_recipient_distribution_id_distribution'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['interaction_id'], ['interaction.id'], name=op.f('fk_distribution_recipient_interaction_id_interaction'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_recipient')),
+    sa.UniqueConstraint('distribution_id', 'contact_id', name='uq_distribution_recipient_distribution_id_contact')
+    )
+    with op.batch_alter_table('distribution_recipient', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_distribution_recipient_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index('ix_distribution_recipient_status', ['distribution_id', 'status'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('distribution_recipient', schema=None) as batch_op:
+        batch_op.drop_index('ix_distribution_recipient_status')
+        batch_op.drop_index(batch_op.f('ix_distribution_recipient_contact_id'))
+
+    op.drop_table('distribution_recipient')
+    op.drop_table('release_version')
+    with op.batch_alter_table('release_tag', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_release_tag_tag_id'))
+
+    op.drop_table('release_tag')
+    with op.batch_alter_table('release_snippet', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_release_snippet_snippet_id'))
+
+    op.drop_table('release_snippet')
+    with op.batch_alter_table('release_quote', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_release_quote_release_id'))
+        batch_op.drop_index(batch_op.f('ix_release_quote_contact_id'))
+
+    op.drop_table('release_quote')
+    with op.batch_alter_table('distribution', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_distribution_release_id'))
+        batch_op.drop_index('ix_distribution_due')
+
+    op.drop_table('distribution')
+    with op.batch_alter_table('release', schema=None) as batch_op:
+        batch_op.drop_index('ix_release_status_updated')
+        batch_op.drop_index(batch_op.f('ix_release_spokesperson_id'))
+
+    op.drop_table('release')
     with op.batch_alter_table('press_inquiry', schema=None) as batch_op:
         batch_op.drop_index('ix_press_inquiry_open')
         batch_op.drop_index(batch_op.f('ix_press_inquiry_assignee_id'))
@@ -286,12 +489,15 @@ def downgrade():
         batch_op.drop_index('ix_contact_beat_name_contact')
 
     op.drop_table('contact_beat')
+    op.drop_table('release_template')
     with op.batch_alter_table('interaction', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interaction_staff_id'))
         batch_op.drop_index(batch_op.f('ix_interaction_occurred_at'))
         batch_op.drop_index(batch_op.f('ix_interaction_kind'))
 
     op.drop_table('interaction')
+    op.drop_table('digest_settings')
+    op.drop_table('digest_delivery')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_sort_name'))
         batch_op.drop_index(batch_op.f('ix_contact_region'))
@@ -305,6 +511,7 @@ def downgrade():
 
     op.drop_table('audit_entry')
     op.drop_table('user_account')
+    op.drop_table('text_snippet')
     op.drop_table('tag')
     op.drop_table('scheduler_lease')
     with op.batch_alter_table('organisation', schema=None) as batch_op:

@@ -1,0 +1,25 @@
+"""The morning digest email: what the media wrote and what the reader must do today."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from crm.navigation import NavItem, add_main
+
+bp = Blueprint("digest", __name__, url_prefix="/digest")
+add_main(NavItem("digest.preview", _l("Digest"), "digest."))
+
+from crm.digest import views  # noqa: E402,F401
+
+
+@bp.app_context_processor
+def _digest_alerts():
+    """Admins see a banner on every page while digests wait for a retry."""
+    from flask_login import current_user
+
+    def failing():
+        if not (current_user.is_authenticated and current_user.is_admin):
+            return []
+        from crm.digest.services import failing_deliveries
+        return failing_deliveries()
+
+    return {"digest_failures": failing}

@@ -1,0 +1,250 @@
+"""Building and sending digests exactly once per user and local day.
+
+The scheduler calls `send_due_digests` every minute. For each user whose local send time has
+passed today, it first claims "digest for U on day D" by inserting a DigestDelivery row under a
+unique constraint, and only the process whose insert succeeded sends. A failed send is retried
+with backoff; a claim left in flight by a crashed process is taken over after STALE_CLAIM. The
+Message-ID is derived from user and day, so in the one unavoidable window (the server accepted
+the mail, then the process died before recording it) mail clients see the copy as the same
+message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+
+from crm.auth.models import User
+from crm.digest import sections  # noqa: F401  (registers the sections)
+from crm.digest.content import Digest, DigestContext, build_digest
+from crm.digest.models import DEFAULT_WEEKDAYS, DIGEST_GROUPS, DigestDelivery, DigestSettings
+from crm.digest.render import RenderedDigest, render_digest
+from crm.digest.schedule import is_due, previous_send_moment
+from crm.extensions import db
+from crm.mail import SendError, SmtpSender, SmtpSettings, build_message
+from crm.timeutil import utcnow
+
+STALE_CLAIM = timedelta(minutes=15)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["CRM_TIMEZONE"])
+
+
+def settings_for(user: User) -> DigestSettings:
+    """The user's settings, or the defaults (on, 07:00, Monday to Friday, every group)."""
+    settings = db.session.get(DigestSettings, user.id)
+    if settings is None:
+        settings = DigestSettings(user_id=user.id, enabled=True, send_hour=7, send_minute=0,
+                                  weekdays=list(DEFAULT_WEEKDAYS), groups=list(DIGEST_GROUPS))
+    return settings
+
+
+def save_settings(user: User, *, enabled: bool, hour: int, minute: int, weekdays: list[int],
+                  groups: list[str]) -> DigestSettings:
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ValueError("time")
+    settings = db.session.get(DigestSettings, user.id) or DigestSettings(user_id=user.id)
+    settings.enabled, settings.send_hour, settings.send_minute = enabled, hour, minute
+    settings.weekdays = sorted({d for d in weekdays if 0 <= d <= 6})
+    settings.groups = [g for g in DIGEST_GROUPS if g in groups]
+    db.session.add(settings)
+    db.session.commit()
+    return settings
+
+
+def _last_sent(user: User, before: date) -> DigestDelivery | None:
+    return db.session.scalar(
+        db.select(DigestDelivery)
+        .where(DigestDelivery.user_id == user.id, DigestDelivery.status == "sent",
+               DigestDelivery.day < before)
+        .order_by(DigestDelivery.day.desc()).limit(1))
+
+
+def digest_context(user: User, day: date, now: datetime) -> DigestContext:
+    """New since the previous digest (or the previous scheduled time) until now."""
+    settings = settings_for(user)
+    previous = _last_sent(user, day)
+    since = previous.covered_until if previous and previous.covered_until else \
+        previous_send_moment(settings, day, zone())
+    until = now
+    since = min(since, until)
+    return DigestContext(user=user, day=day, since=since, until=until,
+                         groups=list(settings.groups or DIGEST_GROUPS),
+                         previous_since=since - (until - since))
+
+
+def compose(user: User, day: date, now: datetime | None = None) -> tuple[Digest, RenderedDigest]:
+    now = now or utcnow()
+    digest = build_digest_for(user, day, now)
+    return digest, render_digest(digest)
+
+
+def build_digest_for(user: User, day: date, now: datetime) -> Digest:
+    from crm.digest.render import link_context
+    with link_context():
+        return build_digest(digest_context(user, day, now))
+
+
+def new_sender() -> SmtpSender:
+    """An SMTP sender for CRM_SMTP_URL (connects on first send)."""
+    return SmtpSender(SmtpSettings.from_url(current_app.config["CRM_SMTP_URL"]))
+
+
+def message_for(user: User, rendered: RenderedDigest, day: date, test: bool = False):
+    msg = build_message(
+        sender=current_app.config["CRM_MAIL_SENDER"], to_email=user.email,
+        to_name=user.name, subject=rendered.subject, text=rendered.text, html=rendered.html,
+        headers={"Auto-Submitted": "auto-generated", "X-Pressdesk-Digest": day.isoformat()})
+    # Derived from user and day: a copy sent again after a crash is the same message.
+    suffix = f"test-{uuid.uuid4().hex[:8]}" if test else "daily"
+    del msg["Message-ID"]
+    msg["Message-ID"] = f"<digest-{user.id}-{day.isoformat()}-{suffix}@pressdesk>"
+    return msg
+
+
+# Claims -----------------------------------------------------------------------------------
+
+def claim(user: User, day: date, now: datetime) -> DigestDelivery | None:
+    """Claim the digest for (user, day); None if it is sent, in flight or waiting to retry."""
+    token = uuid.uuid4().hex
+    try:
+        db.session.add(DigestDelivery(user_id=user.id, day=day, status="sending",
+                                      claim_token=token, claimed_at=now, attempts=1))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        result = db.session.execute(
+            update(DigestDelivery)
+            .where(DigestDelivery.user_id == user.id, DigestDelivery.day == day,
+                   or_((DigestDelivery.status == "failed")
+                       & (DigestDelivery.next_attempt_at <= now),
+                       (DigestDelivery.status == "sending")
+                       & (DigestDelivery.claimed_at < now - STALE_CLAIM)))
+            .values(status="sending", claim_token=token, claimed_at=now,
+                    attempts=DigestDelivery.attempts + 1))
+        if result.rowcount != 1:
+            db.session.rollback()
+            return None
+        db.session.commit()
+    return db.session.scalar(db.select(DigestDelivery).where(
+        DigestDelivery.user_id == user.id, DigestDelivery.day == day,
+        DigestDelivery.claim_token == token))
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class RunResult:
+    sent: int = 0
+    failed: int = 0
+    waiting: int = 0
+    errors: list[str] | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.sent} sent, {self.failed} failed, {self.waiting} not due or already sent"
+        if self.errors:
+            text += "; last error: " + self.errors[-1]
+        return text
+
+
+def _finish(delivery: DigestDelivery, **values) -> None:
+    db.session.execute(update(DigestDelivery).where(
+        DigestDelivery.id == delivery.id,
+        DigestDelivery.claim_token == delivery.claim_token).values(**values))
+    db.session.commit()
+
+
+def deliver(user: User, day: date, now: datetime, mailer: SmtpSender) -> str:
+    """Claim, build, send and record one user's digest. Returns sent/failed/skipped/taken."""
+    delivery = claim(user, day, now)
+    if delivery is None:
+        return "taken"
+    digest, rendered = compose(user, day, now)
+    try:
+        mailer.send(message_for(user, rendered, day), user.email)
+    except SendError as exc:
+        _finish(delivery, status="failed", last_error=str(exc)[:2000],
+                next_attempt_at=now + backoff(delivery.attempts))
+        raise
+    _finish(delivery, status="sent", sent_at=utcnow(), last_error="",
+            covered_until=digest.context.until,
+            summary={"sections": {s.key: s.total for s in digest.sections},
+                     "bytes": len(rendered.html.encode()) + len(rendered.text.encode())})
+    return "sent"
+
+
+def due_users(now: datetime) -> list[tuple[User, date]]:
+    users = db.session.scalars(db.select(User).where(User.active).order_by(User.id)).all()
+    due = []
+    for user in users:
+        day = is_due(settings_for(user), now, zone())
+        if day is not None:
+            due.append((user, day))
+    return due
+
+
+def send_due_digests(now: datetime | None = None) -> RunResult:
+    """The scheduled job: send every digest that is due and not yet sent (or claimed)."""
+    now = now or utcnow()
+    result = RunResult(errors=[])
+    due = due_users(now)
+    if not due:
+        return result
+    done = {(d.user_id, d.day) for d in db.session.scalars(db.select(DigestDelivery).where(
+        DigestDelivery.status == "sent",
+        DigestDelivery.day.in_({day for _, day in due})))}
+    pending = [(u, d) for u, d in due if (u.id, d) not in done]
+    result.waiting = len(due) - len(pending)
+    if not pending:
+        return result
+    mailer = new_sender()
+    try:
+        for user, day in pending:
+            try:
+                outcome = deliver(user, day, now, mailer)
+            except SendError as exc:
+                result.failed += 1
+                result.errors.append(f"{user.email}: {exc}")
+                if exc.connection_lost:
+                    # The server is unreachable: the others would fail the same way.
+                    result.waiting += len(pending) - result.sent - result.failed
+                    break
+                continue
+            if outcome == "sent":
+                result.sent += 1
+            else:
+                result.waiting += 1
+    finally:
+        mailer.close()
+    if result.failed:
+        raise DigestFailure(str(result))
+    return result
+
+
+class DigestFailure(RuntimeError):
+    """Some digests could not be sent; they are retried with backoff (admins see this)."""
+
+
+def failing_deliveries() -> list[DigestDelivery]:
+    """Deliveries waiting for a retry: shown to admins."""
+    return list(db.session.scalars(db.select(DigestDelivery).where(
+        DigestDelivery.status == "failed").order_by(DigestDelivery.day.desc()).limit(50)))
+
+
+def send_test(user: User, now: datetime | None = None) -> None:
+    """Send the user today's digest as a test, outside the once-a-day bookkeeping."""
+    now = now or utcnow()
+    day = now.astimezone(zone()).date()
+    _digest, rendered = compose(user, day, now)
+    with new_sender() as mailer:
+        mailer.send(message_for(user, rendered, day, test=True), user.email)

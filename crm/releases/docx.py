@@ -1,0 +1,206 @@
+"""Rendering release templates (.docx with Jinja placeholders) safely.
+
+Templates are user uploads, so every render runs
+- in a sandbox: an immutable SandboxedEnvironment with autoescape (a template cannot reach
+  Python internals, and "Ap & Høyre" keeps its "&" in the XML);
+- on plain data only (strings, dicts, lists), never on models;
+- in a separate process (forked from a forkserver that has this module loaded, so it is
+  cheap) with a wall-clock limit and memory/CPU rlimits: the sandbox bounds neither.
+
+Placeholders: inline ones (`{{ title }}`, `{{ spokesperson.name }}` ...) work in the body,
+headers, footers and document properties; the block ones (`{{p body }}`, `{{p quotes }}`,
+`{{p snippets }}`) stand alone on a paragraph of the document body and become paragraphs.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import re
+from dataclasses import dataclass, field
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup
+
+from crm.releases import markup
+
+INLINE_VARIABLES = ("title", "lead", "quote", "date", "time", "embargo", "embargo_until",
+                    "spokesperson", "language", "tags", "release_number")
+BLOCK_VARIABLES = ("body", "quotes", "snippets")
+KNOWN_VARIABLES = frozenset(INLINE_VARIABLES + BLOCK_VARIABLES)
+SPOKESPERSON_FIELDS = ("name", "title", "email", "phone", "organisation")
+
+DEFAULT_TIMEOUT = 20.0  # seconds for one render
+MEMORY_LIMIT = 1024 * 1024 * 1024  # address space of a render process
+_BLOCK_USE = re.compile(r"\{\{-?\s*(" + "|".join(BLOCK_VARIABLES) + r")\b")
+
+
+class RenderError(Exception):
+    """A template could not be rendered; the message is fit to show to its uploader."""
+
+
+def sandbox() -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(autoescape=True)
+
+
+# --- in the render process ------------------------------------------------------------------
+
+def _bullet_style(tpl) -> str:
+    """The template's bullet-list paragraph style, if it has Word's built-in one."""
+    ids = {style.style_id for style in tpl.docx.styles}
+    return "ListBullet" if "ListBullet" in ids else ""
+
+
+class _Template(DocxTemplate):
+    def render_properties(self, context, jinja_env=None):
+        # Document properties are plain text, not XML: escaping them would show "&amp;".
+        super().render_properties(context, ImmutableSandboxedEnvironment(autoescape=False))
+
+
+def _context(tpl, data: dict) -> dict:
+    links: dict[str, str] = {}
+
+    def link_id(url: str) -> str:
+        if url not in links:
+            links[url] = tpl.build_url_id(url)
+        return links[url]
+
+    bullet = _bullet_style(tpl)
+    context = {name: data.get(name, "") for name in INLINE_VARIABLES}
+    context["spokesperson"] = {k: (data.get("spokesperson") or {}).get(k, "")
+                               for k in SPOKESPERSON_FIELDS}
+    for name in BLOCK_VARIABLES:
+        context[name] = Markup(markup.to_wordml(data.get(name, ""), link_id, bullet))
+    return context
+
+
+def _block_misuse(tpl) -> list[str]:
+    """Block placeholders written inline ({{ body }} instead of {{p body }}) or in a header."""
+    problems = []
+    body_xml = tpl.patch_xml(tpl.get_xml())
+    for m in _BLOCK_USE.finditer(body_xml):
+        before = body_xml[:m.start()]
+        if max(before.rfind("<w:t>"), before.rfind("<w:t ")) > before.rfind("</w:t>"):
+            problems.append(f"Write {{{{p {m.group(1)} }}}} alone on its own paragraph, "
+                            f"not {{{{ {m.group(1)} }}}} inside a line of text.")
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _key, part in tpl.get_headers_footers(uri):
+            for m in _BLOCK_USE.finditer(tpl.patch_xml(tpl.get_part_xml(part))):
+                problems.append(f"{m.group(1)} can only be used in the document body, "
+                                f"not in a header or footer.")
+    return sorted(set(problems))
+
+
+def _variables(tpl) -> set[str]:
+    return set(tpl.get_undeclared_template_variables(jinja_env=sandbox()))
+
+
+def _render(template_bytes: bytes, data: dict) -> bytes:
+    tpl = _Template(io.BytesIO(template_bytes))
+    tpl.init_docx()
+    problems = _block_misuse(tpl)
+    if problems:
+        raise RenderError(" ".join(problems))
+    tpl.render(_context(tpl, data), jinja_env=sandbox())
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def _inspect(template_bytes: bytes, data: dict) -> dict:
+    tpl = _Template(io.BytesIO(template_bytes))
+    tpl.init_docx()
+    variables = _variables(tpl)
+    _render(template_bytes, data)  # a trial render with sample data must succeed
+    return {"variables": sorted(variables)}
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, RenderError):
+        return str(exc)
+    if isinstance(exc, SecurityError):
+        return "The template tries to reach something it may not (blocked by the sandbox)."
+    if isinstance(exc, TemplateSyntaxError):
+        return f"Template syntax error: {exc.message}"
+    if isinstance(exc, TemplateError):
+        return f"Template error: {exc.message or type(exc).__name__}"
+    if isinstance(exc, MemoryError):
+        return "The template needs too much memory."
+    return f"The document could not be rendered ({type(exc).__name__})."
+
+
+def _child(conn, func_name: str, template_bytes: bytes, data: dict, cpu_seconds: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    try:
+        func = {"render": _render, "inspect": _inspect}[func_name]
+        conn.send(("ok", func(template_bytes, data)))
+    except BaseException as exc:  # everything goes back to the parent as a message
+        conn.send(("error", _describe(exc)))
+    finally:
+        conn.close()
+
+
+# --- in the app process ---------------------------------------------------------------------
+
+_context_cache: list = []
+
+
+def _mp_context():
+    if not _context_cache:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["crm.releases.docx", "docxtpl"])
+        _context_cache.append(ctx)
+    return _context_cache[0]
+
+
+def _run(func_name: str, template_bytes: bytes, data: dict, timeout: float):
+    ctx = _mp_context()
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, daemon=True,
+                          args=(sender, func_name, template_bytes, data, int(timeout) + 1))
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise RenderError(f"Rendering took longer than {timeout:g} seconds and was stopped.")
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            raise RenderError("The renderer stopped without an answer (memory or CPU limit)."
+                              ) from None
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        process.close()
+    if status != "ok":
+        raise RenderError(payload)
+    return payload
+
+
+def render(template_bytes: bytes, data: dict, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """The template rendered with `data` (see INLINE/BLOCK_VARIABLES) as .docx bytes.
+
+    Raises RenderError with a message for people on any failure, a timeout included.
+    """
+    return _run("render", template_bytes, data, timeout)
+
+
+@dataclass
+class Inspection:
+    variables: list[str] = field(default_factory=list)
+
+    @property
+    def unknown(self) -> list[str]:
+        return [v for v in self.variables if v not in KNOWN_VARIABLES]
+
+
+def inspect(template_bytes: bytes, sample: dict, timeout: float = DEFAULT_TIMEOUT) -> Inspection:
+    """The placeholders a template uses, after a successful trial render with `sample`."""
+    return Inspection(**_run("inspect", template_bytes, sample, timeout))

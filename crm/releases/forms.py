@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from crm.contacts.validation import FieldError
+from crm.formutil import choices
+from crm.releases.services import BODY_MAX, LEAD_MAX, MAX_QUOTES, QUOTE_MAX, TITLE_MAX
+from crm.timeutil import from_local, to_local
+
+LANGUAGE_CHOICES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
+TEMPLATE_LANGUAGE_CHOICES = [("nb", "Norsk"), ("en", "English")]
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class QuoteForm(Form):
+    contact_id = SelectField(_l("Quoted person"), coerce=int, validate_choice=True)
+    text = TextAreaField(_l("Quote"), validators=[Length(max=QUOTE_MAX)])
+
+
+class ReleaseForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    lead = TextAreaField(_l("Lead"), validators=[Length(max=LEAD_MAX)])
+    body = TextAreaField(_l("Text"), validators=[Length(max=BODY_MAX)],
+                         description=_l("Blank line between paragraphs. **bold**, *italic*, "
+                                        "[link text](https://...), lines starting with - are "
+                                        "bullets."))
+    quotes = FieldList(FormField(QuoteForm), min_entries=2, max_entries=MAX_QUOTES)
+    spokesperson_id = SelectField(_l("Contact person"), coerce=int, validate_choice=True)
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+    tags = StringField(_l("Tags"), validators=[Length(max=1000)],
+                       description=_l("Comma separated"))
+    release_at = DateTimeLocalField(_l("Release date and time"), format=LOCAL_FORMAT,
+                                    validators=[Optional()])
+    embargo_until = DateTimeLocalField(
+        _l("Embargoed until"), format=LOCAL_FORMAT, validators=[Optional()],
+        description=_l("Norwegian time. Not sent, and not to be published, before this."))
+    template_id = SelectField(_l("Template"), coerce=int, validate_choice=True)
+    snippet_ids = CheckboxesField(_l("Snippets"), coerce=int, validate_choice=True)
+
+
+class DistributionForm(FlaskForm):
+    list_ids = CheckboxesField(_l("Media lists"), coerce=int, validate_choice=True)
+    contact_ids = CheckboxesField(_l("Single contacts"), coerce=int, validate_choice=False)
+    send_at = DateTimeLocalField(
+        _l("Send at"), format=LOCAL_FORMAT, validators=[Optional()],
+        description=_l("Norwegian time; empty sends now. Never before the embargo."))
+
+
+class TemplateUploadForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=choices(TEMPLATE_LANGUAGE_CHOICES))
+    file = FileField(_l("Word document (.docx)"), validators=[FileRequired()])
+
+
+class SnippetForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)],
+                         description=_l("The same simple formatting as a release text."))
+    retired = BooleanField(_l("Retired (no longer offered)"))
+
+
+def local_to_utc(value: datetime | None, field_name: str) -> datetime | None:
+    """A naive time typed in Norwegian time as aware UTC; FieldError for a time that does not
+    exist (the hour skipped when clocks go forward)."""
+    if value is None:
+        return None
+    aware = from_local(value)
+    if to_local(aware).replace(tzinfo=None) != value:
+        raise FieldError(field_name, "That time does not exist in Norwegian time "
+                                     "(clocks go forward then).")
+    return aware
+
+
+def utc_to_local_input(value: datetime | None) -> datetime | None:
+    return to_local(value).replace(tzinfo=None) if value else None

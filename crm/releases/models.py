@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.audit.models import Audited
+from crm.extensions import db
+from crm.timeutil import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from crm.auth.models import User
+    from crm.contacts.models import Contact, Tag
+
+RELEASE_LANGUAGES = ("nb", "nn", "en")
+TEMPLATE_LANGUAGES = ("nb", "en")  # nynorsk releases use the bokmål template unless one exists
+STATUSES = ("draft", "in_review", "approved", "published", "withdrawn")
+EDITABLE_STATUSES = ("draft", "in_review", "approved")
+SENDABLE_STATUSES = ("approved", "published")
+DISTRIBUTION_STATUSES = ("scheduled", "sending", "done", "cancelled")
+# "unknown": the process died while the mail server had the message; never retried by itself.
+RECIPIENT_STATUSES = ("pending", "sending", "sent", "failed", "skipped", "unknown")
+
+release_tag = Table(
+    "release_tag",
+    db.Model.metadata,
+    Column("release_id", ForeignKey("release.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class ReleaseTemplate(Audited, db.Model):
+    """An uploaded (or the built-in default) .docx template, stored in the database."""
+
+    __tablename__ = "release_template"
+    __audit_secret__ = ("content",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="nb")
+    filename: Mapped[str] = mapped_column(String(255), default="template.docx")
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    variables: Mapped[list] = mapped_column(JSON, default=list)  # placeholders it uses
+    is_default: Mapped[bool] = mapped_column(default=False)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class TextSnippet(Audited, db.Model):
+    """Reusable boilerplate ("About the party", a contact block) a release can include."""
+
+    __tablename__ = "text_snippet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="nb")
+    body: Mapped[str] = mapped_column(Text, default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Release(Audited, db.Model):
+    __tablename__ = "release"
+    __table_args__ = (Index("ix_release_status_updated", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="nb")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    release_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("release_template.id", ondelete="SET NULL"))
+    spokesperson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    version: Mapped[int] = mapped_column(default=0)  # number of the latest ReleaseVersion
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(  # the last editor (four eyes)
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    template: Mapped[ReleaseTemplate | None] = relationship()
+    spokesperson: Mapped[Contact | None] = relationship(foreign_keys=[spokesperson_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    tags: Mapped[list[Tag]] = relationship(secondary=release_tag, order_by="Tag.name")
+    quotes: Mapped[list[ReleaseQuote]] = relationship(
+        back_populates="release", cascade="all, delete-orphan", order_by="ReleaseQuote.position")
+    snippet_links: Mapped[list[ReleaseSnippet]] = relationship(
+        back_populates="release", cascade="all, delete-orphan",
+        order_by="ReleaseSnippet.position")
+    versions: Mapped[list[ReleaseVersion]] = relationship(
+        back_populates="release", cascade="all, delete-orphan",
+        order_by="ReleaseVersion.number.desc()", passive_deletes=True)
+    distributions: Mapped[list[Distribution]] = relationship(
+        back_populates="release", cascade="all, delete-orphan",
+        order_by="Distribution.id.desc()", passive_deletes=True)
+
+    @property
+    def snippets(self) -> list[TextSnippet]:
+        return [link.snippet for link in self.snippet_links]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def audit_label(self) -> str:
+        return self.title[:300]
+
+
+class ReleaseQuote(db.Model):
+    """A quote in a release, attributed to a contact (usually one of our politicians)."""
+
+    __tablename__ = "release_quote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    release: Mapped[Release] = relationship(back_populates="quotes")
+    contact: Mapped[Contact | None] = relationship()
+
+
+class ReleaseSnippet(db.Model):
+    __tablename__ = "release_snippet"
+
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    snippet_id: Mapped[int] = mapped_column(ForeignKey("text_snippet.id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    release: Mapped[Release] = relationship(back_populates="snippet_links")
+    snippet: Mapped[TextSnippet] = relationship()
+
+
+class ReleaseVersion(db.Model):
+    """A snapshot of a release's content, kept on every save."""
+
+    __tablename__ = "release_version"
+    __table_args__ = (UniqueConstraint("release_id", "number",
+                                       name="uq_release_version_release_id_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    release: Mapped[Release] = relationship(back_populates="versions")
+    author: Mapped[User | None] = relationship()
+
+
+class Distribution(Audited, db.Model):
+    """One sending of a release to a set of recipients, now or at a time (never before its
+    embargo)."""
+
+    __tablename__ = "distribution"
+    __table_args__ = (Index("ix_distribution_due", "status", "scheduled_for"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"),
+                                            index=True)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
+    media_list_names: Mapped[list] = mapped_column(JSON, default=list)  # what was chosen
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    release: Mapped[Release] = relationship(back_populates="distributions")
+    created_by: Mapped[User | None] = relationship()
+    recipients: Mapped[list[DistributionRecipient]] = relationship(
+        back_populates="distribution", cascade="all, delete-orphan",
+        order_by="DistributionRecipient.id", passive_deletes=True)
+
+    def audit_label(self) -> str:
+        return f"distribution of release {self.release_id}"
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.recipients if r.status == status)
+
+
+class DistributionRecipient(db.Model):
+    """One recipient of a distribution and what happened: sent, failed (why), skipped (why)."""
+
+    __tablename__ = "distribution_recipient"
+    __table_args__ = (
+        UniqueConstraint("distribution_id", "contact_id",
+                         name="uq_distribution_recipient_distribution_id_contact"),
+        Index("ix_distribution_recipient_status", "distribution_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(
+        ForeignKey("distribution.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str] = mapped_column(Text, default="")  # why skipped, or the last error
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str] = mapped_column(String(300), default="")
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interaction.id", ondelete="SET NULL"))
+
+    distribution: Mapped[Distribution] = relationship(back_populates="recipients")
+    contact: Mapped[Contact | None] = relationship()

@@ -1,0 +1,259 @@
+"""Drafting releases: save (every save keeps a version), compare versions, restore one.
+
+Saving an approved release sends it back to review: the approval was for other words.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from crm.contacts.models import Contact
+from crm.contacts.services import get_or_create_tags
+from crm.contacts.validation import FieldError, normalise_labels
+from crm.extensions import db
+from crm.releases.markup import clean
+from crm.releases.models import (
+    RELEASE_LANGUAGES,
+    Release,
+    ReleaseQuote,
+    ReleaseSnippet,
+    ReleaseTemplate,
+    ReleaseVersion,
+    TextSnippet,
+)
+from crm.releases.workflow import WorkflowError
+from crm.text import normalise_space
+
+TITLE_MAX = 300
+LEAD_MAX = 5000
+BODY_MAX = 100_000
+QUOTE_MAX = 5000
+MAX_QUOTES = 10
+
+
+@dataclass
+class ReleaseData:
+    """What the form (or a restored version) gives to save a release."""
+
+    title: str
+    lead: str = ""
+    body: str = ""
+    language: str = "nb"
+    tags: list[str] | str = field(default_factory=list)
+    spokesperson_id: int | None = None
+    quotes: list[tuple[int | None, str]] = field(default_factory=list)  # (contact id, text)
+    snippet_ids: list[int] = field(default_factory=list)
+    release_at: datetime | None = None  # aware
+    embargo_until: datetime | None = None  # aware
+    template_id: int | None = None
+
+
+def _contact(contact_id: int | None, field_name: str) -> Contact | None:
+    if contact_id is None:
+        return None
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.erased_at is not None:
+        raise FieldError(field_name, "That contact does not exist.")
+    return contact
+
+
+def _checked(data: ReleaseData, release: Release | None) -> dict:
+    """Validated, normalised values (a snapshot) from `data`. Raises FieldError."""
+    title = normalise_space(clean(data.title))
+    if not title:
+        raise FieldError("title", "A title is required.")
+    if len(title) > TITLE_MAX:
+        raise FieldError("title", f"The title may have at most {TITLE_MAX} characters.")
+    lead = clean(data.lead).strip()
+    body = clean(data.body).strip()
+    if len(lead) > LEAD_MAX:
+        raise FieldError("lead", f"The lead may have at most {LEAD_MAX} characters.")
+    if len(body) > BODY_MAX:
+        raise FieldError("body", f"The text may have at most {BODY_MAX} characters.")
+    if data.language not in RELEASE_LANGUAGES:
+        raise FieldError("language", "Unknown language.")
+    for value, name in ((data.release_at, "release_at"), (data.embargo_until, "embargo_until")):
+        if value is not None and value.tzinfo is None:
+            raise FieldError(name, "A time without a time zone.")
+    _contact(data.spokesperson_id, "spokesperson_id")
+    quotes = [(cid, clean(text).strip()) for cid, text in data.quotes if clean(text).strip()]
+    if len(quotes) > MAX_QUOTES:
+        raise FieldError("quotes", f"At most {MAX_QUOTES} quotes.")
+    for cid, text in quotes:
+        _contact(cid, "quotes")
+        if len(text) > QUOTE_MAX:
+            raise FieldError("quotes", f"A quote may have at most {QUOTE_MAX} characters.")
+    current_snippets = {s.id for s in release.snippets} if release else set()
+    snippet_ids = list(dict.fromkeys(data.snippet_ids))
+    for sid in snippet_ids:
+        snippet = db.session.get(TextSnippet, sid)
+        if snippet is None or (snippet.retired and sid not in current_snippets):
+            raise FieldError("snippet_ids", "That snippet does not exist.")
+    if data.template_id is not None:
+        template = db.session.get(ReleaseTemplate, data.template_id)
+        if template is None or (template.retired_at is not None
+                                and (release is None or release.template_id != template.id)):
+            raise FieldError("template_id", "That template does not exist.")
+    return {
+        "title": title, "lead": lead, "body": body, "language": data.language,
+        "tags": sorted(normalise_labels(data.tags)), "spokesperson_id": data.spokesperson_id,
+        "quotes": [{"contact_id": cid, "text": text} for cid, text in quotes],
+        "snippet_ids": snippet_ids, "template_id": data.template_id,
+        "release_at": _iso(data.release_at), "embargo_until": _iso(data.embargo_until),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def snapshot(release: Release) -> dict:
+    """A release's content as stored in a version."""
+    return {
+        "title": release.title, "lead": release.lead, "body": release.body,
+        "language": release.language, "tags": [t.name for t in release.tags],
+        "spokesperson_id": release.spokesperson_id,
+        "quotes": [{"contact_id": q.contact_id, "text": q.text} for q in release.quotes],
+        "snippet_ids": [link.snippet_id for link in release.snippet_links],
+        "template_id": release.template_id,
+        "release_at": _iso(release.release_at), "embargo_until": _iso(release.embargo_until),
+    }
+
+
+def _apply(release: Release, values: dict) -> None:
+    release.title, release.lead, release.body = values["title"], values["lead"], values["body"]
+    release.language = values["language"]
+    release.tags = get_or_create_tags(values["tags"])
+    release.spokesperson_id = values["spokesperson_id"]
+    release.template_id = values["template_id"]
+    release.quotes = [ReleaseQuote(contact_id=q["contact_id"], text=q["text"], position=i)
+                      for i, q in enumerate(values["quotes"])]
+    release.snippet_links = [ReleaseSnippet(snippet_id=sid, position=i)
+                             for i, sid in enumerate(values["snippet_ids"])]
+    for name in ("release_at", "embargo_until"):
+        setattr(release, name, datetime.fromisoformat(values[name]) if values[name] else None)
+
+
+def save_release(release: Release | None, data: ReleaseData, user_id: int | None,
+                 note: str = "") -> Release:
+    """Create or change a release, keep a version, and commit.
+
+    The saver becomes the last editor (who may not approve it). Saving an approved release
+    sends it back to review. A save that changes nothing keeps no version. Raises FieldError
+    on bad input and WorkflowError for a published or withdrawn release; nothing is stored.
+    """
+    if release is not None and not release.is_editable:
+        raise WorkflowError("A published or withdrawn release cannot be changed.")
+    values = _checked(data, release)
+    if release is not None and values == snapshot(release):
+        return release
+    if release is None:
+        release = Release(status="draft", created_by_id=user_id, version=0)
+        db.session.add(release)
+    with db.session.no_autoflush:
+        _apply(release, values)
+    release.updated_by_id = user_id
+    if release.status == "approved":
+        release.status = "in_review"
+        release.approved_by_id = release.approved_at = None
+    release.version += 1
+    release.versions.append(ReleaseVersion(number=release.version, author_id=user_id,
+                                           note=note[:300], data=values))
+    db.session.commit()
+    return release
+
+
+def get_version(release: Release, number: int) -> ReleaseVersion | None:
+    return db.session.scalar(db.select(ReleaseVersion).where(
+        ReleaseVersion.release_id == release.id, ReleaseVersion.number == number))
+
+
+def data_from_version(version: ReleaseVersion) -> ReleaseData:
+    """A version's content as ReleaseData; contacts, snippets and templates deleted since are
+    left out."""
+    values = version.data
+
+    def exists(model, ident):
+        return ident is not None and db.session.get(model, ident) is not None
+
+    quotes = [(q["contact_id"] if exists(Contact, q["contact_id"]) else None, q["text"])
+              for q in values.get("quotes", [])]
+    return ReleaseData(
+        title=values["title"], lead=values.get("lead", ""), body=values.get("body", ""),
+        language=values.get("language", "nb"), tags=values.get("tags", []),
+        spokesperson_id=values.get("spokesperson_id")
+        if exists(Contact, values.get("spokesperson_id")) else None,
+        quotes=quotes,
+        snippet_ids=[s for s in values.get("snippet_ids", []) if exists(TextSnippet, s)],
+        template_id=values.get("template_id")
+        if exists(ReleaseTemplate, values.get("template_id")) else None,
+        release_at=datetime.fromisoformat(values["release_at"])
+        if values.get("release_at") else None,
+        embargo_until=datetime.fromisoformat(values["embargo_until"])
+        if values.get("embargo_until") else None)
+
+
+def restore_version(release: Release, version: ReleaseVersion, user_id: int | None) -> Release:
+    """Save an old version's content as a new version (the same rules as any save)."""
+    return save_release(release, data_from_version(version), user_id,
+                        note=f"Restored version {version.number}")
+
+
+# --- comparing versions ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    rows: list[tuple[str, str]]  # ("equal" | "delete" | "insert", line)
+
+
+def _names(model, ids) -> list[str]:
+    out = []
+    for ident in ids:
+        obj = db.session.get(model, ident) if ident is not None else None
+        out.append(getattr(obj, "name", f"#{ident}") if obj is not None else f"#{ident}")
+    return out
+
+
+def _lines(values: dict) -> dict[str, list[str]]:
+    quotes = []
+    for q in values.get("quotes", []):
+        who = _names(Contact, [q["contact_id"]])[0] if q["contact_id"] else "?"
+        quotes.extend([f"{who}:", *q["text"].splitlines(), ""])
+    return {
+        "title": [values.get("title", "")],
+        "lead": values.get("lead", "").splitlines(),
+        "body": values.get("body", "").splitlines(),
+        "quotes": quotes,
+        "spokesperson": _names(Contact, [values["spokesperson_id"]])
+        if values.get("spokesperson_id") else [],
+        "language": [values.get("language", "")],
+        "tags": [", ".join(values.get("tags", []))],
+        "snippets": _names(TextSnippet, values.get("snippet_ids", [])),
+        "template": _names(ReleaseTemplate, [values["template_id"]])
+        if values.get("template_id") else [],
+        "release_at": [values.get("release_at") or ""],
+        "embargo_until": [values.get("embargo_until") or ""],
+    }
+
+
+def diff_versions(old: ReleaseVersion, new: ReleaseVersion) -> list[FieldDiff]:
+    """The fields that differ between two versions, line by line."""
+    before, after = _lines(old.data), _lines(new.data)
+    diffs = []
+    for name in before:
+        a, b = before[name], after[name]
+        if a == b:
+            continue
+        rows: list[tuple[str, str]] = []
+        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                rows.extend(("equal", line) for line in a[i1:i2])
+                continue
+            rows.extend(("delete", line) for line in a[i1:i2])
+            rows.extend(("insert", line) for line in b[j1:j2])
+        diffs.append(FieldDiff(name, rows))
+    return diffs

@@ -1,0 +1,129 @@
+"""Release templates: upload with validation, the built-in defaults, set default, retire.
+
+Templates live in the database (bytes), so every app process and the scheduler see the same
+ones and a database backup holds them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from crm.extensions import db
+from crm.releases import default_template, docx
+from crm.releases.models import TEMPLATE_LANGUAGES, ReleaseTemplate
+from crm.releases.output import sample_data
+from crm.releases.package import PackageError, check_docx
+from crm.text import normalise_space
+from crm.timeutil import utcnow
+
+
+class TemplateRejected(ValueError):
+    """The upload is not a usable template; the message says why."""
+
+
+def active_templates() -> list[ReleaseTemplate]:
+    return list(db.session.scalars(db.select(ReleaseTemplate).where(
+        ReleaseTemplate.retired_at.is_(None)).order_by(ReleaseTemplate.language,
+                                                       ReleaseTemplate.name)))
+
+
+def all_templates() -> list[ReleaseTemplate]:
+    return list(db.session.scalars(db.select(ReleaseTemplate).order_by(
+        ReleaseTemplate.retired_at.is_not(None), ReleaseTemplate.language,
+        ReleaseTemplate.name)))
+
+
+def _safe_filename(filename: str) -> str:
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
+    return (name or "template.docx")[:255]
+
+
+def validate(data: bytes, language: str = "nb") -> docx.Inspection:
+    """Check an upload (package, placeholders, a trial render). Raises TemplateRejected."""
+    try:
+        check_docx(data)
+        return docx.inspect(data, sample_data(language))
+    except PackageError as exc:
+        raise TemplateRejected(str(exc)) from None
+    except docx.RenderError as exc:
+        raise TemplateRejected(f"The template cannot be used: {exc}") from None
+
+
+def upload_template(*, name: str, language: str, filename: str, data: bytes,
+                    user_id: int | None = None) -> tuple[ReleaseTemplate, list[str]]:
+    """Validate and store an uploaded template; return it and its unknown placeholders.
+
+    Raises TemplateRejected (nothing stored) when the file is not an acceptable template.
+    """
+    name = normalise_space(name)[:200]
+    if not name:
+        raise TemplateRejected("A name is required.")
+    if language not in TEMPLATE_LANGUAGES:
+        raise TemplateRejected("Unknown language.")
+    inspection = validate(data, language)
+    template = ReleaseTemplate(
+        name=name, language=language, filename=_safe_filename(filename), content=data,
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        variables=inspection.variables, uploaded_by_id=user_id)
+    db.session.add(template)
+    if default_for(language, install=False) is None:
+        template.is_default = True
+    db.session.commit()
+    return template, inspection.unknown
+
+
+def install_defaults() -> list[ReleaseTemplate]:
+    """Store the built-in Norwegian and English templates unless they are already there."""
+    added = []
+    for language in TEMPLATE_LANGUAGES:
+        data = default_template.build(language)
+        digest = hashlib.sha256(data).hexdigest()
+        exists = db.session.scalar(db.select(ReleaseTemplate.id).where(
+            ReleaseTemplate.name == default_template.WORDING[language]["name"],
+            ReleaseTemplate.retired_at.is_(None)))
+        if exists:
+            continue
+        template = ReleaseTemplate(
+            name=default_template.WORDING[language]["name"], language=language,
+            filename=f"pressdesk-{language}.docx", content=data, size=len(data),
+            sha256=digest, variables=docx.inspect(data, sample_data(language)).variables)
+        template.is_default = default_for(language, install=False) is None
+        db.session.add(template)
+        added.append(template)
+    db.session.commit()
+    return added
+
+
+def default_for(language: str, install: bool = True) -> ReleaseTemplate | None:
+    """The default template for a language (nynorsk falls back to bokmål); the built-in ones
+    are installed the first time none exists."""
+    for lang in dict.fromkeys((language, "nb" if language == "nn" else language, "nb")):
+        template = db.session.scalar(db.select(ReleaseTemplate).where(
+            ReleaseTemplate.language == lang, ReleaseTemplate.is_default,
+            ReleaseTemplate.retired_at.is_(None)))
+        if template is not None:
+            return template
+    if install and not active_templates():
+        install_defaults()
+        return default_for(language, install=False)
+    return None
+
+
+def set_default(template: ReleaseTemplate) -> None:
+    """Make `template` its language's default (and commit)."""
+    if template.retired_at is not None:
+        raise TemplateRejected("A retired template cannot be the default.")
+    for other in db.session.scalars(db.select(ReleaseTemplate).where(
+            ReleaseTemplate.language == template.language, ReleaseTemplate.is_default)):
+        other.is_default = False
+    template.is_default = True
+    db.session.commit()
+
+
+def retire(template: ReleaseTemplate) -> None:
+    """Stop offering a template (releases that chose it keep rendering with it)."""
+    template.retired_at = utcnow()
+    template.is_default = False
+    db.session.commit()

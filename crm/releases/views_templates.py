@@ -1,0 +1,141 @@
+"""Release templates (upload, preview, default, retire, download) and text snippets."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.auth.roles import editor_required
+from crm.contacts.validation import FieldError
+from crm.extensions import db
+from crm.releases import bp, docx, snippets, templates_store
+from crm.releases.forms import SnippetForm, TemplateUploadForm
+from crm.releases.markup import to_html
+from crm.releases.models import ReleaseTemplate, TextSnippet
+from crm.releases.package import MAX_UPLOAD_BYTES
+
+
+def get_template(template_id: int) -> ReleaseTemplate:
+    template = db.session.get(ReleaseTemplate, template_id)
+    if template is None:
+        abort(404)
+    return template
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+def templates():
+    """The templates, and (for editors) a form to upload one."""
+    form = TemplateUploadForm()
+    if request.method == "POST":
+        if not current_user.can_write:
+            abort(403)
+        if form.validate_on_submit():
+            data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
+            try:
+                template, unknown = templates_store.upload_template(
+                    name=form.name.data, language=form.language.data,
+                    filename=form.file.data.filename or "", data=data,
+                    user_id=current_user.id)
+            except templates_store.TemplateRejected as exc:
+                db.session.rollback()
+                form.file.errors = [*form.file.errors, str(exc)]
+            else:
+                flash(_("Template uploaded."), "success")
+                if unknown:
+                    flash(_("It uses placeholders Pressdesk does not fill: %(names)s.",
+                            names=", ".join(unknown)), "error")
+                return redirect(url_for("releases.template_detail", template_id=template.id))
+    elif not templates_store.all_templates():
+        templates_store.default_for("nb")  # installs the built-in ones the first time
+    return render_template("releases/templates.html", form=form,
+                           templates=templates_store.all_templates(),
+                           max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+
+
+@bp.route("/templates/<int:template_id>")
+def template_detail(template_id: int):
+    """A template: the placeholders it uses, with a warning for unknown ones."""
+    template = get_template(template_id)
+    known = [v for v in template.variables if v in docx.KNOWN_VARIABLES]
+    unknown = [v for v in template.variables if v not in docx.KNOWN_VARIABLES]
+    missing = [v for v in docx.KNOWN_VARIABLES if v not in template.variables]
+    return render_template("releases/template.html", template=template, known=known,
+                           unknown=unknown, missing=sorted(missing),
+                           inline=docx.INLINE_VARIABLES, block=docx.BLOCK_VARIABLES)
+
+
+@bp.route("/templates/<int:template_id>/download.docx")
+def template_download(template_id: int):
+    """The template file itself, to restyle in Word."""
+    template = get_template(template_id)
+    name = template.filename.replace('"', "")
+    return Response(template.content,
+                    mimetype="application/vnd.openxmlformats-officedocument"
+                             ".wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff"})
+
+
+@bp.route("/templates/<int:template_id>/default", methods=["POST"])
+@editor_required
+def template_default(template_id: int):
+    """Make a template its language's default."""
+    try:
+        templates_store.set_default(get_template(template_id))
+    except templates_store.TemplateRejected as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(_("Default template set."), "success")
+    return redirect(url_for("releases.templates"))
+
+
+@bp.route("/templates/<int:template_id>/retire", methods=["POST"])
+@editor_required
+def template_retire(template_id: int):
+    """Stop offering a template."""
+    templates_store.retire(get_template(template_id))
+    flash(_("Template retired."), "success")
+    return redirect(url_for("releases.templates"))
+
+
+# --- snippets -------------------------------------------------------------------------------
+
+@bp.route("/snippets")
+def snippet_list():
+    """Text snippets releases can include."""
+    return render_template("releases/snippets.html", snippets=snippets.all_snippets(),
+                           to_html=to_html)
+
+
+def _save_snippet(snippet: TextSnippet | None):
+    form = SnippetForm(obj=snippet)
+    if form.validate_on_submit():
+        try:
+            snippets.save_snippet(snippet, name=form.name.data, language=form.language.data,
+                                  body=form.body.data, retired=form.retired.data)
+        except FieldError as exc:
+            db.session.rollback()
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            flash(_("Snippet saved."), "success")
+            return redirect(url_for("releases.snippet_list"))
+    return render_template("releases/snippet_form.html", form=form, snippet=snippet)
+
+
+@bp.route("/snippets/new", methods=["GET", "POST"])
+@editor_required
+def snippet_new():
+    """Write a new snippet."""
+    return _save_snippet(None)
+
+
+@bp.route("/snippets/<int:snippet_id>/edit", methods=["GET", "POST"])
+@editor_required
+def snippet_edit(snippet_id: int):
+    """Change or retire a snippet."""
+    snippet = db.session.get(TextSnippet, snippet_id)
+    if snippet is None:
+        abort(404)
+    return _save_snippet(snippet)

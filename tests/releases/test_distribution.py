@@ -1,0 +1,287 @@
+"""Sending releases to a real SMTP server on loopback: one email each, skips, failures,
+retries that never send twice, and embargo scheduling (never before)."""
+
+import io
+import socket
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from docx import Document
+
+from crm import scheduler
+from crm.extensions import db
+from crm.interactions.models import Interaction
+from crm.jobs.services import run_job
+from crm.releases import distribution, services, workflow
+from crm.releases.distribution import DistributionError
+from crm.releases.models import Distribution, DistributionRecipient
+from tests.releases.conftest import approved, draft
+
+NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Oslo
+EMBARGO = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Oslo
+
+
+def send_now(release, media_list, **kw):
+    created = distribution.create_distribution(
+        release, list_ids=[media_list.id], contact_ids=kw.pop("contact_ids", []),
+        send_at=None, user_id=release.created_by_id, now=kw.get("now", NOW))
+    report = distribution.send_distribution(created, kw.get("now", NOW))
+    return created, report
+
+
+def statuses(dist) -> dict[str, str]:
+    db.session.refresh(dist)
+    return {r.email or r.name: r.status for r in dist.recipients}
+
+
+def test_each_recipient_gets_one_email_with_the_docx_and_skips_are_listed(
+        users, second_editor, media_list, smtp_server, politician):
+    release = approved(users["editor"], second_editor, spokesperson_id=politician.id,
+                       quotes=[(politician.id, "Dette er en god dag.")])
+    dist, report = send_now(release, media_list)
+    assert (report.sent, report.failed, report.skipped) == (3, 0, 0)
+    reasons = {r.name: r.reason for r in dist.recipients if r.status == "skipped"}
+    assert reasons == {"Olav Optout": "Opted out of mailings.",
+                       "Nina Nobasis": "No lawful basis recorded.",
+                       "Ingen Epost": "No email address."}
+    messages = smtp_server.messages
+    assert sorted(m["X-Envelope-To"] for m in messages) == [
+        "asa@aftenposten.no", "kari@nrk.no", "per@vg.no"]
+    for message in messages:
+        assert message["Cc"] is None and message["Bcc"] is None
+        assert message["X-Envelope-To"] in message["To"]  # only the recipient, nobody else
+    message = next(m for m in messages if m["X-Envelope-To"] == "asa@aftenposten.no")
+    assert message["To"] == "Åsa Ødegård <asa@aftenposten.no>"
+    assert message["Subject"] == "Ap & Høyre er enige om æøå"
+    text = message.get_body(("plain",)).get_content()
+    assert "Ap & Høyre er enige om æøå" in text and "• punkt én" in text
+    assert "«Dette er en god dag», sier Jonas Ødegård, stortingsrepresentant." in text
+    html = message.get_body(("html",)).get_content()
+    assert "<strong>fet</strong>" in html and "Ap &amp; Høyre" in html
+    attachment = next(message.iter_attachments())
+    assert attachment.get_filename().endswith(".docx")
+    document = Document(io.BytesIO(attachment.get_content()))
+    assert "Ap & Høyre er enige om æøå" in [p.text for p in document.paragraphs]
+    assert release.status == "published" and release.published_at == NOW
+
+
+def test_every_send_is_an_interaction_on_the_recipients_timeline(
+        users, second_editor, media_list, smtp_server):
+    release = approved(users["editor"], second_editor)
+    dist, _report = send_now(release, media_list)
+    interactions = db.session.scalars(db.select(Interaction)).all()
+    assert len(interactions) == 3
+    assert {i.kind for i in interactions} == {"release"}
+    assert {i.direction for i in interactions} == {"outbound"}
+    assert sorted(i.contacts[0].name for i in interactions) == [
+        "Kari Nordmann", "Per Hansen", "Åsa Ødegård"]
+    sent = [r for r in dist.recipients if r.status == "sent"]
+    assert all(r.interaction_id and r.sent_at and r.message_id for r in sent)
+
+
+def test_a_refused_recipient_fails_alone_and_a_retry_sends_only_to_it(
+        users, second_editor, media_list, smtp_server):
+    smtp_server.handler.refuse = {"per@vg.no"}
+    release = approved(users["editor"], second_editor)
+    dist, report = send_now(release, media_list)
+    assert (report.sent, report.failed) == (2, 1)
+    failed = next(r for r in dist.recipients if r.status == "failed")
+    assert failed.email == "per@vg.no" and "550" in failed.reason
+    assert len(smtp_server.messages) == 2
+    smtp_server.handler.refuse = set()
+    report = distribution.retry_failed(dist, NOW + timedelta(minutes=5))
+    assert (report.sent, report.failed) == (1, 0)
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == [
+        "asa@aftenposten.no", "kari@nrk.no", "per@vg.no"]
+    with pytest.raises(DistributionError, match="No recipient failed"):
+        distribution.retry_failed(dist)
+    assert len(smtp_server.messages) == 3
+    assert db.session.scalar(db.select(db.func.count()).select_from(Interaction)) == 3
+
+
+def test_a_temporary_server_refusal_is_retryable(users, second_editor, media_list, smtp_server):
+    smtp_server.handler.fail_data = True
+    release = approved(users["editor"], second_editor)
+    dist, report = send_now(release, media_list)
+    assert report.failed == 3 and "451" in dist.recipients[0].reason
+    smtp_server.handler.fail_data = False
+    assert distribution.retry_failed(dist).sent == 3
+    assert len(smtp_server.messages) == 3
+
+
+def test_a_server_that_is_down_fails_fast_and_the_retry_sends_each_once(
+        app, users, second_editor, media_list, smtp_server):
+    working_url = app.config["CRM_SMTP_URL"]
+    app.config["CRM_SMTP_URL"] = "smtp://127.0.0.1:1?timeout=2"
+    release = approved(users["editor"], second_editor)
+    dist, report = send_now(release, media_list)
+    assert report.sent == 0 and report.failed == 3
+    reasons = [r.reason for r in dist.recipients if r.status == "failed"]
+    assert "Cannot connect" in reasons[0] and reasons[2].startswith("Not attempted")
+    assert release.status == "approved"  # nothing went out: not published
+    app.config["CRM_SMTP_URL"] = working_url
+    assert distribution.retry_failed(dist).sent == 3
+    assert len(smtp_server.messages) == 3 and release.status == "published"
+
+
+def test_a_server_that_never_answers_times_out(app, users, second_editor, media_list):
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(10)  # accepts connections in the kernel, never says hello
+        app.config["CRM_SMTP_URL"] = f"smtp://127.0.0.1:{silent.getsockname()[1]}?timeout=1"
+        release = approved(users["editor"], second_editor)
+        dist, report = send_now(release, media_list)
+    assert report.failed == 3
+    assert "timed out" in next(r for r in dist.recipients if r.status == "failed").reason
+
+
+def test_embargo_is_never_broken_by_the_scheduler(users, second_editor, media_list,
+                                                  smtp_server):
+    release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
+    dist = distribution.create_distribution(
+        release, list_ids=[media_list.id], contact_ids=[], user_id=users["editor"].id,
+        send_at=NOW, now=NOW)  # asked for 06:00, embargo 07:00
+    assert dist.scheduled_for == EMBARGO
+    assert distribution.send_distribution(dist, NOW) is None
+    assert distribution.send_due_distributions(EMBARGO - timedelta(seconds=1)) == \
+        "0 distributions: 0 sent, 0 failed, 0 skipped"
+    assert smtp_server.messages == []
+    assert distribution.send_due_distributions(EMBARGO).startswith("1 distributions: 3 sent")
+    assert len(smtp_server.messages) == 3
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert text.startswith("*** SPERREFRIST: 23.11.2026 kl. 07:00.")
+    assert smtp_server.messages[0]["Subject"].startswith("SPERREFRIST 23.11.2026 kl. 07:00: ")
+    assert distribution.send_due_distributions(EMBARGO + timedelta(minutes=1)).startswith("0")
+    assert len(smtp_server.messages) == 3
+
+
+def test_an_embargo_moved_later_holds_back_a_scheduled_distribution(
+        users, second_editor, media_list, smtp_server):
+    editor = users["editor"]
+    release = approved(editor, second_editor, embargo_until=EMBARGO)
+    distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                     send_at=None, user_id=editor.id, now=NOW)
+    later = EMBARGO + timedelta(hours=2)
+    values = services.data_from_version(release.versions[0]).__dict__ | {"embargo_until": later}
+    services.save_release(release, services.ReleaseData(**values), editor.id)
+    assert release.status == "in_review"  # unapproved words are not sent at all
+    assert distribution.send_due_distributions(EMBARGO).startswith("0")
+    workflow.transition(release, "approve", second_editor.id)
+    assert distribution.send_due_distributions(later - timedelta(minutes=1)).startswith("0")
+    assert smtp_server.messages == []
+    assert distribution.send_due_distributions(later).startswith("1 distributions: 3 sent")
+
+
+def test_someone_who_opts_out_before_the_embargo_is_skipped(users, second_editor, media_list,
+                                                            smtp_server):
+    release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
+    dist = distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                            send_at=None, user_id=None, now=NOW)
+    kari = next(r.contact for r in dist.recipients if r.name == "Kari Nordmann")
+    kari.opted_out = True
+    db.session.commit()
+    distribution.send_due_distributions(EMBARGO)
+    assert statuses(dist)["kari@nrk.no"] == "skipped"
+    assert len(smtp_server.messages) == 2
+
+
+def test_withdrawing_cancels_scheduled_distributions(users, second_editor, media_list,
+                                                     smtp_server):
+    release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
+    dist = distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                            send_at=None, user_id=None, now=NOW)
+    workflow.transition(release, "withdraw", users["editor"].id)
+    assert dist.status == "cancelled"
+    assert distribution.send_due_distributions(EMBARGO + timedelta(hours=1)).startswith("0")
+    assert smtp_server.messages == []
+
+
+def test_only_approved_releases_are_sent_and_someone_must_receive_it(users, media_list):
+    release = draft(users["editor"])
+    with pytest.raises(DistributionError, match="approved"):
+        distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                         send_at=None, user_id=None)
+    release.status = "approved"
+    with pytest.raises(DistributionError, match="at least one"):
+        distribution.create_distribution(release, list_ids=[999], contact_ids=[12345],
+                                         send_at=None, user_id=None)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Distribution)) == 0
+
+
+def test_single_contacts_and_overlapping_lists_get_one_email(users, second_editor, media_list,
+                                                             smtp_server):
+    release = approved(users["editor"], second_editor)
+    kari = next(m.contact for m in media_list.members if m.contact.name == "Kari Nordmann")
+    dist, report = send_now(release, media_list, contact_ids=[kari.id])
+    assert report.sent == 3 and len(smtp_server.messages) == 3
+    assert len(dist.recipients) == 6
+
+
+def test_a_claimed_distribution_is_not_sent_twice(users, second_editor, media_list,
+                                                  smtp_server):
+    release = approved(users["editor"], second_editor)
+    dist = distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                            send_at=None, user_id=None, now=NOW)
+    assert distribution.send_distribution(dist, NOW) is not None
+    dist.status = "scheduled"  # even if it were put back by mistake ...
+    db.session.commit()
+    distribution.send_distribution(dist, NOW)
+    assert len(smtp_server.messages) == 3  # ... nobody already sent to gets it again
+
+
+def test_a_crash_mid_send_never_leads_to_a_second_copy(users, second_editor, media_list,
+                                                       smtp_server, monkeypatch):
+    release = approved(users["editor"], second_editor)
+    dist = distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                            send_at=None, user_id=None, now=NOW)
+    real_send = distribution.SmtpSender.send
+    calls = {"n": 0}
+
+    def crash_after_second_is_accepted(self, message, to_email):
+        calls["n"] += 1
+        real_send(self, message, to_email)
+        if calls["n"] == 2:
+            raise SystemExit("killed after the server accepted it")
+
+    monkeypatch.setattr(distribution.SmtpSender, "send", crash_after_second_is_accepted)
+    with pytest.raises(SystemExit):
+        distribution.send_distribution(dist, NOW)
+    db.session.rollback()
+    monkeypatch.setattr(distribution.SmtpSender, "send", real_send)
+    assert len(smtp_server.messages) == 2
+    # Within the claim's lifetime nothing happens; afterwards the rest is sent and the one
+    # in flight is "unknown", which no run and no retry sends again.
+    assert distribution.send_due_distributions(NOW + timedelta(minutes=1)).startswith("0")
+    later = NOW + distribution.STALE_CLAIM + timedelta(minutes=1)
+    assert distribution.send_due_distributions(later).startswith("1 distributions: 1 sent")
+    assert sorted(statuses(dist).values()) == ["sent", "sent", "skipped", "skipped", "skipped",
+                                               "unknown"]
+    assert len(smtp_server.messages) == 3
+    with pytest.raises(DistributionError, match="No recipient failed"):
+        distribution.retry_failed(dist, later)
+
+
+def test_the_scheduler_runs_the_job_and_reports_failures(users, second_editor, media_list,
+                                                        smtp_server):
+    spec = next(j for j in scheduler.JOBS if j.id == "send-releases")
+    assert spec.trigger == "interval" and spec.schedule == {"minutes": 1}
+    release = approved(users["editor"], second_editor)
+    distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                     send_at=None, user_id=None)
+    smtp_server.handler.refuse = {"kari@nrk.no"}
+    run = run_job(spec.id, spec.func)
+    assert run.ok is False and "2 sent, 1 failed" in run.message and "550" in run.message
+    run = run_job(spec.id, spec.func)
+    assert run.ok and run.message.startswith("0 distributions")
+    assert db.session.scalar(db.select(db.func.count()).select_from(DistributionRecipient)
+                             .where(DistributionRecipient.status == "failed")) == 1
+
+
+def test_the_cli_command_sends_what_is_due(runner, users, second_editor, media_list,
+                                           smtp_server):
+    release = approved(users["editor"], second_editor)
+    distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                     send_at=None, user_id=None)
+    result = runner.invoke(args=["send-releases"])
+    assert result.exit_code == 0, result.output
+    assert "3 sent" in result.output and len(smtp_server.messages) == 3
