@@ -52,3 +52,26 @@ def tasks_section(context: DigestContext) -> list[DigestSection]:
         DigestGroup("inquiries", _("Open press inquiries"), capped(inquiries), len(inquiries)),
     ]
     return [DigestSection("tasks", _("Your day"), [g for g in groups if g.total], order=20)]
+
+
+@register_section
+def embargo_section(context: DigestContext) -> list[DigestSection]:
+    """Releases (not withdrawn) whose embargo lifts during the digest's local day."""
+    from crm.extensions import db
+    from crm.releases.models import Release
+    from crm.timeutil import local_day_bounds
+
+    start, end = local_day_bounds(context.day)
+    releases = db.session.scalars(
+        db.select(Release)
+        .where(Release.embargo_until >= start, Release.embargo_until < end,
+               Release.status != "withdrawn")
+        .order_by(Release.embargo_until)).all()
+    items = [DigestItem(title=r.title,
+                        url=url_for("releases.detail", release_id=r.id, _external=True),
+                        meta=_("embargo lifts %(when)s", when=localtime(r.embargo_until, "time")))
+             for r in releases]
+    if not items:
+        return []
+    group = DigestGroup("embargo", _("Embargo lifts today"), capped(items), len(items))
+    return [DigestSection("releases", _("Press releases"), [group], order=30)]

@@ -281,3 +281,21 @@ def test_admins_see_a_banner_while_digests_fail(client, users):
     client.post("/logout")
     login(client, users["editor"].email)
     assert "could not be sent" not in client.get("/contacts").get_data(as_text=True)
+
+
+def test_releases_whose_embargo_lifts_today(app, users, smtp_server):
+    from crm.releases.models import Release
+    editor = only(users)
+    today = Release(title="Statsbudsjettet: Ap & Høyre", status="approved",
+                    embargo_until=MONDAY_0730 + timedelta(hours=3))
+    tomorrow = Release(title="Neste dag", status="approved",
+                       embargo_until=MONDAY_0730 + timedelta(days=1))
+    withdrawn = Release(title="Trukket", status="withdrawn",
+                        embargo_until=MONDAY_0730 + timedelta(hours=1))
+    db.session.add_all([today, tomorrow, withdrawn])
+    db.session.commit()
+    services.send_due_digests(MONDAY_0730)
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert editor.email in smtp_server.messages[0]["X-Envelope-To"]
+    assert "Statsbudsjettet: Ap & Høyre" in text and "10:30" in text
+    assert "Neste dag" not in text and "Trukket" not in text
