@@ -77,9 +77,20 @@ class BoundedIntConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
-    from crm import audit, auth, contacts, digest, interactions, jobs, monitoring, releases
+    from crm import (
+        audit,
+        auth,
+        contacts,
+        digest,
+        interactions,
+        jobs,
+        monitoring,
+        privacy,
+        releases,
+    )
 
-    for module in (auth, audit, contacts, interactions, releases, monitoring, digest, jobs):
+    for module in (auth, audit, contacts, interactions, releases, monitoring, digest, jobs,
+                   privacy):
         app.register_blueprint(module.bp)
 
 

@@ -67,6 +67,14 @@ def _empty_all_tables() -> None:
 @pytest.fixture
 def app(database_url):
     app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+
+    @app.teardown_request
+    def forget_logged_in_user(_exc):
+        # Requests reuse the test's app context, and so its `g`; in production every request
+        # has its own. Without this, a second client in one test would see the first's user.
+        from flask import g
+        g.pop("_login_user", None)
+
     with app.app_context():
         yield app
         db.session.remove()

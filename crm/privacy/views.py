@@ -1,0 +1,182 @@
+"""Data protection pages: export download, erasure with confirmation, retention report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from crm.auth.roles import admin_required, editor_required
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.navigation import NavItem, add_main, contact_hook
+from crm.privacy import bp, services
+from crm.privacy import retention as retention_service
+
+PAGE_SIZE = 100
+BULK_LIMIT = 500  # contacts erased per web request; the command line has no limit
+CONFIRM_LIST = 50  # names shown on the bulk confirmation page
+
+add_main(NavItem("privacy.retention", _l("Retention"), "privacy.", role="editor"))
+
+
+def _get_contact(contact_id: int) -> Contact:
+    contact = db.session.get(Contact, contact_id)
+    if contact is None:
+        abort(404)
+    return contact
+
+
+@contact_hook("actions")
+def _contact_actions(contact: Contact) -> list[dict]:
+    actions = []
+    if current_user.has_role("editor"):
+        actions.append({"url": url_for("privacy.export", contact_id=contact.id),
+                        "label": _("Export data (JSON)")})
+    if current_user.has_role("admin") and contact.erased_at is None:
+        actions.append({"url": url_for("privacy.erase", contact_id=contact.id),
+                        "label": _("Erase personal data")})
+    return actions
+
+
+@contact_hook("panels")
+def _contact_panel(contact: Contact) -> list[dict]:
+    return [{"template": "privacy/_panel.html",
+             "last_activity": retention_service.contact_last_activity(contact)}]
+
+
+@bp.route("/contacts/<int:contact_id>/export")
+@editor_required
+def export(contact_id: int):
+    """Download everything held about a contact as JSON (GDPR Art. 15)."""
+    contact = _get_contact(contact_id)
+    body = services.export_json(contact)
+    filename = services.export_filename(contact)
+    services.record_export(contact, current_user.id)
+    response = Response(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _months_arg(source) -> tuple[int, str]:
+    raw = source.get("months", "")
+    if raw in ("", None):
+        return retention_service.DEFAULT_MONTHS, ""
+    try:
+        return retention_service.parse_months(raw), ""
+    except retention_service.RetentionError:
+        return retention_service.DEFAULT_MONTHS, _(
+            "The period must be a whole number of months from 1 to %(max)d; showing %(months)d.",
+            max=retention_service.MAX_MONTHS, months=retention_service.DEFAULT_MONTHS)
+
+
+def _back_url(contact_id: int | None = None) -> str:
+    if request.values.get("back") == "retention":
+        months, _problem = _months_arg(request.values)
+        return url_for("privacy.retention", months=months)
+    return url_for("contacts.detail", contact_id=contact_id)
+
+
+@bp.route("/contacts/<int:contact_id>/erase", methods=["GET", "POST"])
+@admin_required
+def erase(contact_id: int):
+    """Confirm, then erase a contact's personal data (admins only)."""
+    contact = _get_contact(contact_id)
+    if contact.erased_at is not None:
+        flash(_("This contact has already been erased."), "warning")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        services.erase_contact(contact, actor_id=current_user.id)
+        flash(_("The contact's personal data has been erased."), "success")
+        return redirect(_back_url(contact_id))
+    back = "retention" if request.values.get("back") == "retention" else ""
+    months, _problem = _months_arg(request.values)
+    return render_template("privacy/erase.html", contact=contact,
+                           plan=services.erasure_plan(contact),
+                           placeholder=services.erased_name(contact.id), back=back, months=months)
+
+
+@dataclass
+class ListPage:
+    """What the `pager` macro needs, over a list already in memory."""
+
+    page: int
+    total: int
+    per_page: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def window(self, items: list) -> list:
+        start = (self.page - 1) * self.per_page
+        return items[start:start + self.per_page]
+
+
+@bp.route("/retention")
+@editor_required
+def retention():
+    """Contacts with no activity for N months, with their last activity; erase for admins."""
+    months, problem = _months_arg(request.args)
+    if problem:
+        flash(problem, "error")
+    report = retention_service.retention_report(months)
+    page = ListPage(page=1, total=report.total)
+    page.page = min(max(request.args.get("page", 1, type=int), 1), page.pages)
+    rows = page.window(report.rows)
+    contacts, counts = retention_service.report_page([cid for cid, _when in rows])
+    return render_template("privacy/retention.html", report=report, page=page, rows=rows,
+                           contacts=contacts, counts=counts, bulk_limit=BULK_LIMIT)
+
+
+@bp.route("/retention/erase", methods=["POST"])
+@admin_required
+def retention_erase():
+    """Erase the selected contacts, or all listed ones, after a confirmation step."""
+    months, problem = _months_arg(request.form)
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for("privacy.retention"))
+    erase_all = request.form.get("scope") == "all"
+    if erase_all:
+        ids = retention_service.retention_report(months).ids
+    else:
+        wanted = request.form.getlist("contact_id", type=int)[:BULK_LIMIT]
+        ids = list(db.session.scalars(db.select(Contact.id).where(
+            Contact.id.in_(wanted), Contact.erased_at.is_(None)).order_by(Contact.id)))
+    if not ids:
+        flash(_("Select at least one contact to erase."), "warning")
+        return redirect(url_for("privacy.retention", months=months))
+    batch = ids[:BULK_LIMIT]
+    if request.form.get("confirm") != "yes":
+        shown = db.session.scalars(db.select(Contact).where(
+            Contact.id.in_(batch[:CONFIRM_LIST])).order_by(Contact.sort_name)).all()
+        return render_template("privacy/erase_many.html", ids=batch, total=len(ids),
+                               shown=shown, months=months, erase_all=erase_all)
+    erased = services.erase_contacts(batch, actor_id=current_user.id)
+    flash(_("Erased the personal data of %(count)d contacts.", count=erased), "success")
+    if len(ids) > len(batch):
+        flash(_("%(count)d more are listed: erase them in another round, or run "
+                "`crm retention-report --erase` on the server.", count=len(ids) - len(batch)),
+              "warning")
+    return redirect(url_for("privacy.retention", months=months))
