@@ -67,9 +67,8 @@ def upload_template(*, name: str, language: str, filename: str, data: bytes,
         name=name, language=language, filename=_safe_filename(filename), content=data,
         size=len(data), sha256=hashlib.sha256(data).hexdigest(),
         variables=inspection.variables, uploaded_by_id=user_id)
+    template.is_default = not _has_own_default(language)  # the first one of its language
     db.session.add(template)
-    if default_for(language, install=False) is None:
-        template.is_default = True
     db.session.commit()
     return template, inspection.unknown
 
@@ -89,11 +88,19 @@ def install_defaults() -> list[ReleaseTemplate]:
             name=default_template.WORDING[language]["name"], language=language,
             filename=f"pressdesk-{language}.docx", content=data, size=len(data),
             sha256=digest, variables=docx.inspect(data, sample_data(language)).variables)
-        template.is_default = default_for(language, install=False) is None
+        template.is_default = not _has_own_default(language)
         db.session.add(template)
         added.append(template)
     db.session.commit()
     return added
+
+
+def _has_own_default(language: str) -> bool:
+    """Whether `language` itself has a default (not counting the fallback to bokmål that
+    `default_for` makes: with it, English would never get its own default)."""
+    return db.session.scalar(db.select(ReleaseTemplate.id).where(
+        ReleaseTemplate.language == language, ReleaseTemplate.is_default,
+        ReleaseTemplate.retired_at.is_(None)).limit(1)) is not None
 
 
 def default_for(language: str, install: bool = True) -> ReleaseTemplate | None:

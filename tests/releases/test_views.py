@@ -7,6 +7,7 @@ from docx import Document
 
 from crm.extensions import db
 from crm.releases import templates_store
+from crm.releases.export import render_docx
 from crm.releases.models import Release, ReleaseTemplate, TextSnippet
 from tests.conftest import login
 from tests.releases.conftest import approved, draft
@@ -223,6 +224,25 @@ def test_default_templates_are_installed_set_default_and_retire(as_editor):
     text = page(as_editor.post(f"/releases/templates/{new.id}/default", follow_redirects=True))
     assert "retired template cannot be the default" in text
 
+
+
+def test_english_gets_its_own_default_template_and_english_releases_use_it(as_editor, users):
+    """Installing the built-ins once made only bokmål a default (English fell back to it), so
+    English releases came out as "PRESSEMELDING ... Kontaktperson"."""
+    page(as_editor.get("/releases/templates"))  # installs the built-in templates
+    english = templates_store.default_for("en")
+    assert (english.language, english.name) == ("en", "Default press release (English)")
+    assert templates_store.default_for("nb").language == "nb"
+    name, content = render_docx(draft(users["editor"], language="en"))
+    assert name.startswith("press-release-")
+    assert "PRESS RELEASE" in Document(io.BytesIO(content)).sections[0].header.paragraphs[0].text
+    # With the English default retired, the next English upload becomes the default.
+    templates_store.retire(english)
+    assert templates_store.default_for("en").language == "nb"  # the fallback meanwhile
+    as_editor.post("/releases/templates", data={
+        "name": "Our template", "language": "en",
+        "file": (io.BytesIO(make_template(body=["{{ title }}"])), "ours.docx")})
+    assert templates_store.default_for("en").name == "Our template"
 
 def test_snippets_are_written_and_included_in_a_release(as_editor, users, second_editor):
     page(as_editor.post("/releases/snippets/new", data={
