@@ -8,4 +8,4 @@ from crm.navigation import NavItem, add_main
 bp = Blueprint("releases", __name__, url_prefix="/releases")
 add_main(NavItem("releases.index", _l("Press releases"), "releases."))
 
-from crm.releases import views, views_distribution, views_templates  # noqa: E402,F401
+from crm.releases import privacy, views, views_distribution, views_templates  # noqa: E402,F401
