@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("contacts", __name__)
 
-from crm.contacts import views, views_lists, views_organisations  # noqa: E402,F401
+from crm.contacts import (  # noqa: E402,F401
+    views,
+    views_lists,
+    views_merge,
+    views_organisations,
+    views_transfer,
+)

@@ -1,14 +1,17 @@
 """Full-text search over contacts: SQLite FTS5 (trigram) or PostgreSQL pg_trgm.
 
 Both index `contact.search_text`, the folded text of everything a user may type into the
-search box, and both answer "every query word occurs somewhere as a substring".
+search box, and both answer "every query word of three or more characters occurs somewhere as a
+substring; a shorter word begins a word" ("ås" finds Ås and Åse, not Thomas): trigram indexes
+cannot find two letters anywhere in a word without reading every row.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from sqlalchemy import Integer, column, event, text
+from sqlalchemy import Integer, column, event, or_, text
 from sqlalchemy.sql import Select
 
 from crm.contacts.models import Contact
@@ -82,34 +85,63 @@ def apply_search(select: Select, query: str, dialect: str) -> Select:
     terms = query_terms(query)
     if not terms:
         return select
-    long_terms = [t for t in terms if len(t) >= 3]
-    short_terms = [t for t in terms if len(t) < 3]
-    if dialect == "sqlite" and long_terms:
-        match = " AND ".join(f'"{t}"' for t in long_terms)
-        select = select.where(Contact.id.in_(
-            text("SELECT rowid FROM contact_fts WHERE contact_fts MATCH :fts_q")
-            .bindparams(fts_q=match).columns(column("rowid", Integer))
-        ))
-        terms = short_terms
+    if dialect == "sqlite":
+        indexed = [t for t in terms if len(t) >= 2]
+        if indexed:
+            match = " AND ".join(_fts_query(t) for t in indexed)
+            select = select.where(Contact.id.in_(
+                text("SELECT rowid FROM contact_fts WHERE contact_fts MATCH :fts_q")
+                .bindparams(fts_q=match).columns(column("rowid", Integer))
+            ))
+        terms = [t for t in terms if len(t) < 2]
+    # Folded terms hold only [0-9a-z], so LIKE needs no escaping; on PostgreSQL pg_trgm
+    # answers both forms from the index ("% as%" and "as%" hold the word-start trigram " as").
     for term in terms:
-        # Folded terms hold only [0-9a-z], so LIKE needs no escaping.
-        select = select.where(Contact.search_text.like(f"%{term}%"))
+        if len(term) >= 3:
+            select = select.where(Contact.search_text.like(f"%{term}%"))
+        else:
+            select = select.where(or_(Contact.search_text.like(f"{term}%"),
+                                      Contact.search_text.like(f"% {term}%")))
     return select
+
+
+_NEXT_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789 "
+
+
+def _fts_query(term: str) -> str:
+    """FTS5 trigram query for one folded term: the term anywhere, or a two-character term at
+    a word start (after a space, or first in the text: an initial trigram "as?")."""
+    if len(term) >= 3:
+        return f'"{term}"'
+    alternatives = [f'" {term}"', *(f'^"{term}{ch}"' for ch in _NEXT_CHARS)]
+    return "(" + " OR ".join(alternatives) + ")"
 
 
 def build_search_text(contact: Contact) -> str:
     """The folded text the search index holds for a contact."""
-    parts = [contact.name, contact.title, contact.region, contact.office, contact.constituency,
-             contact.committee, contact.notes]
-    if contact.organisation is not None:
-        parts.append(contact.organisation.name)
-    parts.extend(e.email for e in contact.emails)
-    parts.extend(b.name for b in contact.beats)
-    parts.extend(t.name for t in contact.tags)
+    return search_text_of(
+        name=contact.name, title=contact.title, region=contact.region, office=contact.office,
+        constituency=contact.constituency, committee=contact.committee, notes=contact.notes,
+        organisation=contact.organisation.name if contact.organisation is not None else "",
+        emails=[e.email for e in contact.emails], beats=[b.name for b in contact.beats],
+        tags=[t.name for t in contact.tags], phones=[p.number for p in contact.phones])
+
+
+def search_text_of(*, name: str, title: str = "", region: str = "", office: str = "",
+                   constituency: str = "", committee: str = "", notes: str = "",
+                   organisation: str = "", emails: Iterable[str] = (),
+                   beats: Iterable[str] = (), tags: Iterable[str] = (),
+                   phones: Iterable[str] = ()) -> str:
+    """The search text from plain values (bulk loads compute it without ORM objects).
+
+    Phones are E.164 strings; a Norwegian number is also indexed without its 47 prefix.
+    """
+    parts = [name, title, region, office, constituency, committee, notes, organisation,
+             *emails, *beats, *tags]
     folded = fold(" ".join(p for p in parts if p))
     digits = []
-    for phone in contact.phones:
-        number = phone.number.lstrip("+")
+    for phone in phones:
+        number = phone.lstrip("+")
         digits.append(number)
         if number.startswith("47") and len(number) == 10:
             digits.append(number[2:])

@@ -1,5 +1,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
 from crm.contacts import bp
@@ -20,6 +21,9 @@ from crm.extensions import db
 from crm.formutil import choices
 
 PAGE_SIZE = 50
+# What a row of the list shows, loaded for the whole page at once (not a query per row).
+LIST_LOADS = (selectinload(Contact.organisation), selectinload(Contact.emails),
+              selectinload(Contact.phones), selectinload(Contact.beats))
 
 
 def filter_from_args(args) -> ContactFilter:
@@ -34,7 +38,8 @@ def filter_from_args(args) -> ContactFilter:
 def index():
     """The register, filtered and searched."""
     flt = filter_from_args(request.args)
-    page = db.paginate(filtered_contacts(flt), page=request.args.get("page", 1, type=int),
+    query = filtered_contacts(flt).options(*LIST_LOADS)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int),
                        per_page=PAGE_SIZE, error_out=False, max_per_page=PAGE_SIZE)
     return render_template(
         "contacts/index.html", page=page, flt=flt, kinds=CONTACT_KINDS,

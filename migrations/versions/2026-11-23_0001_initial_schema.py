@@ -136,6 +136,8 @@ def upgrade():
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_kind'), ['kind'], unique=False)
+        batch_op.create_index('ix_contact_live', ['sort_name', 'id', 'erased_at'], unique=False, sqlite_where=sa.text('erased_at IS NULL'), postgresql_where=sa.text('erased_at IS NULL'))
+        batch_op.create_index('ix_contact_live_kind', ['kind', 'sort_name', 'id', 'erased_at'], unique=False, sqlite_where=sa.text('erased_at IS NULL'), postgresql_where=sa.text('erased_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_contact_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_region'), ['region'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_sort_name'), ['sort_name'], unique=False)
@@ -502,6 +504,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contact_sort_name'))
         batch_op.drop_index(batch_op.f('ix_contact_region'))
         batch_op.drop_index(batch_op.f('ix_contact_organisation_id'))
+        batch_op.drop_index('ix_contact_live_kind', sqlite_where=sa.text('erased_at IS NULL'), postgresql_where=sa.text('erased_at IS NULL'))
+        batch_op.drop_index('ix_contact_live', sqlite_where=sa.text('erased_at IS NULL'), postgresql_where=sa.text('erased_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_contact_kind'))
 
     op.drop_table('contact')

@@ -1,0 +1,275 @@
+"""Likely duplicates among existing contacts, and merging two records of one person."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from crm.audit.models import AuditEntry
+from crm.contacts import lists
+from crm.contacts.duplicates import duplicate_groups
+from crm.contacts.merging import MergeError, contact_references, merge_contacts
+from crm.contacts.models import (
+    Contact,
+    ContactBeat,
+    ContactEmail,
+    MediaListMember,
+    Tag,
+    contact_tag,
+)
+from crm.contacts.services import (
+    ContactData,
+    ContactFilter,
+    create_contact,
+    filtered_contacts,
+    save_organisation,
+)
+from crm.extensions import db
+from crm.interactions.models import FollowUp, Interaction, interaction_contact
+from crm.timeutil import utcnow
+
+
+def person(name, org=None, **kw):
+    kind = kw.pop("kind", "journalist")
+    return create_contact(ContactData(kind=kind, name=name,
+                                      organisation_id=org.id if org else None, **kw))
+
+
+def interaction(*contacts, subject="Samtale"):
+    item = Interaction(kind="phone", occurred_at=utcnow(), subject=subject,
+                       contacts=list(contacts))
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def groups_by_name() -> list[tuple[list[str], set[str]]]:
+    groups, _total = duplicate_groups()
+    return [(sorted(c.name for c in g.contacts), g.reasons) for g in groups]
+
+
+def found(q: str) -> list[str]:
+    return [c.name for c in db.session.scalars(filtered_contacts(ContactFilter(q=q)))]
+
+
+def rows(table, **where) -> int:
+    query = db.select(db.func.count()).select_from(table)
+    for column, value in where.items():
+        query = query.where(table.c[column] == value)
+    return db.session.scalar(query)
+
+
+# Finding duplicates ----------------------------------------------------------------------
+
+def test_groups_by_email_phone_and_folded_name_in_the_same_organisation(app):
+    nrk = save_organisation(None, name="NRK", kind="outlet")
+    vg = save_organisation(None, name="VG", kind="outlet")
+    person("Kari Nordmann", emails=["kari@nrk.no"])
+    person("K. Nordmann", emails=["KARI@nrk.no"])
+    person("Per Hansen", phones=["912 34 567"])
+    person("Peder Hansen", phones=["+4791234567"])
+    person("Åse Ødegård", nrk)
+    person("Aase Odegard", nrk)
+    person("Åse Ødegård", vg)  # another organisation: not the same person
+    person("Ola Uten", emails=["ola@x.no"])
+    assert groups_by_name() == [  # in Norwegian order of their first records: K, P, Å
+        (["K. Nordmann", "Kari Nordmann"], {"email"}),
+        (["Peder Hansen", "Per Hansen"], {"phone"}),
+        (["Aase Odegard", "Åse Ødegård"], {"name"}),
+    ]
+
+
+def test_overlapping_matches_form_one_group_and_erased_contacts_are_left_out(app):
+    a = person("Anne Berg", emails=["anne@nrk.no"])
+    person("A. Berg", emails=["anne@nrk.no"], phones=["91234567"])
+    person("Anne B", phones=["91234567"])
+    gone = person("Anne Berg")
+    gone.erased_at = utcnow()
+    db.session.commit()
+    (names, reasons), = groups_by_name()
+    assert names == ["A. Berg", "Anne B", "Anne Berg"] and reasons == {"email", "phone"}
+    assert a.id in duplicate_groups()[0][0].contact_ids
+
+
+def test_no_duplicates_and_emoji_only_names(app):
+    person("😀")
+    person("🎉")  # both fold to nothing: not a name match
+    assert duplicate_groups() == ([], 0)
+
+
+def test_the_page_shows_groups_to_editors_only(as_editor, as_viewer):
+    person("Kari Nordmann", emails=["kari@nrk.no"])
+    person("<script>x</script>", emails=["kari@nrk.no"])
+    page = as_editor.get("/contacts/duplicates").get_data(as_text=True)
+    assert "Kari Nordmann" in page and "same email" in page and "/contacts/merge?a=" in page
+    assert "<script>x" not in page
+
+
+def test_viewers_may_not_see_or_merge(as_viewer):
+    a, b = person("A", emails=["a@x.no"]), person("B", emails=["a@x.no"])
+    assert as_viewer.get("/contacts/duplicates").status_code == 403
+    assert as_viewer.get(f"/contacts/merge?a={a.id}&b={b.id}").status_code == 403
+    assert as_viewer.post("/contacts/merge", data={"a": a.id, "b": b.id,
+                                                   "keep": a.id}).status_code == 403
+    assert db.session.get(Contact, b.id) is not None
+
+
+# Merging ---------------------------------------------------------------------------------
+
+def test_merge_combines_fields_and_moves_everything(app):
+    nrk = save_organisation(None, name="NRK", kind="outlet")
+    keep = person("Kari Nordmann", emails=["kari@nrk.no"], phones=["91234567"],
+                  beats=["politikk"], tags=["viktig"], notes="Ringer helst før ti.",
+                  social="@kari")
+    other = person("Kari Nordmann", nrk, emails=["kari@privat.no", "KARI@nrk.no"],
+                   phones=["22334455", "912 34 567"], beats=["politikk", "helse"],
+                   tags=["viktig", "oslo"], notes="Har sommerferie i juli.",
+                   title="Politisk reporter", region="Oslo", social="@kari\nlinkedin.com/in/k",
+                   consent_date=date(2026, 1, 5), opted_out=True, data_source="NTB-liste")
+    other.created_at = utcnow() - timedelta(days=400)
+    db.session.commit()
+    helse = lists.save_media_list(None, name="Helse")
+    oslo = lists.save_media_list(None, name="Oslo-pressen")
+    lists.add_members(helse, [keep.id, other.id])  # both in the same list
+    lists.add_members(oslo, [other.id])
+    shared = interaction(keep, other, subject="Felles møte")
+    own = interaction(other, subject="Intervju")
+    db.session.add(FollowUp(interaction=own, due_at=utcnow() + timedelta(days=1),
+                            note="Send tall"))
+    db.session.commit()
+    keep_id, other_id = keep.id, other.id
+
+    merged = merge_contacts(keep, other)
+
+    assert merged.id == keep_id and db.session.get(Contact, other_id) is None
+    assert [e.email for e in merged.emails] == ["kari@nrk.no", "kari@privat.no"]
+    assert [p.number for p in merged.phones] == ["+4791234567", "+4722334455"]
+    assert [b.name for b in merged.beats] == ["helse", "politikk"]
+    assert [t.name for t in merged.tags] == ["oslo", "viktig"]
+    assert merged.notes == "Ringer helst før ti.\n\nHar sommerferie i juli."
+    assert merged.organisation.name == "NRK"
+    assert (merged.title, merged.region) == ("Politisk reporter", "Oslo")
+    assert merged.social == "@kari\nlinkedin.com/in/k"
+    assert merged.consent_date == date(2026, 1, 5) and merged.opted_out is True
+    assert merged.data_source == "NTB-liste"
+    assert merged.created_at < utcnow() - timedelta(days=399)
+    # Associations moved, none doubled.
+    assert rows(MediaListMember.__table__, contact_id=keep_id) == 2
+    assert rows(MediaListMember.__table__, media_list_id=helse.id) == 1
+    assert rows(interaction_contact, contact_id=keep_id) == 2
+    assert rows(interaction_contact, interaction_id=shared.id) == 1
+    assert rows(interaction_contact, contact_id=other_id) == 0
+    assert [c.id for c in db.session.get(Interaction, own.id).contacts] == [keep_id]
+    assert db.session.scalar(db.select(FollowUp)).interaction.contacts[0].id == keep_id
+    # Nothing of the other record is left behind.
+    for table in (ContactEmail.__table__, ContactBeat.__table__, contact_tag):
+        assert rows(table, contact_id=other_id) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(Tag)) == 2
+    # The search index knows the merged record by the other's details.
+    assert found("privat") == ["Kari Nordmann"] and found("22334455") == ["Kari Nordmann"]
+    assert found("sommerferie") == ["Kari Nordmann"]
+
+
+def test_merge_keeps_the_chosen_records_values(app):
+    keep = person("Kari Nordmann", title="Reporter", notes="Samme notat", region="Bergen")
+    other = person("Kari N.", title="Vaktsjef", notes="Samme notat", region="Oslo")
+    merged = merge_contacts(keep, other)
+    assert (merged.name, merged.title, merged.region) == ("Kari Nordmann", "Reporter", "Bergen")
+    assert merged.notes == "Samme notat"
+
+
+def test_merge_is_written_to_the_audit_log(as_editor, users):
+    keep = person("Kari", emails=["kari@nrk.no"])
+    other = person("Kari N", emails=["kari@nrk.no"], title="Reporter")
+    response = as_editor.post("/contacts/merge", data={"a": keep.id, "b": other.id,
+                                                       "keep": keep.id})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/contacts/{keep.id}")
+    entries = {(e.action, e.entity_id): e for e in db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.entity_type == "contact"))}
+    assert entries[("update", keep.id)].changes["title"] == ["", "Reporter"]
+    assert entries[("delete", other.id)].user_id == users["editor"].id
+    merge = entries[("merge", keep.id)]
+    assert merge.changes == {"merged_contact_id": other.id, "merged_contact_name": "Kari N"}
+    assert merge.user_id == users["editor"].id
+
+
+def test_merge_refuses_the_same_contact_and_erased_contacts(app):
+    a, b = person("A"), person("B")
+    with pytest.raises(MergeError):
+        merge_contacts(a, a)
+    b.erased_at = utcnow()
+    db.session.commit()
+    with pytest.raises(MergeError):
+        merge_contacts(a, b)
+    assert db.session.get(Contact, b.id) is not None
+
+
+def test_a_failing_merge_changes_nothing(app, monkeypatch):
+    from crm.contacts import merging
+
+    keep, other = person("Kari", emails=["k@nrk.no"]), person("Kari", emails=["k2@nrk.no"])
+    ml = lists.save_media_list(None, name="Liste")
+    lists.add_members(ml, [other.id])
+    interaction(other)
+    keep_id, other_id = keep.id, other.id
+
+    def boom(_contact):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(merging, "refresh_search_text", boom)
+    with pytest.raises(RuntimeError):
+        merge_contacts(keep, other)
+    db.session.expire_all()
+    assert db.session.get(Contact, other_id) is not None
+    assert rows(MediaListMember.__table__, contact_id=other_id) == 1
+    assert rows(interaction_contact, contact_id=other_id) == 1
+    assert [e.email for e in db.session.get(Contact, keep_id).emails] == ["k@nrk.no"]
+
+
+def test_every_table_pointing_at_contacts_is_handled():
+    names = {table.name for table, _column in contact_references()}
+    assert {"media_list_member", "interaction_contact"} <= names
+    assert not names & {"contact_email", "contact_phone", "contact_beat", "contact_tag"}
+
+
+# Merge pages -----------------------------------------------------------------------------
+
+def test_merge_pages(as_editor):
+    keep = person("Kari Nordmann", emails=["kari@nrk.no"])
+    other = person("Kari Nordmann", emails=["kari@privat.no"])
+    detail = as_editor.get(f"/contacts/{keep.id}").get_data(as_text=True)
+    assert f"/contacts/merge?a={keep.id}" in detail
+    picker = as_editor.get(f"/contacts/merge?a={keep.id}").get_data(as_text=True)
+    assert f"/contacts/merge?a={keep.id}&amp;b={other.id}" in picker
+    assert f"b={keep.id}" not in picker
+    compare = as_editor.get(f"/contacts/merge?a={keep.id}&b={other.id}")
+    text = compare.get_data(as_text=True)
+    assert compare.status_code == 200 and "kari@privat.no" in text and 'name="keep"' in text
+    response = as_editor.post("/contacts/merge", data={"a": keep.id, "b": other.id,
+                                                       "keep": other.id},
+                              follow_redirects=True)
+    assert "was merged into this contact" in response.get_data(as_text=True)
+    assert db.session.get(Contact, keep.id) is None
+    assert [e.email for e in db.session.get(Contact, other.id).emails] == \
+        ["kari@privat.no", "kari@nrk.no"]
+
+
+@pytest.mark.parametrize("query", ["a=999999", "a=1&b=999999", "", "a=abc"])
+def test_unknown_contacts_give_404(as_editor, query):
+    person("Kari")
+    assert as_editor.get(f"/contacts/merge?{query}").status_code == 404
+
+
+def test_bad_merge_posts(as_editor):
+    a, b = person("A"), person("B")
+    assert as_editor.post("/contacts/merge", data={"a": a.id, "b": 999999,
+                                                   "keep": a.id}).status_code == 404
+    response = as_editor.post("/contacts/merge", data={"a": a.id, "b": b.id, "keep": 12345},
+                              follow_redirects=True)
+    assert "Choose the record to keep" in response.get_data(as_text=True)
+    response = as_editor.post("/contacts/merge", data={"a": a.id, "b": a.id, "keep": a.id},
+                              follow_redirects=True)
+    assert "cannot be merged with itself" in response.get_data(as_text=True)
+    assert db.session.get(Contact, a.id) and db.session.get(Contact, b.id)
