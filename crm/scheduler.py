@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from crm.extensions import db
@@ -40,6 +42,17 @@ JOBS: list[JobSpec] = [
 ]
 
 LEASE_TTL = timedelta(seconds=60)
+
+
+def next_run(spec: JobSpec, last_started: datetime | None, now: datetime,
+             zone: ZoneInfo) -> datetime | None:
+    """When the job runs next, as the scheduler computes it (interval jobs count from their
+    last run; a job never run runs within one interval of the scheduler starting)."""
+    if spec.trigger == "interval":
+        trigger = IntervalTrigger(timezone=zone, start_date=last_started or now, **spec.schedule)
+    else:
+        trigger = CronTrigger(timezone=zone, **spec.schedule)
+    return trigger.get_next_fire_time(None, now)
 
 
 def build_scheduler(app: Flask, holder: str) -> BackgroundScheduler:

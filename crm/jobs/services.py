@@ -100,3 +100,11 @@ def last_failures(job_id: str, limit: int = 5) -> list[JobRun]:
     return list(db.session.scalars(
         db.select(JobRun).where(JobRun.job_id == job_id, JobRun.ok.is_(False))
         .order_by(JobRun.id.desc()).limit(limit)))
+
+
+def current_lease(name: str = LEASE_NAME) -> SchedulerLease | None:
+    """The live lease (a scheduler is running), or None."""
+    lease = db.session.get(SchedulerLease, name)
+    if lease is None or lease.expires_at <= utcnow():
+        return None
+    return lease

@@ -1,15 +1,25 @@
-from flask import render_template
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template
 
 from crm import scheduler
 from crm.auth.roles import admin_required
 from crm.jobs import bp, services
+from crm.timeutil import utcnow
 
 
 @bp.route("/")
 @admin_required
 def index():
-    """The periodic jobs, their schedule, last result and recent errors."""
+    """The periodic jobs, their next run, last result and recent errors."""
     last = services.last_runs()
-    rows = [{"spec": spec, "last": last.get(spec.id),
-             "failures": services.last_failures(spec.id, 3)} for spec in scheduler.JOBS]
-    return render_template("jobs/index.html", rows=rows)
+    now = utcnow()
+    zone = ZoneInfo(current_app.config["CRM_TIMEZONE"])
+    rows = []
+    for spec in scheduler.JOBS:
+        run = last.get(spec.id)
+        rows.append({"spec": spec, "last": run,
+                     "next": scheduler.next_run(spec, run.started_at if run else None, now,
+                                                zone),
+                     "failures": services.last_failures(spec.id, 3)})
+    return render_template("jobs/index.html", rows=rows, lease=services.current_lease())

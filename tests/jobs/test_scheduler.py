@@ -86,3 +86,25 @@ def test_run_job_command(runner, fast_jobs):
     assert result.exit_code == 0 and "did 1 thing" in result.output
     result = runner.invoke(args=["run-job", "nope"])
     assert result.exit_code != 0
+
+
+def test_next_run_of_interval_and_cron_jobs():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+    oslo = ZoneInfo("Europe/Oslo")
+    now = datetime(2026, 11, 23, 6, 30, 20, tzinfo=UTC)
+    every_minute = scheduler.JobSpec("a", "x:y", "interval", {"minutes": 1})
+    assert scheduler.next_run(every_minute, now.replace(second=0), now, oslo) == \
+        now.replace(minute=31, second=0)
+    daily = scheduler.JobSpec("b", "x:y", "cron", {"hour": 7})
+    # 07:00 in Oslo, in winter 06:00 UTC: today's has passed, so tomorrow.
+    assert scheduler.next_run(daily, None, now, oslo) == datetime(2026, 11, 24, 6, 0,
+                                                                  tzinfo=UTC)
+
+
+def test_jobs_page_says_whether_a_scheduler_runs(as_admin, fast_jobs):
+    page = as_admin.get("/admin/jobs/").get_data(as_text=True)
+    assert "No scheduler is running" in page
+    services.acquire_lease("host:1:abc", timedelta(seconds=60))
+    page = as_admin.get("/admin/jobs/").get_data(as_text=True)
+    assert "scheduler running" in page and "host:1:abc" in page
