@@ -299,3 +299,22 @@ def test_releases_whose_embargo_lifts_today(app, users, smtp_server):
     assert editor.email in smtp_server.messages[0]["X-Envelope-To"]
     assert "Statsbudsjettet: Ap & Høyre" in text and "10:30" in text
     assert "Neste dag" not in text and "Trukket" not in text
+
+
+def test_two_processes_sending_at_once_send_one_copy_each(app, users, smtp_server, database_url):
+    """Two real `crm send-digest` processes started together: each user gets one email."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    crm_command = str(Path(sys.executable).parent / "crm")
+    env = {**os.environ, "CRM_DATABASE_URL": database_url, "CRM_SMTP_URL": smtp_server.url,
+           "CRM_SECRET_KEY": "test", "CRM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    processes = [subprocess.Popen([crm_command, "send-digest"], env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                 for _ in range(2)]
+    outputs = [p.communicate(timeout=120)[0] for p in processes]
+    assert all(p.returncode == 0 for p in processes), outputs
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == sorted(
+        u.email for u in users.values())
+    assert sum(out.count("sent to ") for out in outputs) == 3
