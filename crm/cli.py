@@ -16,7 +16,8 @@ def register_commands(app: Flask) -> None:
 
 
 # A domain with commands has crm/<domain>/cli.py defining `commands = [...]`.
-DOMAINS_WITH_COMMANDS = ("auth", "contacts", "demo", "jobs", "digest", "releases", "privacy")
+DOMAINS_WITH_COMMANDS = ("auth", "contacts", "demo", "jobs", "digest", "releases", "privacy",
+                         "monitoring")
 
 
 def _create_app():

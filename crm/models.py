@@ -7,4 +7,5 @@ from crm.contacts import search as contact_search  # noqa: F401  (search index D
 from crm.digest import models as digest_models  # noqa: F401
 from crm.interactions import models as interaction_models  # noqa: F401
 from crm.jobs import models as job_models  # noqa: F401
+from crm.monitoring import models as monitoring_models  # noqa: F401
 from crm.releases import models as release_models  # noqa: F401

@@ -39,6 +39,8 @@ JOBS: list[JobSpec] = [
             "Send every morning digest that is due (once per user and day)"),
     JobSpec("send-releases", "crm.releases.distribution:send_due_distributions", "interval",
             {"minutes": 1}, "Send press releases whose time and embargo have come"),
+    JobSpec("poll-feeds", "crm.monitoring.services:poll_due_feeds", "interval", {"minutes": 1},
+            "Poll the news feeds that are due"),
 ]
 
 LEASE_TTL = timedelta(seconds=60)

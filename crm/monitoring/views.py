@@ -1,1 +1,344 @@
-"""Monitoring views (to come)."""
+"""Monitoring pages: mentions, articles, feeds, watch terms (coverage in views_coverage)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from crm.auth.roles import editor_required
+from crm.extensions import db
+from crm.formutil import choices
+from crm.monitoring import bp, mentions, services
+from crm.monitoring.forms import FeedForm, OpmlForm, TermForm
+from crm.monitoring.models import (
+    MENTION_STATUSES,
+    TERM_GROUPS,
+    Article,
+    ArticleSource,
+    Feed,
+    Mention,
+    WatchTerm,
+)
+from crm.monitoring.opml import OpmlError, export_opml, import_opml
+from crm.monitoring.sanitize import clean_html
+from crm.navigation import contact_hook
+
+PAGE_SIZE = 50
+
+
+def _get(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _date_arg(name: str) -> date | None:
+    value = request.args.get(name, "")
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _field_error(field, message: str) -> None:
+    field.errors = [*field.errors, message]
+
+
+def _back(default: str) -> str:
+    """Where to return after a POST: a local path only (never another site)."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _outlets():
+    from crm.contacts.models import Organisation
+    return db.session.scalars(
+        db.select(Organisation).where(Organisation.kind == "outlet")
+        .order_by(Organisation.sort_name)).all()
+
+
+# --- mentions -------------------------------------------------------------------------------
+
+def mention_filter_from_args(args) -> mentions.MentionFilter:
+    return mentions.MentionFilter(
+        term_id=args.get("term", type=int), group=args.get("group", "")[:20],
+        organisation_id=args.get("outlet", type=int), date_from=_date_arg("from"),
+        date_to=_date_arg("to"), read=args.get("read", "")[:10],
+        status=args.get("status", "not_noise")[:10])
+
+
+@bp.route("/")
+def mentions_index():
+    """Mentions, newest first, filtered."""
+    flt = mention_filter_from_args(request.args)
+    query = mentions.filtered_mentions(flt).options(
+        selectinload(Mention.article).selectinload(Article.sources)
+        .selectinload(ArticleSource.feed).selectinload(Feed.organisation),
+        selectinload(Mention.article).selectinload(Article.author_contact),
+        selectinload(Mention.term).selectinload(WatchTerm.contact))
+    page = db.paginate(query,
+                       page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE,
+                       error_out=False, max_per_page=PAGE_SIZE)
+    terms = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.term)).all()
+    return render_template("monitoring/mentions.html", page=page, flt=flt, terms=terms,
+                           groups=TERM_GROUPS, outlets=_outlets(), statuses=MENTION_STATUSES)
+
+
+@bp.route("/mentions/<int:mention_id>/status", methods=["POST"])
+@editor_required
+def mention_status(mention_id: int):
+    """Mark a mention relevant, noise or unset."""
+    mention = _get(Mention, mention_id)
+    status = request.form.get("status", "")
+    if status not in MENTION_STATUSES:
+        abort(400)
+    mentions.set_status(mention, status)
+    return redirect(_back(url_for("monitoring.mentions_index")))
+
+
+@bp.route("/mentions/<int:mention_id>/read", methods=["POST"])
+@editor_required
+def mention_read(mention_id: int):
+    """Mark a mention read or unread."""
+    mentions.set_read(_get(Mention, mention_id), request.form.get("read", "1") == "1")
+    return redirect(_back(url_for("monitoring.mentions_index")))
+
+
+@bp.route("/mentions/read-all", methods=["POST"])
+@editor_required
+def mentions_read_all():
+    """Mark every mention in the current filter as read."""
+    flt = mention_filter_from_args(request.form)
+    count = mentions.mark_all_read(flt)
+    flash(_("%(count)d mentions marked as read.", count=count), "success")
+    return redirect(_back(url_for("monitoring.mentions_index")))
+
+
+@bp.route("/articles/<int:article_id>")
+def article(article_id: int):
+    """One article: its sources, byline and mentions."""
+    item = _get(Article, article_id)
+    return render_template("monitoring/article.html", article=item,
+                           outlets=mentions.outlets_of(item))
+
+
+@bp.app_template_filter("feed_html")
+def feed_html_filter(value: str):
+    """Feed HTML made safe to show (nh3), whatever was stored."""
+    return clean_html(value)
+
+
+@contact_hook("sections")
+def contact_monitoring_section(contact):
+    """Articles a journalist wrote; mentions of a politician's watch terms."""
+    written = mentions.articles_by(contact.id)
+    mentioned = mentions.mentions_of(contact.id)
+    if not written and not mentioned:
+        return []
+    return [{"template": "monitoring/_contact_section.html", "articles": written,
+             "mentions": mentioned}]
+
+
+# --- feeds ----------------------------------------------------------------------------------
+
+@bp.route("/feeds")
+def feeds():
+    """Every feed with its health."""
+    items = db.session.scalars(db.select(Feed).order_by(Feed.name, Feed.id)).all()
+    return render_template("monitoring/feeds.html", feeds=items)
+
+
+@bp.route("/feeds/<int:feed_id>")
+def feed(feed_id: int):
+    """One feed: settings, health and the latest articles it carried."""
+    item = _get(Feed, feed_id)
+    articles = db.session.scalars(
+        db.select(Article).join(ArticleSource).where(ArticleSource.feed_id == item.id)
+        .order_by(Article.sort_at.desc()).limit(50)).all()
+    return render_template("monitoring/feed.html", feed=item, articles=articles)
+
+
+def _feed_form(**kwargs) -> FeedForm:
+    form = FeedForm(**kwargs)
+    form.organisation_id.choices = choices([(0, "—")] + [(o.id, o.name) for o in _outlets()])
+    return form
+
+
+def _feed_data(form: FeedForm) -> services.FeedData:
+    return services.FeedData(url=form.url.data or "", name=form.name.data or "",
+                             organisation_id=form.organisation_id.data or None,
+                             interval_minutes=form.interval_minutes.data or 15,
+                             active=form.active.data)
+
+
+def _flash_report(report: services.FeedReport) -> None:
+    if report.state == "error":
+        flash(_("The feed was read with an error: %(error)s", error=report.error), "warning")
+    counts = report.counts
+    flash(_("Found %(entries)d entries: %(articles)d new articles, %(mentions)d mentions.",
+            entries=counts.entries, articles=counts.new_articles,
+            mentions=counts.new_mentions), "success")
+
+
+@bp.route("/feeds/new", methods=["GET", "POST"])
+@editor_required
+def feed_new():
+    """Add a feed: it is fetched once, and saved only if that works (unless told otherwise)."""
+    form = _feed_form(organisation_id=request.args.get("outlet", 0, type=int))
+    error = ""
+    if form.validate_on_submit():
+        try:
+            feed, report = services.create_feed(_feed_data(form),
+                                                keep_if_failing=form.keep_if_failing.data)
+        except services.FeedError as exc:
+            _field_error(getattr(form, exc.field, form.url), exc.message)
+        else:
+            if feed is None:
+                error = report.error
+            else:
+                _flash_report(report)
+                return redirect(url_for("monitoring.feed", feed_id=feed.id))
+    return render_template("monitoring/feed_form.html", form=form, feed=None, error=error)
+
+
+@bp.route("/feeds/<int:feed_id>/edit", methods=["GET", "POST"])
+@editor_required
+def feed_edit(feed_id: int):
+    """Change a feed's settings."""
+    item = _get(Feed, feed_id)
+    form = _feed_form(obj=item) if request.method == "GET" else _feed_form()
+    if request.method == "GET":
+        form.organisation_id.data = item.organisation_id or 0
+    if form.validate_on_submit():
+        try:
+            services.update_feed(item, _feed_data(form))
+        except services.FeedError as exc:
+            db.session.rollback()
+            _field_error(getattr(form, exc.field, form.url), exc.message)
+        else:
+            flash(_("Feed saved."), "success")
+            return redirect(url_for("monitoring.feed", feed_id=item.id))
+    return render_template("monitoring/feed_form.html", form=form, feed=item, error="")
+
+
+@bp.route("/feeds/<int:feed_id>/delete", methods=["POST"])
+@editor_required
+def feed_delete(feed_id: int):
+    """Delete a feed and the articles only it carried."""
+    removed = services.delete_feed(_get(Feed, feed_id))
+    flash(_("Feed deleted, with %(count)d articles only it carried.", count=removed), "success")
+    return redirect(url_for("monitoring.feeds"))
+
+
+@bp.route("/feeds/<int:feed_id>/poll", methods=["POST"])
+@editor_required
+def feed_poll(feed_id: int):
+    """Poll one feed now."""
+    report = services.poll_one(_get(Feed, feed_id))
+    if report.state == "unchanged":
+        flash(_("The feed has not changed since the last poll."), "success")
+    else:
+        _flash_report(report)
+    return redirect(url_for("monitoring.feed", feed_id=feed_id))
+
+
+@bp.route("/feeds/opml")
+def feeds_export():
+    """The feed list as an OPML file."""
+    return Response(export_opml(), mimetype="text/x-opml",
+                    headers={"Content-Disposition": "attachment; filename=pressdesk-feeds.opml"})
+
+
+@bp.route("/feeds/import", methods=["GET", "POST"])
+@editor_required
+def feeds_import():
+    """Add the feeds listed in an OPML file."""
+    form = OpmlForm()
+    result = None
+    if form.validate_on_submit():
+        try:
+            result = import_opml(form.file.data.read(2 * 1024 * 1024 + 1))
+        except OpmlError as exc:
+            _field_error(form.file, str(exc))
+        else:
+            flash(_("%(added)d feeds added, %(skipped)d already there, %(invalid)d invalid.",
+                    added=len(result.added), skipped=len(result.skipped),
+                    invalid=len(result.invalid)), "success")
+    return render_template("monitoring/feeds_import.html", form=form, result=result)
+
+
+# --- watch terms ----------------------------------------------------------------------------
+
+@bp.route("/terms")
+def terms():
+    """Watch terms by group, with their mention counts."""
+    items = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.group, WatchTerm.term))
+    counts = dict(db.session.execute(
+        db.select(Mention.term_id, db.func.count()).where(Mention.status != "noise")
+        .group_by(Mention.term_id)).all())
+    return render_template("monitoring/terms.html", terms=items.all(), counts=counts)
+
+
+def _term_form(**kwargs) -> TermForm:
+    from crm.contacts.models import Contact
+    form = TermForm(**kwargs)
+    politicians = db.session.scalars(
+        db.select(Contact).where(Contact.kind == "politician", Contact.erased_at.is_(None))
+        .order_by(Contact.sort_name)).all()
+    form.contact_id.choices = choices([(0, "—")] + [(c.id, c.name) for c in politicians])
+    return form
+
+
+def _save_term(term: WatchTerm | None):
+    form = _term_form(obj=term) if request.method == "GET" else _term_form()
+    if request.method == "GET" and term is not None:
+        form.contact_id.data = term.contact_id or 0
+    if form.validate_on_submit():
+        data = mentions.TermData(
+            term=form.term.data or "", group=form.group.data, variants=form.variants.data or "",
+            exclusions=form.exclusions.data or "", case_mode=form.case_mode.data,
+            contact_id=form.contact_id.data or None, active=form.active.data)
+        try:
+            saved, counts = mentions.save_term(term, data)
+        except mentions.TermError as exc:
+            db.session.rollback()
+            _field_error(getattr(form, exc.field, form.term), exc.message)
+        else:
+            flash(_("Term saved. Re-matched %(articles)d recent articles: %(added)d mentions "
+                    "added, %(removed)d removed.", articles=counts.articles,
+                    added=counts.added, removed=counts.removed), "success")
+            return redirect(url_for("monitoring.mentions_index", term=saved.id))
+    return render_template("monitoring/term_form.html", form=form, term=term,
+                           days=mentions.rematch_days())
+
+
+@bp.route("/terms/new", methods=["GET", "POST"])
+@editor_required
+def term_new():
+    """Add a watch term (recent articles are matched at once)."""
+    return _save_term(None)
+
+
+@bp.route("/terms/<int:term_id>/edit", methods=["GET", "POST"])
+@editor_required
+def term_edit(term_id: int):
+    """Change a watch term (recent articles are matched again)."""
+    return _save_term(_get(WatchTerm, term_id))
+
+
+@bp.route("/terms/<int:term_id>/delete", methods=["POST"])
+@editor_required
+def term_delete(term_id: int):
+    """Delete a watch term and its mentions."""
+    mentions.delete_term(_get(WatchTerm, term_id))
+    flash(_("Term deleted."), "success")
+    return redirect(url_for("monitoring.terms"))
+
+
+from crm.monitoring import views_coverage  # noqa: E402,F401

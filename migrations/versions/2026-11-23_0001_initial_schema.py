@@ -169,6 +169,36 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_digest_settings_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_digest_settings'))
     )
+    op.create_table('feed',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('interval_minutes', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('feed_title', sa.String(length=300), nullable=False),
+    sa.Column('etag', sa.String(length=500), nullable=False),
+    sa.Column('last_modified', sa.String(length=100), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('last_polled_at', sa.DateTime(), nullable=True),
+    sa.Column('last_success_at', sa.DateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('last_error_at', sa.DateTime(), nullable=True),
+    sa.Column('last_warning', sa.Text(), nullable=False),
+    sa.Column('consecutive_failures', sa.Integer(), nullable=False),
+    sa.Column('next_poll_at', sa.DateTime(), nullable=True),
+    sa.Column('entries_seen', sa.Integer(), nullable=False),
+    sa.Column('last_entry_count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_feed_organisation_id_organisation'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feed')),
+    sa.UniqueConstraint('url', name=op.f('uq_feed_url'))
+    )
+    with op.batch_alter_table('feed', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feed_next_poll_at'), ['next_poll_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feed_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('interaction',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -204,6 +234,25 @@ def upgrade():
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_release_template_uploaded_by_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_release_template'))
     )
+    op.create_table('article',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=2000), nullable=False),
+    sa.Column('summary_html', sa.Text(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('author', sa.String(length=300), nullable=False),
+    sa.Column('author_contact_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('seen_at', sa.DateTime(), nullable=False),
+    sa.Column('sort_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_contact_id'], ['contact.id'], name=op.f('fk_article_author_contact_id_contact'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_article'))
+    )
+    with op.batch_alter_table('article', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_article_author_contact_id'), ['author_contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_article_seen_at'), ['seen_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_article_sort_at'), ['sort_at'], unique=False)
+
     op.create_table('contact_beat',
     sa.Column('contact_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -331,6 +380,49 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_release_spokesperson_id'), ['spokesperson_id'], unique=False)
         batch_op.create_index('ix_release_status_updated', ['status', 'updated_at'], unique=False)
 
+    op.create_table('watch_term',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('term', sa.String(length=200), nullable=False),
+    sa.Column('variants', sa.Text(), nullable=False),
+    sa.Column('group', sa.String(length=16), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('exclusions', sa.Text(), nullable=False),
+    sa.Column('case_mode', sa.String(length=16), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_watch_term_contact_id_contact'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_watch_term')),
+    sa.UniqueConstraint('term', name=op.f('uq_watch_term_term'))
+    )
+    with op.batch_alter_table('watch_term', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_watch_term_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_watch_term_group'), ['group'], unique=False)
+
+    op.create_table('article_key',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('article_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_article_key_article_id_article'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_article_key'))
+    )
+    with op.batch_alter_table('article_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_article_key_article_id'), ['article_id'], unique=False)
+
+    op.create_table('article_source',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('article_id', sa.Integer(), nullable=False),
+    sa.Column('feed_id', sa.Integer(), nullable=False),
+    sa.Column('guid', sa.String(length=1000), nullable=False),
+    sa.Column('link', sa.String(length=2000), nullable=False),
+    sa.Column('seen_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_article_source_article_id_article'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['feed_id'], ['feed.id'], name=op.f('fk_article_source_feed_id_feed'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_article_source')),
+    sa.UniqueConstraint('article_id', 'feed_id', name=op.f('uq_article_source_article_id'))
+    )
+    with op.batch_alter_table('article_source', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_article_source_feed_id'), ['feed_id'], unique=False)
+
     op.create_table('distribution',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('release_id', sa.Integer(), nullable=False),
@@ -349,6 +441,29 @@ def upgrade():
     with op.batch_alter_table('distribution', schema=None) as batch_op:
         batch_op.create_index('ix_distribution_due', ['status', 'scheduled_for'], unique=False)
         batch_op.create_index(batch_op.f('ix_distribution_release_id'), ['release_id'], unique=False)
+
+    op.create_table('mention',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('article_id', sa.Integer(), nullable=False),
+    sa.Column('term_id', sa.Integer(), nullable=False),
+    sa.Column('place', sa.String(length=8), nullable=False),
+    sa.Column('snippet', sa.Text(), nullable=False),
+    sa.Column('mark_start', sa.Integer(), nullable=False),
+    sa.Column('mark_end', sa.Integer(), nullable=False),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('is_read', sa.Boolean(), nullable=False),
+    sa.Column('sort_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['article_id'], ['article.id'], name=op.f('fk_mention_article_id_article'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['term_id'], ['watch_term.id'], name=op.f('fk_mention_term_id_watch_term'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mention')),
+    sa.UniqueConstraint('article_id', 'term_id', name=op.f('uq_mention_article_id'))
+    )
+    with op.batch_alter_table('mention', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mention_sort_at'), ['sort_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mention_status'), ['status'], unique=False)
+        batch_op.create_index('ix_mention_term_sort', ['term_id', 'sort_at'], unique=False)
 
     op.create_table('release_quote',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -444,11 +559,30 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_release_quote_contact_id'))
 
     op.drop_table('release_quote')
+    with op.batch_alter_table('mention', schema=None) as batch_op:
+        batch_op.drop_index('ix_mention_term_sort')
+        batch_op.drop_index(batch_op.f('ix_mention_status'))
+        batch_op.drop_index(batch_op.f('ix_mention_sort_at'))
+
+    op.drop_table('mention')
     with op.batch_alter_table('distribution', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_distribution_release_id'))
         batch_op.drop_index('ix_distribution_due')
 
     op.drop_table('distribution')
+    with op.batch_alter_table('article_source', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_article_source_feed_id'))
+
+    op.drop_table('article_source')
+    with op.batch_alter_table('article_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_article_key_article_id'))
+
+    op.drop_table('article_key')
+    with op.batch_alter_table('watch_term', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_watch_term_group'))
+        batch_op.drop_index(batch_op.f('ix_watch_term_contact_id'))
+
+    op.drop_table('watch_term')
     with op.batch_alter_table('release', schema=None) as batch_op:
         batch_op.drop_index('ix_release_status_updated')
         batch_op.drop_index(batch_op.f('ix_release_spokesperson_id'))
@@ -491,6 +625,12 @@ def downgrade():
         batch_op.drop_index('ix_contact_beat_name_contact')
 
     op.drop_table('contact_beat')
+    with op.batch_alter_table('article', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_article_sort_at'))
+        batch_op.drop_index(batch_op.f('ix_article_seen_at'))
+        batch_op.drop_index(batch_op.f('ix_article_author_contact_id'))
+
+    op.drop_table('article')
     op.drop_table('release_template')
     with op.batch_alter_table('interaction', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interaction_staff_id'))
@@ -498,6 +638,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_interaction_kind'))
 
     op.drop_table('interaction')
+    with op.batch_alter_table('feed', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feed_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_feed_next_poll_at'))
+
+    op.drop_table('feed')
     op.drop_table('digest_settings')
     op.drop_table('digest_delivery')
     with op.batch_alter_table('contact', schema=None) as batch_op:

@@ -1,0 +1,150 @@
+"""Coverage figures over a period: mentions per day by group, top outlets and journalists,
+and the party's share of voice against competitor terms. Noise never counts.
+
+Days are calendar days in the configured zone (Europe/Oslo), counted in Python from the rows'
+UTC times so that SQLite and PostgreSQL agree, and DST days are right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func
+
+from crm.extensions import db
+from crm.monitoring.models import TERM_GROUPS, Article, ArticleSource, Feed, Mention, WatchTerm
+from crm.timeutil import local_day_bounds, to_local
+
+OWN_GROUPS = ("party", "politician")  # "our" side in share of voice
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+    @property
+    def bounds(self):
+        return local_day_bounds(self.start)[0], local_day_bounds(self.end)[1]
+
+    @classmethod
+    def clamp(cls, start: date | None, end: date | None, today: date) -> Period:
+        end = min(end or today, today + timedelta(days=1))
+        start = start or end - timedelta(days=29)
+        if start > end:
+            start, end = end, start
+        if (end - start).days >= MAX_DAYS:
+            start = end - timedelta(days=MAX_DAYS - 1)
+        return cls(start, end)
+
+
+def _counted(period: Period):
+    lo, hi = period.bounds
+    return (Mention.sort_at >= lo, Mention.sort_at < hi, Mention.status != "noise")
+
+
+def mentions_per_day(period: Period) -> dict[date, Counter]:
+    """{day: Counter(group -> mentions)} for every day of the period."""
+    rows = db.session.execute(
+        db.select(Mention.sort_at, WatchTerm.group).join(Mention.term).where(*_counted(period)))
+    per_day = {day: Counter() for day in period.days}
+    for sort_at, group in rows:
+        day = to_local(sort_at).date()
+        if day in per_day:
+            per_day[day][group] += 1
+    return per_day
+
+
+def top_outlets(period: Period, limit: int = 10) -> list[tuple[str, int]]:
+    """Outlets by the number of articles with (non-noise) mentions."""
+    from crm.contacts.models import Organisation
+
+    articles = db.select(Mention.article_id).where(*_counted(period)).distinct().subquery()
+    count = func.count(func.distinct(ArticleSource.article_id))
+    rows = db.session.execute(
+        db.select(Organisation.name, count)
+        .select_from(ArticleSource)
+        .join(articles, articles.c.article_id == ArticleSource.article_id)
+        .join(Feed, Feed.id == ArticleSource.feed_id)
+        .join(Organisation, Organisation.id == Feed.organisation_id)
+        .group_by(Organisation.id, Organisation.name)
+        .order_by(count.desc(), Organisation.name).limit(limit))
+    return [(name, n) for name, n in rows]
+
+
+def top_journalists(period: Period, limit: int = 10) -> list[tuple[int, str, int]]:
+    """Journalists (by byline) by the number of their articles with mentions."""
+    from crm.contacts.models import Contact
+
+    articles = db.select(Mention.article_id).where(*_counted(period)).distinct().subquery()
+    count = func.count(Article.id)
+    rows = db.session.execute(
+        db.select(Contact.id, Contact.name, count)
+        .select_from(Article)
+        .join(articles, articles.c.article_id == Article.id)
+        .join(Contact, Contact.id == Article.author_contact_id)
+        .group_by(Contact.id, Contact.name)
+        .order_by(count.desc(), Contact.name).limit(limit))
+    return [(cid, name, n) for cid, name, n in rows]
+
+
+def share_of_voice(period: Period) -> list[tuple[str, int, float]]:
+    """[(label, articles, share)] for our party (party + politician terms) and each competitor
+    term: articles mentioning them in the period."""
+    ours = db.session.scalar(
+        db.select(func.count(func.distinct(Mention.article_id))).join(Mention.term)
+        .where(*_counted(period), WatchTerm.group.in_(OWN_GROUPS))) or 0
+    rows = db.session.execute(
+        db.select(WatchTerm.term, func.count(func.distinct(Mention.article_id)))
+        .join(Mention.term).where(*_counted(period), WatchTerm.group == "competitor")
+        .group_by(WatchTerm.id, WatchTerm.term).order_by(WatchTerm.term)).all()
+    entries = [("__ours__", ours)] + [(term, n) for term, n in rows]
+    total = sum(n for _, n in entries)
+    return [(label, n, (n / total) if total else 0.0) for label, n in entries]
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def _cell(value) -> str:
+    text = str(value)
+    # Spreadsheet formula injection: outlet names and terms come from users and feeds.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+def csv_report(kind: str, period: Period, ours_label: str) -> tuple[str, str] | None:
+    """(file name, CSV text) of one figure, or None for an unknown kind."""
+    stamp = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if kind == "daily":
+        data = mentions_per_day(period)
+        rows = [[day.isoformat()] + [data[day][g] for g in TERM_GROUPS] for day in period.days]
+        return f"mentions-per-day-{stamp}.csv", to_csv(["date", *TERM_GROUPS], rows)
+    if kind == "outlets":
+        return f"top-outlets-{stamp}.csv", to_csv(
+            ["outlet", "articles"], [list(r) for r in top_outlets(period, 100)])
+    if kind == "journalists":
+        return f"top-journalists-{stamp}.csv", to_csv(
+            ["journalist", "articles"], [[name, n] for _id, name, n in top_journalists(period,
+                                                                                      100)])
+    if kind == "share":
+        rows = [[ours_label if label == "__ours__" else label, n, f"{share:.4f}"]
+                for label, n, share in share_of_voice(period)]
+        return f"share-of-voice-{stamp}.csv", to_csv(["name", "articles", "share"], rows)
+    return None

@@ -1,0 +1,47 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from crm.formutil import choices
+
+GROUP_CHOICES = [("party", _l("Party")), ("politician", _l("Politician")),
+                 ("issue", _l("Issue")), ("competitor", _l("Competitor"))]
+CASE_CHOICES = [("auto",
+                 _l("Automatic (Ap, SV, Høyre, Rødt exactly; longer names in any case)")),
+                ("sensitive", _l("Exactly as written (Høyre, not høyre)")),
+                ("insensitive", _l("Ignore upper/lower case"))]
+
+
+class FeedForm(FlaskForm):
+    url = StringField(_l("Feed address (URL)"), validators=[DataRequired(), Length(max=2000)],
+                      description=_l("The RSS or Atom address, starting with https://"))
+    name = StringField(_l("Name"), validators=[Length(max=200)],
+                       description=_l("Leave empty to use the feed's own title."))
+    organisation_id = SelectField(_l("Outlet"), coerce=int, validate_choice=True)
+    interval_minutes = IntegerField(_l("Poll every (minutes)"), default=15,
+                                    validators=[NumberRange(min=5, max=1440)])
+    active = BooleanField(_l("Active"), default=True)
+    keep_if_failing = BooleanField(_l("Save even if the feed cannot be read right now"))
+
+
+class TermForm(FlaskForm):
+    term = StringField(_l("Term"), validators=[DataRequired(), Length(max=99)],
+                       description=_l("A name, abbreviation or issue, e.g. Arbeiderpartiet, Ap, "
+                                      "Jonas Gahr Støre, bompeng* (the * allows any ending)."))
+    group = SelectField(_l("Group"), choices=choices(GROUP_CHOICES))
+    variants = TextAreaField(_l("Other forms"), validators=[Length(max=5000)],
+                             description=_l("One per line, e.g. the nynorsk form "
+                                            "(Arbeidarpartiet). Genitive forms are found "
+                                            "automatically."))
+    exclusions = TextAreaField(_l("Exclusions"), validators=[Length(max=5000)],
+                               description=_l("Phrases that make a hit false, one per line, "
+                                              "e.g. AP-foto."))
+    case_mode = SelectField(_l("Upper and lower case"), choices=choices(CASE_CHOICES))
+    contact_id = SelectField(_l("Politician in the register"), coerce=int, validate_choice=True)
+    active = BooleanField(_l("Active"), default=True)
+
+
+class OpmlForm(FlaskForm):
+    file = FileField(_l("OPML file"), validators=[FileRequired()])

@@ -1,0 +1,268 @@
+"""Watch terms (saving them re-matches recent articles) and the mentions they produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, insert, update
+from sqlalchemy.sql import Select
+
+from crm.extensions import db
+from crm.monitoring.matching import FORM_MAX, Matcher, clean_form
+from crm.monitoring.models import (
+    CASE_MODES,
+    MENTION_STATUSES,
+    TERM_GROUPS,
+    Article,
+    ArticleSource,
+    Feed,
+    Mention,
+    WatchTerm,
+)
+from crm.monitoring.store import term_spec
+from crm.timeutil import local_day_bounds, utcnow
+
+BATCH = 500
+MAX_LINES = 50
+
+
+class TermError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class TermData:
+    term: str
+    group: str = "party"
+    variants: str = ""
+    exclusions: str = ""
+    case_mode: str = "auto"
+    contact_id: int | None = None
+    active: bool = True
+
+
+@dataclass
+class RematchCounts:
+    articles: int = 0
+    added: int = 0
+    removed: int = 0
+
+    def __str__(self) -> str:
+        return (f"Re-matched {self.articles} articles: {self.added} mentions added, "
+                f"{self.removed} removed")
+
+
+def _lines(text: str, field: str) -> str:
+    lines = [clean_form(line) for line in (text or "").splitlines()]
+    lines = list(dict.fromkeys(line for line in lines if line))
+    if len(lines) > MAX_LINES:
+        raise TermError(field, f"At most {MAX_LINES} lines.")
+    if any(len(line) >= FORM_MAX for line in lines):
+        raise TermError(field, f"Each line may have at most {FORM_MAX - 1} characters.")
+    return "\n".join(lines)
+
+
+def _clean(data: TermData, term: WatchTerm | None) -> TermData:
+    from crm.contacts.models import Contact
+
+    name = clean_form(data.term or "")
+    if not name or not any(ch.isalnum() for ch in name.rstrip("*")):
+        raise TermError("term", "A term needs at least one letter or digit.")
+    if len((data.term or "").strip()) >= FORM_MAX:
+        raise TermError("term", f"A term may have at most {FORM_MAX - 1} characters.")
+    clash = db.session.scalar(db.select(WatchTerm.id).where(WatchTerm.term == name))
+    if clash is not None and (term is None or clash != term.id):
+        raise TermError("term", "That term is already watched.")
+    if data.group not in TERM_GROUPS:
+        raise TermError("group", "Unknown group.")
+    if data.case_mode not in CASE_MODES:
+        raise TermError("case_mode", "Unknown case setting.")
+    if data.contact_id is not None and db.session.get(Contact, data.contact_id) is None:
+        raise TermError("contact_id", "That contact does not exist.")
+    return TermData(name, data.group, _lines(data.variants, "variants"),
+                    _lines(data.exclusions, "exclusions"), data.case_mode, data.contact_id,
+                    bool(data.active))
+
+
+def rematch_days() -> int:
+    return int(current_app.config.get("CRM_MONITORING_REMATCH_DAYS", 14))
+
+
+def save_term(term: WatchTerm | None, data: TermData,
+              days: int | None = None) -> tuple[WatchTerm, RematchCounts]:
+    """Create or change a watch term, then re-match it over the last `days` days of articles.
+
+    Raises TermError for bad input (nothing is stored then).
+    """
+    data = _clean(data, term)
+    term = term or WatchTerm()
+    term.term, term.group, term.variants = data.term, data.group, data.variants
+    term.exclusions, term.case_mode = data.exclusions, data.case_mode
+    term.contact_id, term.active = data.contact_id, data.active
+    db.session.add(term)
+    db.session.commit()
+    counts = rematch(rematch_days() if days is None else days, {term.id})
+    return term, counts
+
+
+def delete_term(term: WatchTerm) -> None:
+    """Delete a term with all its mentions."""
+    db.session.execute(delete(Mention).where(Mention.term_id == term.id))
+    db.session.delete(term)
+    db.session.commit()
+
+
+def rematch(days: int, term_ids: set[int] | None = None) -> RematchCounts:
+    """Match the articles of the last `days` days again, for `term_ids` (default: all).
+
+    Mentions that still match keep their read flag and relevant/noise mark; those that no
+    longer match are removed; new ones are added. Inactive terms keep their mentions.
+    Works in batches, one commit per batch.
+    """
+    counts = RematchCounts()
+    query = db.select(WatchTerm)
+    if term_ids is not None:
+        query = query.where(WatchTerm.id.in_(list(term_ids)))
+    terms = db.session.scalars(query).all()
+    scope = {t.id for t in terms if t.active}
+    if not scope:
+        return counts
+    matcher = Matcher([term_spec(t) for t in terms if t.active])
+    since = utcnow() - timedelta(days=max(0, days))
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            db.select(Article.id, Article.title, Article.summary, Article.sort_at)
+            .where(Article.sort_at >= since, Article.id > last_id)
+            .order_by(Article.id).limit(BATCH)).all()
+        if not rows:
+            break
+        last_id = rows[-1].id
+        _rematch_batch(rows, matcher, scope, counts)
+        db.session.commit()
+    return counts
+
+
+def _rematch_batch(rows, matcher: Matcher, scope: set[int], counts: RematchCounts) -> None:
+    ids = [r.id for r in rows]
+    existing = {(m.article_id, m.term_id): m for m in db.session.scalars(
+        db.select(Mention).where(Mention.article_id.in_(ids), Mention.term_id.in_(scope)))}
+    now = utcnow()
+    new_rows, stale = [], []
+    for row in rows:
+        counts.articles += 1
+        found = matcher.match(row.title, row.summary)
+        for term_id, match in found.items():
+            mention = existing.pop((row.id, term_id), None)
+            if mention is None:
+                new_rows.append({"article_id": row.id, "term_id": term_id, "place": match.place,
+                                 "snippet": match.snippet, "mark_start": match.mark_start,
+                                 "mark_end": match.mark_end, "hits": match.hits,
+                                 "status": "unset", "is_read": False, "sort_at": row.sort_at,
+                                 "created_at": now})
+            elif (mention.place, mention.snippet, mention.mark_start, mention.mark_end,
+                  mention.hits) != (match.place, match.snippet, match.mark_start,
+                                    match.mark_end, match.hits):
+                mention.place, mention.snippet, mention.hits = match.place, match.snippet, \
+                    match.hits
+                mention.mark_start, mention.mark_end = match.mark_start, match.mark_end
+    stale = [m.id for m in existing.values()]
+    if new_rows:
+        db.session.execute(insert(Mention), new_rows)
+    if stale:
+        db.session.execute(delete(Mention).where(Mention.id.in_(stale)))
+    counts.added += len(new_rows)
+    counts.removed += len(stale)
+
+
+# --- the mentions page ----------------------------------------------------------------------
+
+@dataclass
+class MentionFilter:
+    term_id: int | None = None
+    group: str = ""
+    organisation_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    read: str = ""  # "", "read", "unread"
+    status: str = ""  # "", "unset", "relevant", "noise", "not_noise"
+    contact_id: int | None = None  # mentions of terms linked to this contact
+
+
+def filtered_mentions(flt: MentionFilter) -> Select:
+    """Mentions matching `flt`, newest first."""
+    query = db.select(Mention).join(Mention.term)
+    if flt.term_id:
+        query = query.where(Mention.term_id == flt.term_id)
+    if flt.group in TERM_GROUPS:
+        query = query.where(WatchTerm.group == flt.group)
+    if flt.contact_id:
+        query = query.where(WatchTerm.contact_id == flt.contact_id)
+    if flt.organisation_id:
+        query = query.where(db.select(ArticleSource.id).join(ArticleSource.feed).where(
+            ArticleSource.article_id == Mention.article_id,
+            Feed.organisation_id == flt.organisation_id).exists())
+    if flt.date_from:
+        query = query.where(Mention.sort_at >= local_day_bounds(flt.date_from)[0])
+    if flt.date_to:
+        query = query.where(Mention.sort_at < local_day_bounds(flt.date_to)[1])
+    if flt.read == "read":
+        query = query.where(Mention.is_read.is_(True))
+    elif flt.read == "unread":
+        query = query.where(Mention.is_read.is_(False))
+    if flt.status in MENTION_STATUSES:
+        query = query.where(Mention.status == flt.status)
+    elif flt.status == "not_noise":
+        query = query.where(Mention.status != "noise")
+    return query.order_by(Mention.sort_at.desc(), Mention.id.desc())
+
+
+def set_status(mention: Mention, status: str) -> None:
+    """Mark a mention relevant, noise or unset; marking also counts as reading it."""
+    if status not in MENTION_STATUSES:
+        raise ValueError("Unknown status.")
+    mention.status = status
+    mention.is_read = True
+    db.session.commit()
+
+
+def set_read(mention: Mention, read: bool) -> None:
+    mention.is_read = bool(read)
+    db.session.commit()
+
+
+def mark_all_read(flt: MentionFilter) -> int:
+    """Mark every mention that matches `flt` as read; returns how many changed."""
+    ids = filtered_mentions(flt).with_only_columns(Mention.id).order_by(None).where(
+        Mention.is_read.is_(False))
+    result = db.session.execute(update(Mention).where(Mention.id.in_(ids)).values(is_read=True)
+                                .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def outlets_of(article: Article) -> list:
+    """The organisations of the feeds that carried an article (unique, in order)."""
+    seen, outlets = set(), []
+    for source in article.sources:
+        org = source.feed.organisation if source.feed else None
+        if org is not None and org.id not in seen:
+            seen.add(org.id)
+            outlets.append(org)
+    return outlets
+
+
+def articles_by(contact_id: int, limit: int = 20) -> list[Article]:
+    return list(db.session.scalars(
+        db.select(Article).where(Article.author_contact_id == contact_id)
+        .order_by(Article.sort_at.desc()).limit(limit)))
+
+
+def mentions_of(contact_id: int, limit: int = 20) -> list[Mention]:
+    return list(db.session.scalars(
+        filtered_mentions(MentionFilter(contact_id=contact_id, status="not_noise")).limit(limit)))

@@ -1,0 +1,184 @@
+"""Feeds, the articles found in them, watch terms and the mentions they produce."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.audit.models import Audited
+from crm.extensions import db
+from crm.timeutil import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from crm.contacts.models import Contact, Organisation
+
+TERM_GROUPS = ("party", "politician", "issue", "competitor")
+CASE_MODES = ("auto", "sensitive", "insensitive")
+MENTION_STATUSES = ("unset", "relevant", "noise")
+MENTION_PLACES = ("title", "summary")
+
+
+class Feed(Audited, db.Model):
+    """An RSS/Atom feed we poll. Settings are audited; health columns are written by the poller
+    with bulk UPDATEs, which the audit log does not see (no entry per poll)."""
+
+    __tablename__ = "feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    interval_minutes: Mapped[int] = mapped_column(default=15)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Health and conditional GET state.
+    feed_title: Mapped[str] = mapped_column(String(300), default="")
+    etag: Mapped[str] = mapped_column(String(500), default="")
+    last_modified: Mapped[str] = mapped_column(String(100), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_warning: Mapped[str] = mapped_column(Text, default="")
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    entries_seen: Mapped[int] = mapped_column(default=0)  # new sources, all time
+    last_entry_count: Mapped[int] = mapped_column(default=0)  # entries in the last feed read
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def health(self) -> str:
+        """"new", "ok", "warning" or "failing"."""
+        if self.consecutive_failures:
+            return "failing"
+        if self.last_success_at is None:
+            return "new"
+        return "warning" if self.last_warning else "ok"
+
+
+class Article(db.Model):
+    """One story, however many feeds carried it (see ArticleSource, ArticleKey)."""
+
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")  # plain text
+    link: Mapped[str] = mapped_column(String(2000), default="")  # http(s) only
+    summary_html: Mapped[str] = mapped_column(Text, default="")  # nh3-cleaned
+    summary: Mapped[str] = mapped_column(Text, default="")  # plain text, matched
+    author: Mapped[str] = mapped_column(String(300), default="")  # byline as given
+    author_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # published_at if plausible, else seen_at: what lists sort and filter by.
+    sort_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    author_contact: Mapped[Contact | None] = relationship()
+    sources: Mapped[list[ArticleSource]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ArticleSource.id")
+    mentions: Mapped[list[Mention]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class ArticleKey(db.Model):
+    """An identity of an article: hashed GUID, normalised link, or title + date.
+
+    Every key a story was seen under points to its one article, so a syndicated copy found
+    under any of them joins the existing article.
+    """
+
+    __tablename__ = "article_key"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"),
+                                            index=True)
+
+
+class ArticleSource(db.Model):
+    """An article as carried by one feed."""
+
+    __tablename__ = "article_source"
+    __table_args__ = (UniqueConstraint("article_id", "feed_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(1000), default="")
+    link: Mapped[str] = mapped_column(String(2000), default="")
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="sources")
+    feed: Mapped[Feed] = relationship()
+
+
+class WatchTerm(Audited, db.Model):
+    """A name, abbreviation or issue to look for, with its other forms and exclusions."""
+
+    __tablename__ = "watch_term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(200), unique=True)
+    variants: Mapped[str] = mapped_column(Text, default="")  # other forms, one per line
+    group: Mapped[str] = mapped_column(String(16), default="party", index=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    exclusions: Mapped[str] = mapped_column(Text, default="")  # phrases, one per line
+    case_mode: Mapped[str] = mapped_column(String(16), default="auto")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    contact: Mapped[Contact | None] = relationship()
+
+    def audit_label(self) -> str:
+        return self.term
+
+    @property
+    def forms(self) -> list[str]:
+        return [self.term] + [v for v in (self.variants or "").splitlines() if v.strip()]
+
+    @property
+    def exclusion_list(self) -> list[str]:
+        return [v for v in (self.exclusions or "").splitlines() if v.strip()]
+
+
+class Mention(db.Model):
+    """A watch term found in an article: where, the text around it, and what we made of it."""
+
+    __tablename__ = "mention"
+    __table_args__ = (
+        UniqueConstraint("article_id", "term_id"),
+        Index("ix_mention_term_sort", "term_id", "sort_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    term_id: Mapped[int] = mapped_column(ForeignKey("watch_term.id", ondelete="CASCADE"))
+    place: Mapped[str] = mapped_column(String(8), default="title")  # title or summary
+    snippet: Mapped[str] = mapped_column(Text, default="")  # plain text
+    mark_start: Mapped[int] = mapped_column(default=0)  # the hit within the snippet
+    mark_end: Mapped[int] = mapped_column(default=0)
+    hits: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(8), default="unset", index=True)
+    is_read: Mapped[bool] = mapped_column(default=False)
+    sort_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="mentions")
+    term: Mapped[WatchTerm] = relationship()
+
+    @property
+    def snippet_parts(self) -> tuple[str, str, str]:
+        """(before, hit, after) for highlighting; the template escapes each part."""
+        start = max(0, min(self.mark_start, len(self.snippet)))
+        end = max(start, min(self.mark_end, len(self.snippet)))
+        return self.snippet[:start], self.snippet[start:end], self.snippet[end:]

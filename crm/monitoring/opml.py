@@ -1,0 +1,120 @@
+"""OPML import and export of the feed list.
+
+An uploaded OPML file is untrusted XML: files with a DOCTYPE (the road to entity expansion and
+external entities) are refused before parsing, and the size is capped.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from crm.extensions import db
+from crm.monitoring.models import Feed
+from crm.monitoring.services import FeedData, FeedError, create_feed
+from crm.timeutil import utcnow
+
+MAX_OPML_BYTES = 2 * 1024 * 1024
+MAX_OUTLINES = 5000
+
+
+class OpmlError(ValueError):
+    pass
+
+
+@dataclass
+class OpmlFeed:
+    url: str
+    name: str
+    category: str = ""
+
+
+@dataclass
+class ImportResult:
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already there
+    invalid: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+
+
+def read_opml(data: bytes) -> list[OpmlFeed]:
+    """The feeds listed in an OPML document (outlines with an xmlUrl, folders flattened)."""
+    if not data or not data.strip():
+        raise OpmlError("The file is empty.")
+    if len(data) > MAX_OPML_BYTES:
+        raise OpmlError("The file is too large for an OPML feed list.")
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        raise OpmlError("OPML files with a DOCTYPE or entities are not accepted.")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise OpmlError(f"This is not a valid OPML file ({exc}).") from None
+    if root.tag.lower() != "opml":
+        raise OpmlError("This is not an OPML file.")
+    feeds: list[OpmlFeed] = []
+
+    def walk(node, category: str):
+        for outline in node.findall("outline"):
+            url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+            name = (outline.get("title") or outline.get("text") or "").strip()
+            if url:
+                feeds.append(OpmlFeed(url, name, category))
+            else:
+                walk(outline, name or category)
+            if len(feeds) > MAX_OUTLINES:
+                raise OpmlError(f"The file lists more than {MAX_OUTLINES} feeds.")
+
+    body = root.find("body")
+    if body is None:
+        raise OpmlError("The OPML file has no body.")
+    walk(body, "")
+    return feeds
+
+
+def import_opml(data: bytes) -> ImportResult:
+    """Add the feeds of an OPML file (not fetched now: they are polled on the next cycle).
+
+    A folder or feed title that names an organisation links the feed to it.
+    """
+    from crm.contacts.models import Organisation
+
+    organisations = {o.name.casefold(): o.id for o in db.session.scalars(db.select(Organisation))}
+    result = ImportResult()
+    existing = set(db.session.scalars(db.select(Feed.url)))
+    for item in read_opml(data):
+        if item.url in existing:
+            result.skipped.append(item.url)
+            continue
+        org_id = organisations.get(item.category.casefold()) or \
+            organisations.get(item.name.casefold())
+        try:
+            create_feed(FeedData(item.url, item.name[:200], org_id), fetch_now=False)
+        except FeedError as exc:
+            db.session.rollback()
+            result.invalid.append((item.url[:200], exc.message))
+        else:
+            existing.add(item.url)
+            result.added.append(item.url)
+    return result
+
+
+def export_opml() -> bytes:
+    """Every feed as OPML 2.0, in folders by organisation."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = "Pressdesk feeds"
+    ET.SubElement(head, "dateCreated").text = utcnow().strftime("%a, %d %b %Y %H:%M:%S GMT")
+    body = ET.SubElement(root, "body")
+    folders: dict[str, ET.Element] = {}
+    feeds = db.session.scalars(db.select(Feed).order_by(Feed.name, Feed.id)).all()
+    for feed in feeds:
+        parent = body
+        if feed.organisation is not None:
+            name = feed.organisation.name
+            if name not in folders:
+                folders[name] = ET.SubElement(body, "outline", text=name, title=name)
+            parent = folders[name]
+        ET.SubElement(parent, "outline", type="rss", text=feed.name, title=feed.name,
+                      xmlUrl=feed.url)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,63 @@
+"""Coverage analytics: charts (server-rendered SVG) and CSV downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+
+from crm.monitoring import analytics, bp, charts
+from crm.monitoring.models import TERM_GROUPS
+from crm.timeutil import local_today
+
+
+def _period() -> analytics.Period:
+    def arg(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+    return analytics.Period.clamp(arg("from"), arg("to"), local_today())
+
+
+def group_labels() -> dict[str, str]:
+    return {"party": _("Party"), "politician": _("Politicians"), "issue": _("Issues"),
+            "competitor": _("Competitors")}
+
+
+@bp.route("/coverage")
+def coverage():
+    """Coverage over a period: per day by group, top outlets and journalists, share of voice."""
+    period = _period()
+    labels = group_labels()
+    per_day = analytics.mentions_per_day(period)
+    outlets = analytics.top_outlets(period)
+    journalists = analytics.top_journalists(period)
+    share = analytics.share_of_voice(period)
+    ours = _("Our party")
+    share_rows = [(ours if label == "__ours__" else label, fraction, f"{fraction:.0%} ({n})")
+                  for label, n, fraction in share]
+    return render_template(
+        "monitoring/coverage.html", period=period, groups=TERM_GROUPS, labels=labels,
+        per_day=per_day, outlets=outlets, journalists=journalists, share=share_rows,
+        daily_chart=charts.daily_stacked(per_day, list(TERM_GROUPS), labels,
+                                         _("Mentions per day by group")),
+        outlet_chart=charts.horizontal_bars([(n, c, str(c)) for n, c in outlets],
+                                            _("Articles with mentions, by outlet")),
+        journalist_chart=charts.horizontal_bars([(n, c, str(c)) for _i, n, c in journalists],
+                                                _("Articles with mentions, by journalist"),
+                                                color="#7a5af8"),
+        share_chart=charts.horizontal_bars(share_rows, _("Share of voice (articles)"),
+                                           color="#0e9384"))
+
+
+@bp.route("/coverage/<kind>.csv")
+def coverage_csv(kind: str):
+    """One coverage figure as CSV."""
+    report = analytics.csv_report(kind, _period(), _("Our party"))
+    if report is None:
+        abort(404)
+    name, text = report
+    return Response("\ufeff" + text, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})

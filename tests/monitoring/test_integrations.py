@@ -1,0 +1,70 @@
+"""Monitoring in the morning digest and in the privacy export and erasure."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crm.digest.content import DigestContext
+from crm.extensions import db
+from crm.monitoring import mentions
+from crm.monitoring.digest import mentions_section
+from crm.monitoring.models import Article, Feed, Mention, WatchTerm
+from crm.monitoring.parse import ParsedEntry
+from crm.monitoring.privacy import erase_monitoring, export_monitoring
+from crm.monitoring.store import StoreContext, store_entries
+from crm.timeutil import local_today, utcnow
+from tests.monitoring.conftest import make_contact, make_outlet, make_term
+
+
+def _store(feed, *titles, author=""):
+    entries = [ParsedEntry(f"urn:{t}", "", t, "", "", author, None) for t in titles]
+    store_entries(feed.id, feed.organisation_id, entries, StoreContext.load())
+    db.session.commit()
+
+
+def _feed(outlet=None):
+    feed = Feed(url="https://www.nrk.no/rss", name="NRK", organisation_id=outlet and outlet.id)
+    db.session.add(feed)
+    db.session.commit()
+    return feed
+
+
+def test_digest_lists_new_mentions_by_group_without_noise(app, users):
+    make_term("Ap")
+    make_term("Høyre", group="competitor", case_mode="sensitive")
+    feed = _feed(make_outlet("NRK"))
+    _store(feed, "Ap og Høyre enige", "Ap igjen", "Ap støy")
+    noise = db.session.scalars(db.select(Mention).join(Mention.article).where(
+        Article.title == "Ap støy")).one()
+    mentions.set_status(noise, "noise")
+    now = utcnow()
+    ctx = DigestContext(users["editor"], local_today(), now - timedelta(hours=1),
+                        now + timedelta(seconds=1), ["party", "competitor"],
+                        now - timedelta(hours=2))
+    with app.test_request_context():
+        (section,) = mentions_section(ctx)
+    groups = {g.key: g for g in section.groups}
+    assert groups["party"].total == 2 and groups["competitor"].total == 1
+    titles = [i.title for i in groups["party"].items]
+    assert "Ap støy" not in titles and set(titles) == {"Ap og Høyre enige", "Ap igjen"}
+    item = groups["party"].items[0]
+    assert item.highlight == ["Ap"] and "NRK" in item.meta and "/monitoring/articles/" in item.url
+    ctx.groups = ["issue"]
+    with app.test_request_context():
+        assert mentions_section(ctx) == []
+
+
+def test_privacy_export_and_erasure_unlink_bylines_and_terms(app):
+    kari = make_contact("Kari Nordmann", organisation=make_outlet("NRK"))
+    store = make_contact("Jonas Gahr Støre", kind="politician")
+    make_term("Støre", group="politician", contact_id=store.id)
+    feed = _feed(db.session.get(type(kari), kari.id).organisation)
+    _store(feed, "Støre om skatt", author="Kari Nordmann")
+    exported = export_monitoring(kari)
+    assert exported["articles_by_byline"][0]["title"] == "Støre om skatt"
+    assert export_monitoring(store)["watch_terms"][0]["term"] == "Støre"
+    erase_monitoring(kari)
+    erase_monitoring(store)
+    db.session.commit()
+    assert db.session.scalars(db.select(Article)).one().author_contact_id is None
+    assert db.session.scalars(db.select(WatchTerm)).one().contact_id is None

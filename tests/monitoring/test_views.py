@@ -1,0 +1,253 @@
+"""The monitoring pages: feeds, watch terms, mentions, articles, contact pages, roles."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from crm.extensions import db
+from crm.monitoring import services
+from crm.monitoring.models import Feed, Mention, WatchTerm
+from tests.monitoring.conftest import make_contact, make_feed, make_outlet, make_term
+from tests.monitoring.feedserver import Reply, rss
+
+HOSTILE = {
+    "title": "Ap &lt;script&gt;alert('title')&lt;/script&gt; i Stortinget",
+    "guid": "urn:hostile:1", "link": "javascript:alert('link')",
+    "description": "&lt;p&gt;Ap vil&lt;/p&gt;&lt;script&gt;alert('summary')&lt;/script&gt;"
+                   "&lt;img src=x onerror=alert('img')&gt;&lt;a href=\"javascript:alert(1)\"&gt;"
+                   "klikk&lt;/a&gt;&lt;iframe src=\"https://evil.example\"&gt;&lt;/iframe&gt;",
+    "author": "&lt;b onmouseover=alert('by')&gt;Kari&lt;/b&gt;",
+}
+
+
+@pytest.fixture
+def polled(app, feed_server):
+    """An outlet with a journalist, a politician with a term, and one polled feed."""
+    nrk = make_outlet("NRK")
+    kari = make_contact("Kari Nordmann", organisation=nrk)
+    store = make_contact("Jonas Gahr Støre", kind="politician")
+    make_term("Støre", group="politician", contact_id=store.id)
+    make_term("Ap", group="party")
+    make_term("Høyre", group="competitor", case_mode="sensitive")
+    items = [
+        {"title": "Støre møter Høyre", "guid": "https://www.nrk.no/1",
+         "link": "https://www.nrk.no/1", "author": "Kari Nordmann",
+         "description": "Statsministeren Støre &amp; Ap la fram planen."},
+        HOSTILE,
+    ]
+    feed = make_feed(feed_server.add("/nrk.xml", rss(items, title="NRK")), "NRK Politikk", nrk)
+    services.poll_feeds([feed])
+    return {"nrk": nrk, "kari": kari, "store": store, "feed": db.session.get(Feed, feed.id)}
+
+
+def test_pages_render_for_a_viewer(as_viewer, polled):
+    for url in ("/monitoring/", "/monitoring/feeds", "/monitoring/terms", "/monitoring/coverage",
+                f"/monitoring/feeds/{polled['feed'].id}", "/monitoring/feeds/opml"):
+        assert as_viewer.get(url).status_code == 200, url
+    page = as_viewer.get("/monitoring/").get_data(as_text=True)
+    assert "Mentions" in page and "Coverage" in page and "Watch terms" in page
+
+
+def test_viewers_cannot_change_anything(as_viewer, polled, feed_server):
+    mention = db.session.scalars(db.select(Mention)).first()
+    term = db.session.scalars(db.select(WatchTerm)).first()
+    feed_id = polled["feed"].id
+    for url, data in [
+        ("/monitoring/feeds/new", {"url": feed_server.url("/nrk.xml")}),
+        (f"/monitoring/feeds/{feed_id}/edit", {"url": "https://x/", "interval_minutes": 15}),
+        (f"/monitoring/feeds/{feed_id}/delete", {}),
+        (f"/monitoring/feeds/{feed_id}/poll", {}),
+        ("/monitoring/feeds/import", {}),
+        ("/monitoring/terms/new", {"term": "SV"}),
+        (f"/monitoring/terms/{term.id}/edit", {"term": "x"}),
+        (f"/monitoring/terms/{term.id}/delete", {}),
+        (f"/monitoring/mentions/{mention.id}/status", {"status": "noise"}),
+        (f"/monitoring/mentions/{mention.id}/read", {"read": "1"}),
+        ("/monitoring/mentions/read-all", {}),
+    ]:
+        assert as_viewer.post(url, data=data).status_code == 403, url
+    assert as_viewer.get("/monitoring/feeds/new").status_code == 403
+    assert db.session.get(Mention, mention.id).status == "unset"
+
+
+def test_hostile_feed_html_never_reaches_the_page_as_markup(as_viewer, polled):
+    article_id = db.session.scalars(db.select(Mention.article_id).join(Mention.article).where(
+        Mention.snippet.contains("Stortinget"))).first()
+    pages = [as_viewer.get(url).get_data(as_text=True) for url in (
+        "/monitoring/", f"/monitoring/articles/{article_id}",
+        f"/monitoring/feeds/{polled['feed'].id}", "/monitoring/?status=all")]
+    for page in pages:
+        assert "<script>alert" not in page
+        assert "onerror" not in page and "onmouseover" not in page
+        assert "javascript:" not in page
+        assert "<iframe" not in page
+    article_page = pages[1]
+    assert "&lt;script&gt;alert(&#39;title&#39;)" in article_page  # shown as text
+    assert "Ap vil" in article_page
+
+
+def test_mentions_page_shows_highlighted_escaped_snippets_newest_first(as_viewer, polled):
+    page = as_viewer.get("/monitoring/").get_data(as_text=True)
+    assert "<mark>Støre</mark>" in page and "<mark>Ap</mark>" in page
+    assert "Statsministeren <mark>Støre</mark> &amp; Ap la fram" in page or \
+        "<mark>Støre</mark> møter Høyre" in page
+    assert 'href="https://www.nrk.no/1"' in page
+    assert "Kari Nordmann" in page
+
+
+def test_mentions_filters(as_viewer, polled):
+    store_term = db.session.scalar(db.select(WatchTerm).where(WatchTerm.term == "Støre"))
+    by_term = as_viewer.get(f"/monitoring/?term={store_term.id}").get_data(as_text=True)
+    assert "<mark>Støre</mark>" in by_term and "<mark>Ap</mark>" not in by_term
+    by_group = as_viewer.get("/monitoring/?group=competitor").get_data(as_text=True)
+    assert "<mark>Høyre</mark>" in by_group and "<mark>Støre</mark>" not in by_group
+    other = make_outlet("VG")
+    assert "No mentions match" in as_viewer.get(
+        f"/monitoring/?outlet={other.id}").get_data(as_text=True)
+    assert "<mark>" in as_viewer.get(
+        f"/monitoring/?outlet={polled['nrk'].id}").get_data(as_text=True)
+    assert "No mentions match" in as_viewer.get(
+        "/monitoring/?from=2000-01-01&to=2000-01-02").get_data(as_text=True)
+    assert "No mentions match" in as_viewer.get("/monitoring/?read=read").get_data(as_text=True)
+    for junk in ("?term=abc", "?from=31.12.2026", "?outlet=-1", "?page=999",
+                 "?group=<script>", "?status=' OR 1=1 --"):
+        assert as_viewer.get("/monitoring/" + junk).status_code == 200, junk
+
+
+def test_marking_relevant_noise_and_read(as_editor, polled):
+    mention = db.session.scalars(db.select(Mention)).first()
+    response = as_editor.post(f"/monitoring/mentions/{mention.id}/status",
+                              data={"status": "noise", "next": "/monitoring/?read=unread"})
+    assert response.status_code == 302 and response.location.endswith("/monitoring/?read=unread")
+    mention = db.session.get(Mention, mention.id)
+    assert mention.status == "noise" and mention.is_read
+    page = as_editor.get("/monitoring/").get_data(as_text=True)  # noise hidden by default
+    assert f"/mentions/{mention.id}/status" not in page
+    assert as_editor.post(f"/monitoring/mentions/{mention.id}/status",
+                          data={"status": "bogus"}).status_code == 400
+    assert as_editor.post("/monitoring/mentions/99999/status",
+                          data={"status": "noise"}).status_code == 404
+    evil = as_editor.post(f"/monitoring/mentions/{mention.id}/read",
+                          data={"read": "0", "next": "https://evil.example/"})
+    assert evil.location.endswith("/monitoring/")
+    assert not db.session.get(Mention, mention.id).is_read
+    as_editor.post("/monitoring/mentions/read-all", data={"status": "all"})
+    assert all(m.is_read for m in db.session.scalars(db.select(Mention)))
+
+
+def test_adding_a_feed_shows_what_was_found(as_editor, app, feed_server):
+    make_term("Ap")
+    url = feed_server.add("/vg.xml", rss([{"title": "Ap vinner", "guid": "urn:vg:1"}],
+                                         title="VG Nyheter"))
+    response = as_editor.post("/monitoring/feeds/new", data={
+        "url": url, "name": "", "organisation_id": 0, "interval_minutes": 15, "active": "y"},
+        follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Found 1 entries: 1 new articles, 1 mentions." in page
+    assert "VG Nyheter" in page and "Ap vinner" in page
+
+
+def test_adding_a_broken_feed_shows_the_error_and_saves_nothing(as_editor, feed_server):
+    url = feed_server.add("/html", Reply(b"<html><p>hei</p></html>", content_type="text/html"))
+    page = as_editor.post("/monitoring/feeds/new", data={
+        "url": url, "organisation_id": 0, "interval_minutes": 15}).get_data(as_text=True)
+    assert "The feed could not be read: This is not an RSS or Atom feed." in page
+    assert db.session.scalar(db.select(db.func.count(Feed.id))) == 0
+    for bad in ("file:///etc/passwd", "javascript:alert(1)", "<script>", "ftp://x/"):
+        page = as_editor.post("/monitoring/feeds/new", data={
+            "url": bad, "organisation_id": 0, "interval_minutes": 15}).get_data(as_text=True)
+        assert "<script>" not in page.split("<main>")[1] and 'class="error"' in page
+    page = as_editor.post("/monitoring/feeds/new", data={
+        "url": url, "organisation_id": 12345, "interval_minutes": 15}).get_data(as_text=True)
+    assert 'class="error"' in page
+
+
+def test_feed_edit_poll_delete(as_editor, polled, feed_server):
+    feed_id = polled["feed"].id
+    response = as_editor.post(f"/monitoring/feeds/{feed_id}/edit", data={
+        "url": polled["feed"].url, "name": "NRK Politikk ÆØÅ", "organisation_id": 0,
+        "interval_minutes": 30, "active": "y"})
+    assert response.status_code == 302
+    feed = db.session.get(Feed, feed_id)
+    assert feed.name == "NRK Politikk ÆØÅ" and feed.interval_minutes == 30
+    assert feed.organisation_id is None
+    page = as_editor.post(f"/monitoring/feeds/{feed_id}/poll",
+                          follow_redirects=True).get_data(as_text=True)
+    assert "has not changed" in page
+    assert as_editor.post(f"/monitoring/feeds/{feed_id}/delete").status_code == 302
+    assert db.session.get(Feed, feed_id) is None
+    assert as_editor.get(f"/monitoring/feeds/{feed_id}").status_code == 404
+
+
+def test_watch_terms_crud_rematches_stored_articles(as_editor, polled):
+    response = as_editor.post("/monitoring/terms/new", data={
+        "term": "Statsministeren", "group": "politician", "variants": "Statsministaren",
+        "exclusions": "", "case_mode": "auto", "contact_id": polled["store"].id,
+        "active": "y"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "1 mentions added" in page and "<mark>Statsministeren</mark>" in page
+    term = db.session.scalar(db.select(WatchTerm).where(WatchTerm.term == "Statsministeren"))
+    response = as_editor.post(f"/monitoring/terms/{term.id}/edit", data={
+        "term": "Statsministeren", "group": "politician", "variants": "",
+        "exclusions": "Statsministeren Støre", "case_mode": "auto", "contact_id": 0,
+        "active": "y"}, follow_redirects=True)
+    assert "1 removed" in response.get_data(as_text=True)
+    duplicate = as_editor.post("/monitoring/terms/new", data={
+        "term": "Ap", "group": "party", "case_mode": "auto", "contact_id": 0})
+    assert "already watched" in duplicate.get_data(as_text=True)
+    for bad in ("", "   ", "***", "x" * 150):
+        page = as_editor.post("/monitoring/terms/new", data={
+            "term": bad, "group": "party", "case_mode": "auto", "contact_id": 0})
+        assert page.status_code == 200 and 'class="error"' in page.get_data(as_text=True)
+    assert as_editor.post(f"/monitoring/terms/{term.id}/delete").status_code == 302
+    assert db.session.get(WatchTerm, term.id) is None
+    assert as_editor.post("/monitoring/terms/4242/delete").status_code == 404
+
+
+def test_contact_pages_show_their_articles_and_mentions(as_viewer, polled):
+    kari_page = as_viewer.get(f"/contacts/{polled['kari'].id}").get_data(as_text=True)
+    assert "Articles by this journalist" in kari_page and "Støre møter Høyre" in kari_page
+    store_page = as_viewer.get(f"/contacts/{polled['store'].id}").get_data(as_text=True)
+    assert "Mentions in the news" in store_page and "<mark>Støre</mark>" in store_page
+
+
+def test_opml_export_and_import(as_editor, polled):
+    exported = as_editor.get("/monitoring/feeds/opml")
+    assert exported.mimetype == "text/x-opml"
+    body = exported.get_data()
+    assert b'xmlUrl="' + polled["feed"].url.encode() + b'"' in body and b'text="NRK"' in body
+    opml = (b'<?xml version="1.0"?><opml version="2.0"><head/><body>'
+            b'<outline text="NRK"><outline text="NRK Sport" xmlUrl="https://www.nrk.no/sport.rss"/>'
+            b'</outline><outline text="Bad" xmlUrl="javascript:alert(1)"/>'
+            b'<outline text="Old" xmlUrl="' + polled["feed"].url.encode() + b'"/></body></opml>')
+    page = as_editor.post("/monitoring/feeds/import", data={
+        "file": (io.BytesIO(opml), "feeds.opml")}, content_type="multipart/form-data",
+        follow_redirects=True).get_data(as_text=True)
+    assert "1 feeds added, 1 already there, 1 invalid." in page
+    sport = db.session.scalar(db.select(Feed).where(Feed.name == "NRK Sport"))
+    assert sport.organisation_id == polled["nrk"].id
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body>'
+            b'<outline text="&a;" xmlUrl="https://x/"/></body></opml>')
+    page = as_editor.post("/monitoring/feeds/import", data={
+        "file": (io.BytesIO(bomb), "bomb.opml")}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert "DOCTYPE" in page
+    page = as_editor.post("/monitoring/feeds/import", data={
+        "file": (io.BytesIO(b"not xml <"), "x.opml")}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert "not a valid OPML file" in page
+
+
+def test_coverage_page_and_csv(as_viewer, polled):
+    page = as_viewer.get("/monitoring/coverage").get_data(as_text=True)
+    assert "<svg" in page and "Share of voice" in page and "NRK" in page
+    assert "Kari Nordmann" in page
+    csv = as_viewer.get("/monitoring/coverage/daily.csv").get_data(as_text=True)
+    assert csv.startswith("\ufeffdate,party,politician,issue,competitor")
+    share = as_viewer.get("/monitoring/coverage/share.csv").get_data(as_text=True)
+    assert "Our party" in share and "Høyre" in share
+    assert as_viewer.get("/monitoring/coverage/nope.csv").status_code == 404
+    assert as_viewer.get("/monitoring/coverage?from=2026-13-01&to=x").status_code == 200
+    assert as_viewer.get("/monitoring/coverage?from=1900-01-01").status_code == 200
