@@ -42,6 +42,7 @@ class DigestGroup:
     items: list[DigestItem]
     total: int  # items before the cap
     previous_total: int | None = None  # same period the day before
+    breakdown: list[tuple[str, int]] = field(default_factory=list)  # e.g. per outlet
 
     @property
     def more(self) -> int:

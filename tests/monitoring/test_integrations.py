@@ -68,3 +68,25 @@ def test_privacy_export_and_erasure_unlink_bylines_and_terms(app):
     db.session.commit()
     assert db.session.scalars(db.select(Article)).one().author_contact_id is None
     assert db.session.scalars(db.select(WatchTerm)).one().contact_id is None
+
+
+def test_digest_puts_title_hits_and_more_terms_first_and_counts_outlets(app, users):
+    make_term("Ap")
+    make_term("Høyre", group="competitor", case_mode="sensitive")
+    feed = _feed(make_outlet("NRK"))
+    entries = [
+        ParsedEntry("urn:1", "", "Tittel med Ap", "", "", "", None),
+        ParsedEntry("urn:2", "", "Ap og Høyre enige", "", "", "", None),
+        ParsedEntry("urn:3", "", "Budsjettet", "", "Ap nevnt bare i ingressen", "", None),
+    ]
+    store_entries(feed.id, feed.organisation_id, entries, StoreContext.load())
+    db.session.commit()
+    now = utcnow()
+    ctx = DigestContext(users["editor"], local_today(), now - timedelta(hours=1),
+                        now + timedelta(seconds=1), ["party"], now - timedelta(hours=2))
+    with app.test_request_context():
+        (section,) = mentions_section(ctx)
+    (party,) = section.groups
+    assert [i.title for i in party.items] == ["Ap og Høyre enige", "Tittel med Ap",
+                                              "Budsjettet"]
+    assert party.breakdown == [("NRK", 3)]
