@@ -60,3 +60,10 @@ class SmtpServer:
         if self.running:
             self.controller.stop()
             self.running = False
+
+    def __enter__(self) -> SmtpServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -28,6 +28,11 @@ def link_context():
     return current_app.test_request_context("/", base_url=current_app.config["CRM_BASE_URL"])
 
 
+def user_locale(user):
+    """Everything inside speaks the user's language (labels built by sections, dates)."""
+    return force_locale(user.language or current_app.config["CRM_DEFAULT_LANGUAGE"])
+
+
 def highlight(text: str, terms: list[str]) -> Markup:
     """Escape `text`, then wrap each whole-word occurrence of a term in <mark>."""
     escaped = str(escape(text))
@@ -43,8 +48,7 @@ def highlight(text: str, terms: list[str]) -> Markup:
 
 def render_digest(digest: Digest) -> RenderedDigest:
     user = digest.context.user
-    with force_locale(user.language or current_app.config["CRM_DEFAULT_LANGUAGE"]), \
-            link_context():
+    with user_locale(user), link_context():
         day = digest.context.day.strftime("%d.%m.%Y")
         mentions = sum(s.total for s in digest.sections if s.key == "mentions")
         subject = _("Pressdesk digest %(day)s: %(count)d new mentions", day=day, count=mentions)

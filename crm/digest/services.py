@@ -24,7 +24,7 @@ from crm.auth.models import User
 from crm.digest import sections  # noqa: F401  (registers the sections)
 from crm.digest.content import Digest, DigestContext, build_digest
 from crm.digest.models import DEFAULT_WEEKDAYS, DIGEST_GROUPS, DigestDelivery, DigestSettings
-from crm.digest.render import RenderedDigest, render_digest
+from crm.digest.render import RenderedDigest, link_context, render_digest, user_locale
 from crm.digest.schedule import is_due, previous_send_moment
 from crm.extensions import db
 from crm.mail import SendError, SmtpSender, SmtpSettings, build_message
@@ -82,15 +82,11 @@ def digest_context(user: User, day: date, now: datetime) -> DigestContext:
 
 
 def compose(user: User, day: date, now: datetime | None = None) -> tuple[Digest, RenderedDigest]:
+    """Build and render the user's digest in the user's language, links to CRM_BASE_URL."""
     now = now or utcnow()
-    digest = build_digest_for(user, day, now)
-    return digest, render_digest(digest)
-
-
-def build_digest_for(user: User, day: date, now: datetime) -> Digest:
-    from crm.digest.render import link_context
-    with link_context():
-        return build_digest(digest_context(user, day, now))
+    with user_locale(user), link_context():
+        digest = build_digest(digest_context(user, day, now))
+        return digest, render_digest(digest)
 
 
 def new_sender() -> SmtpSender:
