@@ -41,6 +41,9 @@ JOBS: list[JobSpec] = [
             {"minutes": 1}, "Send press releases whose time and embargo have come"),
     JobSpec("poll-feeds", "crm.monitoring.services:poll_due_feeds", "interval", {"minutes": 1},
             "Poll the news feeds that are due"),
+    JobSpec("retention-report", "crm.privacy.retention:retention_check", "cron",
+            {"hour": 6, "minute": 30},
+            "Count contacts past the retention period (CRM_RETENTION_MONTHS)"),
 ]
 
 LEASE_TTL = timedelta(seconds=60)

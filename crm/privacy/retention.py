@@ -120,3 +120,16 @@ def report_names_and_counts(report: RetentionReport
     names = dict(db.session.execute(
         select(Contact.id, Contact.name).where(Contact.id.in_(report.candidates))).all())
     return names, parts.interaction_counts(report.candidates)
+
+
+def retention_check(now: datetime | None = None) -> str:
+    """The daily job: how many contacts are past the retention period (CRM_RETENTION_MONTHS).
+
+    It erases nothing: an admin decides on the retention page (or with
+    `crm retention-report --erase`); the count reaches admins in the jobs page and their digest.
+    """
+    from flask import current_app
+    report = retention_report(current_app.config["CRM_RETENTION_MONTHS"], now)
+    noun = "contact" if report.total == 1 else "contacts"
+    return (f"{report.total} {noun} with no activity for {report.months} months "
+            f"(since {report.cutoff:%Y-%m-%d}); see the retention report")
