@@ -14,6 +14,7 @@ class NavItem:
     label: object  # a lazy_gettext string
     prefix: str  # endpoint prefix that marks the entry active
     role: str = "viewer"
+    order: int = 50  # place in the menu, smallest first
 
 
 MAIN: list[NavItem] = []
@@ -32,7 +33,8 @@ def add_admin(item: NavItem) -> None:
 
 def _visible(items: list[NavItem]) -> list[dict]:
     return [{"url": url_for(i.endpoint), "label": i.label, "prefix": i.prefix}
-            for i in items if current_user.is_authenticated and current_user.has_role(i.role)]
+            for i in sorted(items, key=lambda i: i.order)
+            if current_user.is_authenticated and current_user.has_role(i.role)]
 
 
 def nav_items() -> list[dict]:

@@ -1,12 +1,8 @@
 """The morning digest email: what the media wrote and what the reader must do today."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
-
-from crm.navigation import NavItem, add_main
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
-add_main(NavItem("digest.preview", _l("Digest"), "digest."))
 
 from crm.digest import views  # noqa: E402,F401
 

@@ -15,8 +15,8 @@ from crm.navigation import NavItem, add_main, contact_hook
 from crm.timeutil import utcnow
 
 add_main(NavItem("interactions.interaction_list", _l("Interactions"),
-                 "interactions.interaction"))
-add_main(NavItem("interactions.inquiry_list", _l("Inquiries"), "interactions.inquir"))
+                 "interactions.interaction", order=10))
+add_main(NavItem("interactions.inquiry_list", _l("Inquiries"), "interactions.inquir", order=20))
 
 
 @contact_hook("actions")

@@ -6,9 +6,7 @@ from flask_babel import lazy_gettext as _l
 from crm.navigation import NavItem, add_main
 
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
-add_main(NavItem("monitoring.mentions_index", _l("Mentions"), "monitoring.mention"))
-add_main(NavItem("monitoring.feeds", _l("Feeds"), "monitoring.feed"))
-add_main(NavItem("monitoring.terms", _l("Watch terms"), "monitoring.term"))
-add_main(NavItem("monitoring.coverage", _l("Coverage"), "monitoring.coverage"))
+# One menu entry; feeds, watch terms and coverage are tabs (templates/monitoring/_tabs.html).
+add_main(NavItem("monitoring.mentions_index", _l("Monitoring"), "monitoring.", order=40))
 
 from crm.monitoring import digest, privacy, views  # noqa: E402,F401

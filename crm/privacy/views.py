@@ -12,7 +12,7 @@ from flask_login import current_user
 from crm.auth.roles import admin_required, editor_required
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.navigation import NavItem, add_main, contact_hook
+from crm.navigation import NavItem, add_admin, contact_hook
 from crm.privacy import bp, services
 from crm.privacy import retention as retention_service
 
@@ -20,7 +20,7 @@ PAGE_SIZE = 100
 BULK_LIMIT = 500  # contacts erased per web request; the command line has no limit
 CONFIRM_LIST = 50  # names shown on the bulk confirmation page
 
-add_main(NavItem("privacy.retention", _l("Retention"), "privacy.", role="editor"))
+add_admin(NavItem("privacy.retention", _l("Retention"), "privacy.", role="admin"))
 
 
 def _get_contact(contact_id: int) -> Contact:

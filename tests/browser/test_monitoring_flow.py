@@ -34,6 +34,7 @@ def test_add_a_feed_poll_see_the_highlighted_mention_and_open_the_journalist(
                            "budsjettet.&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;"}],
             title="NRK Politikk"))
         log_in("editor")
+        page.get_by_role("navigation").get_by_role("link", name="Monitoring").click()
         page.get_by_role("navigation").get_by_role("link", name="Feeds").click()
         page.get_by_role("link", name="New feed").click()
         page.get_by_label("Feed address (URL)", exact=True).fill(url)
