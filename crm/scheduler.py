@@ -66,9 +66,13 @@ def build_scheduler(app: Flask, holder: str) -> BackgroundScheduler:
         timezone=ZoneInfo(app.config["CRM_TIMEZONE"]),
         # A job that starts late still runs (once), instead of being skipped silently.
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600})
+    zone = ZoneInfo(app.config["CRM_TIMEZONE"])
     for spec in JOBS:
+        # Interval jobs run at once when a scheduler takes over, so whatever came due while
+        # none was running (a digest at 07:00, an embargo) goes out now, not an interval later.
+        first = {"next_run_time": datetime.now(zone)} if spec.trigger == "interval" else {}
         scheduler.add_job(_job_runner(app, spec, holder), spec.trigger, id=spec.id,
-                          name=spec.description or spec.id, **spec.schedule)
+                          name=spec.description or spec.id, **first, **spec.schedule)
     return scheduler
 
 

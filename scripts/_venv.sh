@@ -20,6 +20,5 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
   touch "$stamp"
 fi
 # Compile the translations (.po -> .mo); the .mo files are build output, not in git.
-.venv/bin/pybabel compile --quiet -d crm/translations >/dev/null 2>&1 || \
-  .venv/bin/pybabel compile -d crm/translations
+.venv/bin/pybabel compile -d crm/translations >/dev/null
 export PATH="$ROOT/.venv/bin:$PATH"

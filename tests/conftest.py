@@ -27,6 +27,9 @@ BASE_TEST_CONFIG = {
     "CRM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "SERVER_NAME": "pressdesk.test",
     "CRM_SMTP_URL": "smtp://127.0.0.1:1",
+    # Tests read in English: without a logged-in user's language or an Accept-Language
+    # header (services, CLI, anonymous pages) the UI speaks English; tests/i18n covers nb.
+    "CRM_DEFAULT_LANGUAGE": "en",
 }
 
 
@@ -74,6 +77,7 @@ def app(database_url):
         # has its own. Without this, a second client in one test would see the first's user.
         from flask import g
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # the locale Flask-Babel cached for this request
 
     with app.app_context():
         yield app

@@ -72,7 +72,12 @@ def test_both_parts_and_the_users_language(app, users, smtp_server):
     msg = smtp_server.messages[0]
     assert msg.is_multipart()
     assert {p.get_content_type() for p in msg.walk()} >= {"text/plain", "text/html"}
-    assert "Good morning" in msg.get_body(("plain",)).get_content()  # nb after translation
+    assert "God morgen" in msg.get_body(("plain",)).get_content()
+    assert "God morgen" in msg.get_body(("html",)).get_content()
+    editor.language = "en"
+    db.session.commit()
+    services.send_test(editor, MONDAY_0730)
+    assert "Good morning" in smtp_server.messages[1].get_body(("plain",)).get_content()
 
 
 def test_feed_text_is_escaped_in_the_html(app, users, smtp_server):
@@ -318,3 +323,36 @@ def test_two_processes_sending_at_once_send_one_copy_each(app, users, smtp_serve
     assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == sorted(
         u.email for u in users.values())
     assert sum(out.count("sent to ") for out in outputs) == 3
+
+
+def test_two_scheduler_processes_started_at_once_send_one_copy_each(
+        app, users, smtp_server, database_url):
+    """Two real `crm scheduler` processes: one takes the lease and sends; the other waits."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    for user in users.values():  # due at once, whatever the day and time the test runs
+        services.save_settings(user, enabled=True, hour=0, minute=0,
+                               weekdays=list(range(7)), groups=["party"])
+    crm_command = str(Path(sys.executable).parent / "crm")
+    env = {**os.environ, "CRM_DATABASE_URL": database_url, "CRM_SMTP_URL": smtp_server.url,
+           "CRM_SECRET_KEY": "test"}
+    processes = [subprocess.Popen([crm_command, "scheduler"], env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  start_new_session=True) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 60
+        while len(smtp_server.messages) < 3 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(3)  # give a second copy, if any, the chance to arrive
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        outputs = [p.communicate(timeout=30)[0] for p in processes]
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == sorted(
+        u.email for u in users.values()), outputs
+    assert sum("holds the lease" in out for out in outputs) == 1, outputs
+    assert all("Scheduler stopped." in out for out in outputs), outputs
