@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -90,7 +92,8 @@ def _show_field_error(form: ContactForm, exc: FieldError) -> None:
 @editor_required
 def new():
     """Create a contact."""
-    form = _form_with_choices(kind=request.args.get("kind", "journalist"))
+    form = _form_with_choices(kind=request.args.get("kind", "journalist"),
+                              organisation_id=request.args.get("organisation", 0, type=int))
     if form.validate_on_submit():
         try:
             contact = create_contact(_data_from_form(form))
@@ -110,11 +113,14 @@ def edit(contact_id: int):
     if contact.erased_at is not None:
         abort(404)
     if request.method == "GET":
-        data = contact_data_from(contact)
-        form = _form_with_choices(
-            obj=contact, emails="\n".join(data.emails), phones="\n".join(data.phones),
-            beats=", ".join(data.beats), tags=", ".join(data.tags),
-            organisation_id=contact.organisation_id or 0)
+        # `data=`, not `obj=`: the object's emails/phones/tags are lists of rows, and WTForms
+        # would prefer them over the text we show for them.
+        values = asdict(contact_data_from(contact))
+        values.update(emails="\n".join(values["emails"]),
+                      phones="\n".join(format_phone(p) for p in values["phones"]),
+                      beats=", ".join(values["beats"]), tags=", ".join(values["tags"]),
+                      organisation_id=contact.organisation_id or 0)
+        form = _form_with_choices(data=values)
     else:
         form = _form_with_choices()
     if form.validate_on_submit():

@@ -223,3 +223,31 @@ def test_huge_ids_are_404_not_overflow(as_editor):
     for path in ("/contacts/99999999999999999999", "/organisations/99999999999999999999",
                  "/lists/99999999999999999999"):
         assert as_editor.get(path).status_code == 404, path
+
+
+def test_edit_form_shows_what_is_stored_and_saving_it_unchanged_keeps_it(as_editor):
+    nrk = save_organisation(None, name="NRK", kind="outlet")
+    contact = journalist(name="Åse Ødegård", org=nrk, emails=["ase@nrk.no", "ase@example.no"],
+                         phones=["912 34 567"], beats=["helse", "politikk"], tags=["viktig"],
+                         notes="Ringer før 09:00", lawful_basis="consent")
+    page = as_editor.get(f"/contacts/{contact.id}/edit").get_data(as_text=True)
+    assert "ase@nrk.no\nase@example.no" in page and "+47 912 34 567" in page
+    assert 'value="helse, politikk"' in page and 'value="viktig"' in page
+    assert "<Contact" not in page and "[&lt;" not in page
+    form = {"kind": "journalist", "name": "Åse Ødegård", "organisation_id": nrk.id,
+            "emails": "ase@nrk.no\nase@example.no", "phones": "+47 912 34 567",
+            "beats": "helse, politikk", "tags": "viktig", "notes": "Ringer før 09:00",
+            "preferred_language": "nb", "lawful_basis": "consent"}
+    assert as_editor.post(f"/contacts/{contact.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Contact, contact.id)
+    assert [e.email for e in stored.emails] == ["ase@nrk.no", "ase@example.no"]
+    assert [p.number for p in stored.phones] == ["+4791234567"]
+    assert [t.name for t in stored.tags] == ["viktig"] and stored.lawful_basis == "consent"
+
+
+def test_new_contact_from_an_organisation_page_preselects_it(as_editor):
+    nrk = save_organisation(None, name="NRK", kind="outlet")
+    page = as_editor.get(f"/contacts/new?organisation={nrk.id}").get_data(as_text=True)
+    assert f'<option selected value="{nrk.id}">NRK</option>' in page or \
+        f'<option value="{nrk.id}" selected>NRK</option>' in page
