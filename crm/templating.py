@@ -31,9 +31,19 @@ def localdate(value: date | None) -> str:
     return format_date(value)
 
 
+def code_label(value: str, kind: str) -> str:
+    """The translated label of a stored code (a role, a lawful basis, a language)."""
+    from crm.auth.forms import LANGUAGE_CHOICES, ROLE_CHOICES
+    from crm.contacts.forms import CONTACT_LANGUAGE_CHOICES, LAWFUL_BASIS_CHOICES
+    tables = {"role": ROLE_CHOICES, "lawful_basis": LAWFUL_BASIS_CHOICES,
+              "ui_language": LANGUAGE_CHOICES, "contact_language": CONTACT_LANGUAGE_CHOICES}
+    return str(dict(tables[kind]).get(value, value))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(localdate, "localdate")
+    app.add_template_filter(code_label, "label")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["nav_items"] = navigation.nav_items
     app.jinja_env.globals["admin_items"] = navigation.admin_items

@@ -21,7 +21,7 @@ LAWFUL_BASIS_CHOICES = [
     ("public_task", _l("Public task")), ("contract", _l("Contract")),
     ("legal_obligation", _l("Legal obligation")), ("none", _l("None recorded")),
 ]
-CONTACT_LANGUAGE_CHOICES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
+CONTACT_LANGUAGE_CHOICES = [("nb", _l("Bokmål")), ("nn", _l("Nynorsk")), ("en", _l("English"))]
 
 
 class ContactForm(FlaskForm):

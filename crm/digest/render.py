@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, ngettext
 from markupsafe import Markup, escape
 
 from crm.digest.content import Digest
@@ -51,7 +50,8 @@ def render_digest(digest: Digest) -> RenderedDigest:
     with user_locale(user), link_context():
         day = digest.context.day.strftime("%d.%m.%Y")
         mentions = sum(s.total for s in digest.sections if s.key == "mentions")
-        subject = _("Pressdesk digest %(day)s: %(count)d new mentions", day=day, count=mentions)
+        subject = ngettext("Pressdesk digest %(day)s: %(num)d new mention",
+                           "Pressdesk digest %(day)s: %(num)d new mentions", mentions, day=day)
         values = {"digest": digest, "user": user, "day": day, "subject": subject,
                   "highlight": highlight, "base_url": current_app.config["CRM_BASE_URL"]}
         return RenderedDigest(subject=subject,
