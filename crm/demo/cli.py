@@ -13,7 +13,8 @@ from crm.demo.generate import DEFAULT_CONTACTS, DEFAULT_SEED, generate_demo, reg
               help="Do nothing when the register has contacts already.")
 @with_appcontext
 def demo_data_command(contacts, seed, if_empty):
-    """Load a realistic Norwegian demo register (outlets, journalists, MPs, interactions)."""
+    """Load a realistic Norwegian demo register (outlets, journalists, MPs, interactions), with
+    press releases and a fortnight of monitored news (feeds stay switched off)."""
     if if_empty and not register_is_empty():
         click.echo("The register has contacts already: no demo data loaded.")
         return

@@ -1,8 +1,10 @@
-"""Writes the demo register: staff, organisations, contacts, media lists, interactions.
+"""Writes the demo register: staff, organisations, contacts, media lists, interactions,
+then press releases (crm/demo/releases.py) and media monitoring (crm/demo/monitoring.py).
 
 Rows go in with bulk INSERTs in batches (no ORM objects per contact, no audit entries), so
 `crm demo-data --contacts 100000` takes seconds rather than hours; the search text is computed
-from plain values by the same function the ORM path uses.
+from plain values by the same function the ORM path uses. Releases and news are a fixed
+amount whatever the register's size, written through their domains' services.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from crm.contacts.models import (
 from crm.contacts.search import drop_search_index, install_search_index, search_text_of
 from crm.demo import data
 from crm.demo.activity import Activity, Planned, interaction_count
+from crm.demo.cast import load_cast
+from crm.demo.monitoring import create_monitoring
 from crm.demo.people import People, plan_roles
+from crm.demo.releases import create_releases
 from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry, interaction_contact
 from crm.text import sort_key
@@ -49,10 +54,12 @@ def register_is_empty() -> bool:
 
 def generate_demo(contacts: int = DEFAULT_CONTACTS, seed: int = DEFAULT_SEED,
                   progress: Progress | None = None, now: datetime | None = None) -> dict:
-    """Add a seeded demo register of `contacts` people and their interactions; commit once.
+    """Add a seeded demo register of `contacts` people and their interactions (committed
+    once), then demo press releases and media monitoring (committed by their services).
 
-    The same seed and day give the same data. Organisations, tags, media lists and staff
-    that exist already (same name or email) are reused, not duplicated. Returns counts.
+    The same seed and day give the same data. Organisations, tags, media lists, staff, watch
+    terms and feeds that exist already (same name, email or address) are reused, not
+    duplicated; releases and news are only added to a database that has none. Returns counts.
     """
     progress = progress or (lambda _what, _done, _total: None)
     rng = random.Random(seed)
@@ -82,7 +89,17 @@ def generate_demo(contacts: int = DEFAULT_CONTACTS, seed: int = DEFAULT_SEED,
     db.session.commit()
     if rebuild_index:
         refresh_planner_statistics()
+    add_releases_and_news(seed, now, counts, progress)
     return counts
+
+
+def add_releases_and_news(seed: int, now: datetime, counts: dict, progress: Progress) -> None:
+    """Releases and monitoring, quoting and naming people of the register just written. Each
+    has its own random stream, so the register itself stays what the seed made before."""
+    cast = load_cast()
+    zone = local_zone()
+    create_releases(random.Random(f"{seed}-releases"), now, zone, cast, counts, progress)
+    create_monitoring(random.Random(f"{seed}-news"), now, zone, cast, counts, progress)
 
 
 # Core INSERTs of plain dicts (executemany): ORM bulk inserts split a batch wherever a value
