@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from crm.text import normalise_space
@@ -139,8 +140,8 @@ def parse_csv(data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES,
               max_rows: int = MAX_ROWS) -> ParsedFile:
     """Read an uploaded file into a header and rows. Raises ImportFileError."""
     if len(data) > max_bytes:
-        raise ImportFileError(_("The file is too large (at most %(mb).1f MB).",
-                                mb=max_bytes / 1024 / 1024))
+        raise ImportFileError(_("The file is too large (at most %(mb)s MB).",
+                                mb=format_decimal(max_bytes / 1024 / 1024, "0.0")))
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
     text, encoding = decode(data)

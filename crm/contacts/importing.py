@@ -156,31 +156,31 @@ def _choice(values, key, convert, default, message, errors):
 
 # Messages are made only when a row has the error (gettext per row would cost seconds).
 def _unknown_kind(value: str) -> str:
-    return _("Unknown kind %(value)r (journalist, politician or official).", value=value)
+    return _("Unknown kind “%(value)s” (journalist, politician or official).", value=value)
 
 
 def _bad_email(value: str) -> str:
-    return _("%(value)r is not a valid email address.", value=value)
+    return _("“%(value)s” is not a valid email address.", value=value)
 
 
 def _bad_phone(value: str) -> str:
-    return _("%(value)r is not a valid phone number.", value=value)
+    return _("“%(value)s” is not a valid phone number.", value=value)
 
 
 def _unknown_language(value: str) -> str:
-    return _("Unknown language %(value)r (nb, nn or en).", value=value)
+    return _("Unknown language “%(value)s” (nb, nn or en).", value=value)
 
 
 def _unknown_basis(value: str) -> str:
-    return _("Unknown lawful basis %(value)r.", value=value)
+    return _("Unknown lawful basis “%(value)s”.", value=value)
 
 
 def _bad_date(value: str) -> str:
-    return _("%(value)r is not a date (use 2026-11-23 or 23.11.2026).", value=value)
+    return _("“%(value)s” is not a date (use 2026-11-23 or 23.11.2026).", value=value)
 
 
 def _bad_yes_no(value: str) -> str:
-    return _("%(value)r is not yes or no.", value=value)
+    return _("“%(value)s” is not yes or no.", value=value)
 
 
 def build_row(number: int, cells: list[str], mapping: list[str], header_count: int,
@@ -189,7 +189,7 @@ def build_row(number: int, cells: list[str], mapping: list[str], header_count: i
     errors: list[str] = []
     extra = [c for c in cells[header_count:] if c.strip()]
     if extra:
-        errors.append(_("This row has %(count)d columns but the header has %(header)d.",
+        errors.append(_("Columns in this row: %(count)d; in the header: %(header)d.",
                         count=len(cells), header=header_count))
     values = _values(cells, mapping)
 

@@ -1,5 +1,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from crm.auth.roles import editor_required
 from crm.contacts import bp, lists
@@ -85,7 +86,7 @@ def add_list_members(list_id: int):
     ml = get_list(list_id)
     ids = [int(v) for v in request.form.getlist("contact_id") if v.isdigit()]
     added = lists.add_members(ml, ids)
-    flash(_("%(count)d contacts added.", count=added), "success")
+    flash(ngettext("%(num)d contact added.", "%(num)d contacts added.", added), "success")
     return redirect(request.form.get("next_url") if request.form.get("next_url", "").startswith("/")
                     and not request.form.get("next_url", "").startswith("//")
                     else url_for("contacts.media_list", list_id=ml.id))

@@ -87,7 +87,7 @@ class InteractionForm(ContactPickerMixin, FlaskForm):
                          choices=choices([(s, STATUS_LABELS[s]) for s in INQUIRY_STATUSES]))
     answer = TextAreaField(_l("Answer given"), validators=[Length(max=ANSWER_MAX)])
     # An optional follow-up (when logging)
-    follow_up_due = local_moment(_l("Follow up by"))
+    follow_up_due = local_moment(_l("Follow-up due"))
     follow_up_assignee_id = SelectField(_l("Who follows up"), coerce=int)
     follow_up_note = StringField(_l("What to do"), validators=[Length(max=FOLLOW_UP_NOTE_MAX)])
 
@@ -109,7 +109,7 @@ class InteractionForm(ContactPickerMixin, FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
-    due_at = local_moment(_l("Follow up by"), required=True)
+    due_at = local_moment(_l("Follow-up due"), required=True)
     assignee_id = SelectField(_l("Who follows up"), coerce=int)
     note = StringField(_l("What to do"), validators=[Length(max=FOLLOW_UP_NOTE_MAX)])
 

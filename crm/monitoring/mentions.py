@@ -53,8 +53,8 @@ class RematchCounts:
     removed: int = 0
 
     def __str__(self) -> str:
-        return (f"Re-matched {self.articles} articles: {self.added} mentions added, "
-                f"{self.removed} removed")
+        return (f"Articles matched again: {self.articles}. Mentions added: {self.added}, "
+                f"removed: {self.removed}.")
 
 
 def _lines(text: str, field: str) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
@@ -116,7 +117,8 @@ def mentions_read_all():
     """Mark every mention in the current filter as read."""
     flt = mention_filter_from_args(request.form)
     count = mentions.mark_all_read(flt)
-    flash(_("%(count)d mentions marked as read.", count=count), "success")
+    flash(ngettext("%(num)d mention marked as read.", "%(num)d mentions marked as read.",
+                   count), "success")
     return redirect(_back(url_for("monitoring.mentions_index")))
 
 
@@ -181,7 +183,8 @@ def _flash_report(report: services.FeedReport) -> None:
     if report.state == "error":
         flash(_("The feed was read with an error: %(error)s", error=report.error), "warning")
     counts = report.counts
-    flash(_("Found %(entries)d entries: %(articles)d new articles, %(mentions)d mentions.",
+    flash(_("Entries found: %(entries)d. New articles: %(articles)d. New mentions: "
+            "%(mentions)d.",
             entries=counts.entries, articles=counts.new_articles,
             mentions=counts.new_mentions), "success")
 
@@ -232,7 +235,9 @@ def feed_edit(feed_id: int):
 def feed_delete(feed_id: int):
     """Delete a feed and the articles only it carried."""
     removed = services.delete_feed(_get(Feed, feed_id))
-    flash(_("Feed deleted, with %(count)d articles only it carried.", count=removed), "success")
+    flash(ngettext("Feed deleted, together with %(num)d article that only it carried.",
+                   "Feed deleted, together with %(num)d articles that only it carried.",
+                   removed), "success")
     return redirect(url_for("monitoring.feeds"))
 
 
@@ -267,7 +272,7 @@ def feeds_import():
         except OpmlError as exc:
             _field_error(form.file, str(exc))
         else:
-            flash(_("%(added)d feeds added, %(skipped)d already there, %(invalid)d invalid.",
+            flash(_("Feeds added: %(added)d. Already there: %(skipped)d. Invalid: %(invalid)d.",
                     added=len(result.added), skipped=len(result.skipped),
                     invalid=len(result.invalid)), "success")
     return render_template("monitoring/feeds_import.html", form=form, result=result)
@@ -310,8 +315,8 @@ def _save_term(term: WatchTerm | None):
             db.session.rollback()
             _field_error(getattr(form, exc.field, form.term), exc.message)
         else:
-            flash(_("Term saved. Re-matched %(articles)d recent articles: %(added)d mentions "
-                    "added, %(removed)d removed.", articles=counts.articles,
+            flash(_("Term saved. Recent articles matched again: %(articles)d. Mentions added: "
+                    "%(added)d, removed: %(removed)d.", articles=counts.articles,
                     added=counts.added, removed=counts.removed), "success")
             return redirect(url_for("monitoring.mentions_index", term=saved.id))
     return render_template("monitoring/term_form.html", form=form, term=term,

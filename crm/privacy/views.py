@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.roles import admin_required, editor_required
@@ -174,9 +175,12 @@ def retention_erase():
         return render_template("privacy/erase_many.html", ids=batch, total=len(ids),
                                shown=shown, months=months, erase_all=erase_all)
     erased = services.erase_contacts(batch, actor_id=current_user.id)
-    flash(_("Erased the personal data of %(count)d contacts.", count=erased), "success")
+    flash(ngettext("Erased the personal data of %(num)d contact.",
+                   "Erased the personal data of %(num)d contacts.", erased), "success")
     if len(ids) > len(batch):
-        flash(_("%(count)d more are listed: erase them in another round, or run "
-                "`crm retention-report --erase` on the server.", count=len(ids) - len(batch)),
+        flash(ngettext("%(num)d more is listed: erase it in another round, or run "
+                       "`crm retention-report --erase` on the server.",
+                       "%(num)d more are listed: erase them in another round, or run "
+                       "`crm retention-report --erase` on the server.", len(ids) - len(batch)),
               "warning")
     return redirect(url_for("privacy.retention", months=months))

@@ -62,7 +62,7 @@ class ReleaseForm(FlaskForm):
 
 class DistributionForm(FlaskForm):
     list_ids = CheckboxesField(_l("Media lists"), coerce=int, validate_choice=True)
-    contact_ids = CheckboxesField(_l("Single contacts"), coerce=int, validate_choice=False)
+    contact_ids = CheckboxesField(_l("Individual contacts"), coerce=int, validate_choice=False)
     send_at = DateTimeLocalField(
         _l("Send at"), format=LOCAL_FORMAT, validators=[Optional()],
         description=_l("Norwegian time; empty sends now. Never before the embargo."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.roles import editor_required
@@ -78,8 +79,11 @@ def distribute(release_id: int):
                 if distribution.is_due(created, utcnow()) and pending <= INLINE_SEND_LIMIT:
                     _report_flash(distribution.send_distribution(created))
                 elif distribution.is_due(created, utcnow()):
-                    flash(_("Sending to %(n)d recipients in the background (within a "
-                            "minute); this page shows the progress.", n=pending), "success")
+                    flash(ngettext("Sending to %(num)d recipient in the background (within a "
+                                   "minute); this page shows the progress.",
+                                   "Sending to %(num)d recipients in the background (within a "
+                                   "minute); this page shows the progress.", pending),
+                          "success")
                 else:
                     flash(_("Scheduled."), "success")
                 return redirect(url_for("releases.distribution_detail",

@@ -40,7 +40,7 @@ def test_add_a_feed_poll_see_the_highlighted_mention_and_open_the_journalist(
         page.get_by_label("Feed address (URL)", exact=True).fill(url)
         page.get_by_label("Outlet", exact=True).select_option(label="NRK")
         page.get_by_role("button", name="Save").click()
-        expect(page.get_by_role("status").first).to_contain_text("Found 1 entries")
+        expect(page.get_by_role("status").first).to_contain_text("Entries found: 1.")
         expect(page.get_by_role("heading", name="NRK Politikk")).to_be_visible()
 
         page.get_by_role("button", name="Poll now").click()

@@ -62,7 +62,7 @@ def test_log_in_register_a_journalist_log_a_call_find_him_and_see_the_follow_up(
     page.get_by_label("Subject", exact=True).fill("Ventelister i helse-Norge")
     page.get_by_label("Notes", exact=True).fill("Han vil ha tall før fredag.")
     page.get_by_label("Outcome", exact=True).fill("Lovet tall på e-post.")
-    page.get_by_label("Follow up by", exact=True).fill(f"{oslo_today().isoformat()}T23:59")
+    page.get_by_label("Follow-up due", exact=True).fill(f"{oslo_today().isoformat()}T23:59")
     page.get_by_label("Who follows up", exact=True).select_option(label="Eva Redaktør")
     page.get_by_label("What to do", exact=True).fill("Send tallene på ventelister til Bjørn")
     page.get_by_role("button", name="Save").click()

@@ -128,7 +128,7 @@ def test_draft_review_approve_download_and_send_to_a_media_list(page, live_serve
     expect(page.get_by_text("Embargoed until")).to_be_visible()
     page.get_by_role("checkbox", name=LIST_NAME).check()
     page.get_by_role("button", name="Preview recipients").click()
-    expect(page.get_by_text("2 will get it, 0 are skipped.", exact=False)).to_be_visible()
+    expect(page.get_by_text("Recipients: 2. Skipped: 0.", exact=False)).to_be_visible()
     recipients = page.get_by_role("table")
     for email, name in JOURNALISTS.items():
         expect(recipients.get_by_role("cell", name=name, exact=True)).to_be_visible()

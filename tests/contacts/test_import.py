@@ -217,7 +217,7 @@ def test_a_row_with_500_columns_is_a_row_error_not_a_crash(app):
                     "Kari;kari@nrk.no;" + ";".join(["x"] * 498), "Per;;" + ";" * 10)
     ola, kari, per = preview(data).rows
     assert ola.ok and per.ok  # trailing empty cells, as Excel writes them, are fine
-    assert "500 columns" in kari.errors[0] and "3" in kari.errors[0]
+    assert "Columns in this row: 500; in the header: 3." in kari.errors[0]
 
 
 def test_very_long_cells_are_errors_not_silent_truncation(app):
@@ -415,7 +415,7 @@ def test_upload_map_preview_confirm(as_editor, users, private_instance):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Åse Ødegård" in text and "+47 912 34 567" in text
-    assert "ola@" in text and "Import the 1 valid rows, skip the 1 with errors" in text
+    assert "ola@" in text and "Import only the valid rows (1), skip those with errors (1)" in text
 
     refused = as_editor.post(f"/contacts/import/{token}/confirm", data=form_for(mapping))
     assert refused.status_code == 400 and "nothing was imported" in refused.get_data(True)

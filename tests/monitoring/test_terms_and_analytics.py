@@ -88,7 +88,7 @@ def test_rematch_command(app, runner, feed):
     db.session.execute(db.delete(Mention))
     db.session.commit()
     result = runner.invoke(args=["rematch", "--days", "7"])
-    assert "1 mentions added" in result.output
+    assert "Mentions added: 1" in result.output
 
 
 def test_stored_articles_get_mentions_and_bylines(feed):

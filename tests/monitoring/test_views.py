@@ -145,7 +145,7 @@ def test_adding_a_feed_shows_what_was_found(as_editor, app, feed_server):
         "url": url, "name": "", "organisation_id": 0, "interval_minutes": 15, "active": "y"},
         follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Found 1 entries: 1 new articles, 1 mentions." in page
+    assert "Entries found: 1. New articles: 1. New mentions: 1." in page
     assert "VG Nyheter" in page and "Ap vinner" in page
 
 
@@ -187,13 +187,13 @@ def test_watch_terms_crud_rematches_stored_articles(as_editor, polled):
         "exclusions": "", "case_mode": "auto", "contact_id": polled["store"].id,
         "active": "y"}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "1 mentions added" in page and "<mark>Statsministeren</mark>" in page
+    assert "Mentions added: 1" in page and "<mark>Statsministeren</mark>" in page
     term = db.session.scalar(db.select(WatchTerm).where(WatchTerm.term == "Statsministeren"))
     response = as_editor.post(f"/monitoring/terms/{term.id}/edit", data={
         "term": "Statsministeren", "group": "politician", "variants": "",
         "exclusions": "Statsministeren Støre", "case_mode": "auto", "contact_id": 0,
         "active": "y"}, follow_redirects=True)
-    assert "1 removed" in response.get_data(as_text=True)
+    assert "removed: 1." in response.get_data(as_text=True)
     duplicate = as_editor.post("/monitoring/terms/new", data={
         "term": "Ap", "group": "party", "case_mode": "auto", "contact_id": 0})
     assert "already watched" in duplicate.get_data(as_text=True)
@@ -225,7 +225,7 @@ def test_opml_export_and_import(as_editor, polled):
     page = as_editor.post("/monitoring/feeds/import", data={
         "file": (io.BytesIO(opml), "feeds.opml")}, content_type="multipart/form-data",
         follow_redirects=True).get_data(as_text=True)
-    assert "1 feeds added, 1 already there, 1 invalid." in page
+    assert "Feeds added: 1. Already there: 1. Invalid: 1." in page
     sport = db.session.scalar(db.select(Feed).where(Feed.name == "NRK Sport"))
     assert sport.organisation_id == polled["nrk"].id
     bomb = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body>'

@@ -225,10 +225,10 @@ def test_admin_sees_what_will_happen_before_erasing(as_admin, ase):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Åse Ødegård" in html and "cannot be undone" in html
-    assert "Deleted: 2 emails, 2 phone numbers, 2 beats, 1 tags and membership of 1 media" \
-        in html
+    assert ("Deleted: emails (2), phone numbers (2), beats (2), tags (1) and memberships of "
+            "media lists (1).") in html
     assert "3 interactions involved only this person" in html
-    assert "1 interactions also involved other people" in html
+    assert "1 interaction also involved other people: its text" in html
     assert 'name="confirm" value="yes"' in html and "csrf_token" in html
     # Posting without the confirmation only shows the page again.
     assert as_admin.post(f"/privacy/contacts/{ase.id}/erase").status_code == 200

@@ -107,7 +107,7 @@ def test_draft_approve_by_a_colleague_download_and_send(client, users, second_ed
     assert "Nye tall for helsekøer" in [p.text for p in document.paragraphs]
     preview = page(client.post(f"/releases/{release.id}/distribute",
                                data={"list_ids": media_list.id}))
-    assert "3 will get it, 3 are skipped" in preview and "Opted out of mailings." in preview
+    assert "Recipients: 3. Skipped: 3." in preview and "Opted out of mailings." in preview
     assert smtp_server.messages == []
     text = page(client.post(f"/releases/{release.id}/distribute",
                             data={"list_ids": media_list.id, "confirm": "1"},
