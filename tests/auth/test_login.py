@@ -149,3 +149,19 @@ def test_secure_cookies_over_https():
     config = load_config("/tmp", {"CRM_BASE_URL": "https://pressdesk.example"})
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert not load_config("/tmp", {})["SESSION_COOKIE_SECURE"]
+
+
+def test_change_own_password_needs_the_current_one(client, users):
+    login(client, "viewer@example.no")
+    response = client.post("/settings", data={"p-current": "wrong password!",
+                                              "p-new": "a brand new password",
+                                              "p-confirm": "a brand new password"})
+    assert response.status_code == 200
+    assert "not your current password" in response.get_data(as_text=True)
+    response = client.post("/settings", data={"p-current": PASSWORD,
+                                              "p-new": "a brand new password",
+                                              "p-confirm": "a brand new password"})
+    assert response.status_code == 302
+    client.post("/logout")
+    login(client, "viewer@example.no", "a brand new password")
+    assert client.get("/contacts").status_code == 200
