@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -102,7 +102,7 @@ def new_user():
 @admin_required
 def edit_user(user_id: int):
     """Change a user's role, name, language or active flag, or set a new password."""
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     if form.validate_on_submit():
         try:

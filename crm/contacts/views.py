@@ -50,10 +50,7 @@ def index():
 
 
 def get_contact(contact_id: int) -> Contact:
-    contact = db.session.get(Contact, contact_id)
-    if contact is None:
-        abort(404)
-    return contact
+    return db.get_or_404(Contact, contact_id)
 
 
 @bp.route("/contacts/<int:contact_id>")

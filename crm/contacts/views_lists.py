@@ -12,10 +12,7 @@ from crm.extensions import db
 
 
 def get_list(list_id: int) -> MediaList:
-    media_list = db.session.get(MediaList, list_id)
-    if media_list is None:
-        abort(404)
-    return media_list
+    return db.get_or_404(MediaList, list_id)
 
 
 @bp.route("/lists")

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from crm.auth.roles import editor_required
@@ -11,10 +11,7 @@ from crm.extensions import db
 
 
 def get_organisation(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
+    return db.get_or_404(Organisation, organisation_id)
 
 
 @bp.route("/organisations")

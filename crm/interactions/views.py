@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,13 +34,6 @@ def id_arg(args, name: str) -> int | None:
 
 def page_arg(args) -> int:
     return min(max(args.get("page", 1, type=int), 1), 100000)
-
-
-def get_or_404(model, ident: int):
-    obj = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def users_for_choice(*keep_ids: int | None) -> list[User]:
@@ -229,13 +222,13 @@ def interaction_new():
 @editor_required
 def interaction_edit(interaction_id: int):
     """Change an interaction."""
-    return _interaction_form_page(get_or_404(Interaction, interaction_id))
+    return _interaction_form_page(db.get_or_404(Interaction, interaction_id))
 
 
 @bp.route("/interactions/<int:interaction_id>")
 def interaction_detail(interaction_id: int):
     """One interaction with its contacts, follow-ups and inquiry."""
-    interaction = get_or_404(Interaction, interaction_id)
+    interaction = db.get_or_404(Interaction, interaction_id)
     return render_detail(interaction)
 
 
@@ -260,7 +253,7 @@ def render_detail(interaction: Interaction, follow_up_form: FollowUpForm | None 
 @editor_required
 def interaction_delete(interaction_id: int):
     """Delete an interaction with its follow-ups and inquiry."""
-    services.delete_interaction(get_or_404(Interaction, interaction_id))
+    services.delete_interaction(db.get_or_404(Interaction, interaction_id))
     flash(_("Interaction deleted."), "success")
     return redirect(safe_next(url_for("interactions.interaction_list")))
 

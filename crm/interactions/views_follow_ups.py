@@ -12,7 +12,6 @@ from crm.interactions.forms import NO_USER, FollowUpForm, InquiryStatusForm, use
 from crm.interactions.models import FollowUp, Interaction, PressInquiry
 from crm.interactions.services import FollowUpData
 from crm.interactions.views import (
-    get_or_404,
     naive_local,
     page_arg,
     render_detail,
@@ -42,7 +41,7 @@ def _detail_url(interaction_id: int | None) -> str:
 @editor_required
 def follow_up_add(interaction_id: int):
     """Add a follow-up to an interaction."""
-    interaction = get_or_404(Interaction, interaction_id)
+    interaction = db.get_or_404(Interaction, interaction_id)
     form = FollowUpForm(assignee_id=current_user.id)
     form.assignee_id.choices = user_choices(users_for_choice())
     if form.validate_on_submit():
@@ -60,7 +59,7 @@ def follow_up_add(interaction_id: int):
 @editor_required
 def follow_up_edit(follow_up_id: int):
     """Change when, by whom and what to follow up."""
-    follow_up = get_or_404(FollowUp, follow_up_id)
+    follow_up = db.get_or_404(FollowUp, follow_up_id)
     form = FollowUpForm(due_at=naive_local(follow_up.due_at), note=follow_up.note,
                         assignee_id=follow_up.assignee_id or current_user.id)
     form.assignee_id.choices = user_choices(users_for_choice(follow_up.assignee_id))
@@ -79,7 +78,7 @@ def follow_up_edit(follow_up_id: int):
 @editor_required
 def follow_up_done(follow_up_id: int):
     """Mark a follow-up done."""
-    follow_up = get_or_404(FollowUp, follow_up_id)
+    follow_up = db.get_or_404(FollowUp, follow_up_id)
     services.complete_follow_up(follow_up)
     flash(_("Follow-up done."), "success")
     return redirect(safe_next(_detail_url(follow_up.interaction_id)))
@@ -89,7 +88,7 @@ def follow_up_done(follow_up_id: int):
 @editor_required
 def follow_up_reopen(follow_up_id: int):
     """Open a done follow-up again."""
-    follow_up = get_or_404(FollowUp, follow_up_id)
+    follow_up = db.get_or_404(FollowUp, follow_up_id)
     services.reopen_follow_up(follow_up)
     flash(_("Follow-up reopened."), "success")
     return redirect(safe_next(_detail_url(follow_up.interaction_id)))
@@ -99,7 +98,7 @@ def follow_up_reopen(follow_up_id: int):
 @editor_required
 def follow_up_delete(follow_up_id: int):
     """Delete a follow-up."""
-    follow_up = get_or_404(FollowUp, follow_up_id)
+    follow_up = db.get_or_404(FollowUp, follow_up_id)
     interaction_id = follow_up.interaction_id
     services.delete_follow_up(follow_up)
     flash(_("Follow-up deleted."), "success")
@@ -125,7 +124,7 @@ def inquiry_list():
 @editor_required
 def inquiry_update(interaction_id: int):
     """Change an inquiry's status, spokesperson and answer (fields left out stay as they are)."""
-    inquiry = get_or_404(PressInquiry, interaction_id)
+    inquiry = db.get_or_404(PressInquiry, interaction_id)
     form = InquiryStatusForm(assignee_id=inquiry.assignee_id or NO_USER, answer=inquiry.answer)
     form.assignee_id.choices = user_choices(users_for_choice(inquiry.assignee_id),
                                             nobody=_("Not assigned"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -22,13 +22,6 @@ BULK_LIMIT = 500  # contacts erased per web request; the command line has no lim
 CONFIRM_LIST = 50  # names shown on the bulk confirmation page
 
 add_admin(NavItem("privacy.retention", _l("Retention"), "privacy.", role="admin"))
-
-
-def _get_contact(contact_id: int) -> Contact:
-    contact = db.session.get(Contact, contact_id)
-    if contact is None:
-        abort(404)
-    return contact
 
 
 @contact_hook("actions")
@@ -53,7 +46,7 @@ def _contact_panel(contact: Contact) -> list[dict]:
 @editor_required
 def export(contact_id: int):
     """Download everything held about a contact as JSON (GDPR Art. 15)."""
-    contact = _get_contact(contact_id)
+    contact = db.get_or_404(Contact, contact_id)
     body = services.export_json(contact)
     filename = services.export_filename(contact)
     services.record_export(contact, current_user.id)
@@ -86,7 +79,7 @@ def _back_url(contact_id: int | None = None) -> str:
 @admin_required
 def erase(contact_id: int):
     """Confirm, then erase a contact's personal data (admins only)."""
-    contact = _get_contact(contact_id)
+    contact = db.get_or_404(Contact, contact_id)
     if contact.erased_at is not None:
         flash(_("This contact has already been erased."), "warning")
         return redirect(url_for("contacts.detail", contact_id=contact.id))
