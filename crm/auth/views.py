@@ -1,4 +1,3 @@
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +8,7 @@ from crm.auth.forms import LoginForm, PasswordForm, SettingsForm, UserForm
 from crm.auth.models import User
 from crm.auth.roles import admin_required, viewer_may_post
 from crm.extensions import db, limiter
+from crm.redirects import local_target
 
 
 def _login_limit() -> str:
@@ -16,12 +16,7 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//"):
-            return target
-    return url_for("interactions.my_day")
+    return local_target(target, url_for("interactions.my_day"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

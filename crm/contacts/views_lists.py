@@ -9,6 +9,7 @@ from crm.contacts.models import MediaList, MediaListMember
 from crm.contacts.services import ContactFilter, filtered_contacts
 from crm.contacts.validation import FieldError
 from crm.extensions import db
+from crm.redirects import local_target
 
 
 def get_list(list_id: int) -> MediaList:
@@ -84,9 +85,8 @@ def add_list_members(list_id: int):
     ids = [int(v) for v in request.form.getlist("contact_id") if v.isdigit()]
     added = lists.add_members(ml, ids)
     flash(ngettext("%(num)d contact added.", "%(num)d contacts added.", added), "success")
-    return redirect(request.form.get("next_url") if request.form.get("next_url", "").startswith("/")
-                    and not request.form.get("next_url", "").startswith("//")
-                    else url_for("contacts.media_list", list_id=ml.id))
+    return redirect(local_target(request.form.get("next_url"),
+                                 url_for("contacts.media_list", list_id=ml.id)))
 
 
 @bp.route("/lists/<int:list_id>/members/<int:contact_id>/remove", methods=["POST"])

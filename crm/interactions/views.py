@@ -21,6 +21,7 @@ from crm.interactions.models import Interaction
 from crm.interactions.picker import pick_contacts
 from crm.interactions.queries import InteractionFilter
 from crm.interactions.services import FollowUpData, InquiryData, InteractionData
+from crm.redirects import local_target
 from crm.timeutil import from_local, to_local, utcnow
 
 PAGE_SIZE = 50
@@ -45,10 +46,7 @@ def users_for_choice(*keep_ids: int | None) -> list[User]:
 
 
 def safe_next(default: str) -> str:
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_target(request.values.get("next"), default)
 
 
 def naive_local(value):

@@ -26,6 +26,7 @@ from crm.monitoring.models import (
 from crm.monitoring.opml import OpmlError, export_opml, import_opml
 from crm.monitoring.sanitize import clean_html
 from crm.navigation import contact_hook
+from crm.redirects import local_target
 
 PAGE_SIZE = 50
 
@@ -51,10 +52,7 @@ def _field_error(field, message: str) -> None:
 
 def _back(default: str) -> str:
     """Where to return after a POST: a local path only (never another site)."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_target(request.form.get("next"), default)
 
 
 def _outlets():
