@@ -8,7 +8,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "crm/translations/nb/LC_MESSAGES/messages.po"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "msg": None, "nmsg": (1, 2)}  # crm.messages
 METHODS = [("crm/**.py", "python"), ("templates/**.html", "jinja2"),
            ("templates/**.txt", "jinja2")]
 

@@ -1,0 +1,58 @@
+"""Helpers every domain's views share: query arguments, where to go next, errors on forms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, request
+
+from crm.errors import UserError
+from crm.redirects import local_target
+
+PAGE_SIZE = 50  # rows per page of a list
+MAX_PAGE = 100_000
+MAX_ID = 2**31 - 1  # larger numbers in a query argument are no row's id (and overflow SQLite)
+
+
+def page_arg(args=None) -> int:
+    """The ?page= argument, 1 when missing or nonsense."""
+    args = request.args if args is None else args
+    return min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+
+
+def id_arg(name: str, args=None) -> int | None:
+    """An id from the query string, or None when missing or impossible."""
+    args = request.args if args is None else args
+    value = args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
+def date_arg(name: str, args=None) -> date | None:
+    """An ISO date (2026-12-01) from the query string, or None when missing or invalid."""
+    args = request.args if args is None else args
+    value = args.get(name, "")
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def next_url(default: str) -> str:
+    """Where to go after a form: the form's or query's `next` if it is a local path."""
+    return local_target(request.values.get("next"), default)
+
+
+def show_error(form, error: UserError, fallback: str | None = None,
+               renames: dict[str, str] | None = None) -> None:
+    """Show a UserError on the form field it blames, in the reader's language.
+
+    `renames` maps a service's field name to the form's; without a matching field the message
+    goes on `fallback` (a field name) or, failing that, into a flash message.
+    """
+    name = (renames or {}).get(error.field or "", error.field)
+    for candidate in (name, fallback):
+        target = getattr(form, candidate, None) if candidate else None
+        if target is not None and isinstance(getattr(target, "errors", None), list | tuple):
+            target.errors = [*target.errors, error.message]
+            return
+    flash(error.message, "error")
