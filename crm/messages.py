@@ -12,7 +12,8 @@ reader each see it in their own language.
 
 Technical detail that has no translation (an SMTP reply, an XML parser's line and column) goes
 into a parameter of a translated sentence. Parameters may themselves be Messages: "The feed could
-not be read: %(reason)s" with reason=msg("...").
+not be read: %(reason)s" with reason=msg("..."); lists of Messages (joined with semicolons);
+dates and aware datetimes, shown in the reader's format and time zone.
 
 `msg` and `nmsg` are gettext keywords for extraction (crm/translations/babel.cfg,
 scripts/translations and tests/i18n know them).
@@ -21,6 +22,7 @@ scripts/translations and tests/i18n know them).
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 from markupsafe import escape
@@ -45,8 +47,7 @@ class Message:
     def render(self) -> str:
         from flask_babel import gettext, ngettext
 
-        params = {key: (str(value) if isinstance(value, Message) else value)
-                  for key, value in self.params.items()}
+        params = {key: _render_param(value) for key, value in self.params.items()}
         if self.plural is not None:
             params.pop("num", None)  # ngettext sets it from the count
             return ngettext(self.msgid, self.plural, self.num or 0, **params)
@@ -75,23 +76,66 @@ class Message:
     def to_dict(self) -> dict:
         data: dict[str, Any] = {"msgid": self.msgid}
         if self.params:
-            data["params"] = {key: (value.to_dict() if isinstance(value, Message) else value)
-                              for key, value in self.params.items()}
+            data["params"] = {key: _dump_param(value) for key, value in self.params.items()}
         if self.plural is not None:
             data["plural"], data["num"] = self.plural, self.num
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Message:
-        params = {key: (cls.from_dict(value) if isinstance(value, dict) and "msgid" in value
-                        else value)
-                  for key, value in (data.get("params") or {}).items()}
+        params = {key: _load_param(value) for key, value in (data.get("params") or {}).items()}
         return cls(data["msgid"], params, data.get("plural"), data.get("num"))
 
     def truncated(self, limit: int = 500) -> Message:
         """The same message with every text parameter cut to `limit` characters."""
         return Message(self.msgid, {k: (v[:limit] if isinstance(v, str) else v)
                                     for k, v in self.params.items()}, self.plural, self.num)
+
+
+def _render_param(value):
+    if isinstance(value, Message):
+        return value.render()
+    if isinstance(value, datetime):  # shown in the reader's time zone and date format
+        from crm.templating import localtime
+        return localtime(value)
+    if isinstance(value, date):
+        from crm.templating import localdate
+        return localdate(value)
+    if isinstance(value, list):  # a list of messages, e.g. several warnings
+        return "; ".join(str(_render_param(item)) for item in value)
+    return value
+
+
+def _dump_param(value):
+    if isinstance(value, Message):
+        return value.to_dict()
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, list):
+        return [_dump_param(item) for item in value]
+    return value
+
+
+def _load_param(value):
+    if isinstance(value, dict) and "msgid" in value:
+        return Message.from_dict(value)
+    if isinstance(value, dict) and "datetime" in value:
+        return datetime.fromisoformat(value["datetime"])
+    if isinstance(value, dict) and "date" in value:
+        return date.fromisoformat(value["date"])
+    if isinstance(value, list):
+        return [_load_param(item) for item in value]
+    return value
+
+
+def joined(messages: list[Message]) -> Message:
+    """Several messages shown as one, separated by semicolons (empty when there are none)."""
+    messages = [m for m in messages if m]
+    if not messages:
+        return Message("")
+    return messages[0] if len(messages) == 1 else Message("%(items)s", {"items": messages})
 
 
 def msg(msgid: str, **params: Any) -> Message:

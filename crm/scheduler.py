@@ -18,6 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.jobs import services
@@ -31,19 +32,19 @@ class JobSpec:
     func: str  # "module:function", called without arguments inside an app context
     trigger: str  # "interval" or "cron" (APScheduler trigger names)
     schedule: dict = field(default_factory=dict)  # e.g. {"minutes": 1} or {"hour": 7}
-    description: str = ""
+    description: object = ""  # a lazy_gettext string: shown in the reader's language
 
 
 JOBS: list[JobSpec] = [
     JobSpec("send-digests", "crm.digest.services:send_due_digests", "interval", {"minutes": 1},
-            "Send every morning digest that is due (once per user and day)"),
+            _l("Send every morning digest that is due (once per user and day)")),
     JobSpec("send-releases", "crm.releases.distribution:send_due_distributions", "interval",
-            {"minutes": 1}, "Send press releases whose time and embargo have come"),
+            {"minutes": 1}, _l("Send press releases whose time and embargo have come")),
     JobSpec("poll-feeds", "crm.monitoring.services:poll_due_feeds", "interval", {"minutes": 1},
-            "Poll the news feeds that are due"),
+            _l("Poll the news feeds that are due")),
     JobSpec("retention-report", "crm.privacy.retention:retention_check", "cron",
             {"hour": 6, "minute": 30},
-            "Count contacts past the retention period (CRM_RETENTION_MONTHS)"),
+            _l("Count contacts past the retention period (CRM_RETENTION_MONTHS)")),
 ]
 
 LEASE_TTL = timedelta(seconds=60)
@@ -72,7 +73,7 @@ def build_scheduler(app: Flask, holder: str) -> BackgroundScheduler:
         # none was running (a digest at 07:00, an embargo) goes out now, not an interval later.
         first = {"next_run_time": datetime.now(zone)} if spec.trigger == "interval" else {}
         scheduler.add_job(_job_runner(app, spec, holder), spec.trigger, id=spec.id,
-                          name=spec.description or spec.id, **first, **spec.schedule)
+                          name=str(spec.description or spec.id), **first, **spec.schedule)
     return scheduler
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from crm.audit.models import Audited, AuditEntry
+from crm.messages import Message
 from crm.timeutil import utcnow
 
 _SECRET = "(changed)"
@@ -20,6 +21,8 @@ _SECRET = "(changed)"
 def _jsonable(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, Message):  # kept as id and parameters: shown in the reader's language
+        return value.to_dict()
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | enum.Enum):

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.extensions import db
+from crm.messages import Message, nmsg
 from crm.timeutil import UTCDateTime, utcnow
 
 
@@ -21,6 +23,11 @@ class Audited:
         return str(getattr(self, "name", "") or getattr(self, "id", ""))
 
 
+# What an entry's action code says, in the reader's language.
+ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted"),
+                 "merge": _l("merged"), "export": _l("exported")}
+
+
 class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_entity", "entity_type", "entity_id"),)
@@ -34,3 +41,30 @@ class AuditEntry(db.Model):
     entity_id: Mapped[int | None]
     label: Mapped[str] = mapped_column(String(300), default="")
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def summary(self) -> Message | str:
+        """What the entry says beyond its record's label (exports have no record)."""
+        if self.action == "export":
+            changes = self.changes or {}
+            return nmsg("%(format)s export of %(num)d contact",
+                        "%(format)s export of %(num)d contacts",
+                        int(changes.get("count") or 0),
+                        format=str(changes.get("format", "")).upper())
+        return self.label
+
+    def readable_changes(self) -> dict:
+        """The changes with stored messages (crm.messages) turned back into Messages."""
+        return {key: _readable(value) for key, value in (self.changes or {}).items()}
+
+
+def _readable(value):
+    if isinstance(value, dict) and "msgid" in value:
+        return Message.from_dict(value)
+    if isinstance(value, list):
+        return [_readable(item) for item in value]
+    return value

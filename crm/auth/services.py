@@ -7,14 +7,12 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 
 from crm.auth.models import LANGUAGES, ROLES, User
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import msg
 from crm.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 10
-
-
-class UserError(ValueError):
-    """A user could not be created or changed; the message is for the person at the keyboard."""
 
 
 def normalise_email(email: str) -> str:
@@ -22,7 +20,8 @@ def normalise_email(email: str) -> str:
         return validate_email(email.strip(), check_deliverability=False
                               ).normalized.lower()
     except EmailNotValidError as exc:
-        raise UserError(f"Invalid email address: {exc}") from exc
+        raise UserError(msg("Invalid email address: %(detail)s", detail=str(exc)[:200]),
+                        field="email") from exc
 
 
 def find_user(email: str) -> User | None:
@@ -34,13 +33,17 @@ def create_user(email: str, password: str, role: str = "viewer", name: str = "",
     """Create an active user; refuses duplicates, unknown roles and short passwords."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise UserError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise UserError(msg("Unknown role “%(role)s”; choose one of %(roles)s.",
+                            role=str(role)[:40], roles=", ".join(ROLES)), field="role")
     if language not in LANGUAGES:
-        raise UserError(f"Unknown language {language!r}.")
+        raise UserError(msg("Unknown language “%(language)s”.", language=str(language)[:40]),
+                        field="language")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise UserError(msg("The password must have at least %(min)d characters.",
+                            min=MIN_PASSWORD_LENGTH), field="password")
     if find_user(email):
-        raise UserError(f"A user with the email {email} already exists.")
+        raise UserError(msg("A user with the email %(email)s already exists.", email=email),
+                        field="email")
     user = User(email=email, role=role, name=name.strip(), language=language)
     user.set_password(password)
     db.session.add(user)
@@ -50,9 +53,10 @@ def create_user(email: str, password: str, role: str = "viewer", name: str = "",
 
 def update_user(user: User, *, role: str, name: str, language: str, active: bool) -> User:
     if role not in ROLES:
-        raise UserError(f"Unknown role {role!r}.")
+        raise UserError(msg("Unknown role “%(role)s”.", role=str(role)[:40]), field="role")
     if user.role == "admin" and (role != "admin" or not active) and _admin_count() <= 1:
-        raise UserError("The last active admin cannot be demoted or deactivated.")
+        raise UserError(msg("The last active admin cannot be demoted or deactivated."),
+                        field="role")
     user.role, user.name, user.language, user.active = role, name.strip(), language, active
     db.session.commit()
     return user
@@ -60,7 +64,8 @@ def update_user(user: User, *, role: str, name: str, language: str, active: bool
 
 def change_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise UserError(msg("The password must have at least %(min)d characters.",
+                            min=MIN_PASSWORD_LENGTH), field="password")
     user.set_password(password)
     db.session.commit()
 

@@ -7,8 +7,10 @@ from crm.auth import bp, services
 from crm.auth.forms import LoginForm, PasswordForm, SettingsForm, UserForm
 from crm.auth.models import User
 from crm.auth.roles import admin_required, viewer_may_post
+from crm.errors import UserError
 from crm.extensions import db, limiter
 from crm.redirects import local_target
+from crm.view_helpers import show_error
 
 
 def _login_limit() -> str:
@@ -62,9 +64,13 @@ def settings():
         if not current_user.check_password(pw_form.current.data):
             pw_form.current.errors.append(_("That is not your current password."))
         else:
-            services.change_password(current_user, pw_form.new.data)
-            flash(_("Password changed."), "success")
-            return redirect(url_for("auth.settings"))
+            try:
+                services.change_password(current_user, pw_form.new.data)
+            except UserError as exc:
+                show_error(pw_form, exc, renames={"password": "new"})
+            else:
+                flash(_("Password changed."), "success")
+                return redirect(url_for("auth.settings"))
     return render_template("auth/settings.html", form=form, pw_form=pw_form)
 
 
@@ -85,8 +91,8 @@ def new_user():
         try:
             services.create_user(form.email.data, form.password.data or "", form.role.data,
                                  form.name.data or "", form.language.data)
-        except services.UserError as exc:
-            form.email.errors.append(str(exc))
+        except UserError as exc:
+            show_error(form, exc, fallback="email")
         else:
             flash(_("User created."), "success")
             return redirect(url_for("auth.users"))
@@ -105,9 +111,9 @@ def edit_user(user_id: int):
                                  language=form.language.data, active=form.active.data)
             if form.password.data:
                 services.change_password(user, form.password.data)
-        except services.UserError as exc:
+        except UserError as exc:
             db.session.rollback()
-            form.role.errors.append(str(exc))
+            show_error(form, exc, fallback="role")
         else:
             flash(_("User saved."), "success")
             return redirect(url_for("auth.users"))

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from crm.errors import UserError
+from crm.messages import msg
 from crm.text import normalise_space
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -32,7 +34,7 @@ _SIGNATURES = (
 )
 
 
-class ImportFileError(ValueError):
+class ImportFileError(UserError):
     """The file cannot be read as CSV; the message says why and what to do."""
 
 
@@ -65,18 +67,18 @@ def decode(data: bytes) -> tuple[str, str]:
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
             if kind in ("xlsx", "xls"):
-                raise ImportFileError(_(
+                raise ImportFileError(msg(
                     "This is an Excel workbook, not a CSV file. In Excel choose File > Save as "
                     "> CSV (semicolon separated or UTF-8) and upload that file."))
-            raise ImportFileError(_("This is a PDF document, not a CSV file."))
+            raise ImportFileError(msg("This is a PDF document, not a CSV file."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as exc:
-            raise ImportFileError(_("The file is damaged: it is not valid UTF-16 text.")) \
+            raise ImportFileError(msg("The file is damaged: it is not valid UTF-16 text.")) \
                 from exc
     if b"\x00" in data[:65536]:
-        raise ImportFileError(_("This is not a text file. Upload a CSV file."))
+        raise ImportFileError(msg("This is not a text file. Upload a CSV file."))
     if data.startswith(b"\xef\xbb\xbf"):
         data, bom = data[3:], True
     else:
@@ -140,13 +142,13 @@ def parse_csv(data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES,
               max_rows: int = MAX_ROWS) -> ParsedFile:
     """Read an uploaded file into a header and rows. Raises ImportFileError."""
     if len(data) > max_bytes:
-        raise ImportFileError(_("The file is too large (at most %(mb)s MB).",
+        raise ImportFileError(msg("The file is too large (at most %(mb)s MB).",
                                 mb=format_decimal(max_bytes / 1024 / 1024, "0.0")))
     if not data.strip():
-        raise ImportFileError(_("The file is empty."))
+        raise ImportFileError(msg("The file is empty."))
     text, encoding = decode(data)
     if _looks_binary(text):
-        raise ImportFileError(_("This is not a text file. Upload a CSV file."))
+        raise ImportFileError(msg("This is not a text file. Upload a CSV file."))
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     headers: list[str] | None = None
@@ -161,26 +163,26 @@ def parse_csv(data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES,
                 continue
             if headers is None:
                 if len(record) > MAX_COLUMNS:
-                    raise ImportFileError(_(
+                    raise ImportFileError(msg(
                         "The header has %(count)d columns; at most %(max)d are supported.",
                         count=len(record), max=MAX_COLUMNS))
                 headers = [_clean_header(cell, i) for i, cell in enumerate(record)]
                 continue
             if any(len(cell) > MAX_CELL_CHARS for cell in record):
-                raise ImportFileError(_(
+                raise ImportFileError(msg(
                     "Row %(row)d has a cell longer than %(max)d characters.",
                     row=number, max=MAX_CELL_CHARS))
             rows.append((number, record))
             if len(rows) > max_rows:
-                raise ImportFileError(_(
+                raise ImportFileError(msg(
                     "The file has more than %(max)d rows. Split it into smaller files.",
                     max=max_rows))
     except csv.Error as exc:
-        raise ImportFileError(_("The file is not valid CSV near row %(row)d: %(detail)s",
+        raise ImportFileError(msg("The file is not valid CSV near row %(row)d: %(detail)s",
                                 row=number + 1, detail=str(exc)[:200])) from exc
     if headers is None:
-        raise ImportFileError(_("The file is empty."))
+        raise ImportFileError(msg("The file is empty."))
     if not rows:
-        raise ImportFileError(_("The file has a header row but no contacts below it."))
+        raise ImportFileError(msg("The file has a header row but no contacts below it."))
     return ParsedFile(headers=headers, rows=rows, encoding=encoding, delimiter=delimiter,
                       blank_rows=blank)

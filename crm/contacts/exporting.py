@@ -212,7 +212,7 @@ def record_export(fmt: str, count: int, filters: dict, user_id: int | None) -> N
     """Note a bulk export of personal data in the audit log (and commit)."""
     db.session.add(AuditEntry(
         user_id=user_id, action="export", entity_type="contact", entity_id=None,
-        label=f"{fmt} export of {count} contacts"[:300],
+        label="",  # the entry's summary says it in the reader's language
         changes={"format": fmt, "count": count,
                  "filters": {k: v for k, v in filters.items() if v not in (None, "", False)}}))
     db.session.commit()

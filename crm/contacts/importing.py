@@ -33,12 +33,12 @@ from crm.contacts.import_writer import insert_contacts
 from crm.contacts.models import CONTACT_KINDS, Organisation, Tag
 from crm.contacts.services import ContactData
 from crm.contacts.validation import (
-    FieldError,
     normalise_email,
     normalise_labels,
     normalise_phone,
     split_items,
 )
+from crm.errors import UserError
 from crm.extensions import db
 from crm.text import fold, normalise_space, sort_key
 
@@ -135,7 +135,7 @@ def _items(raw: list[str], normalise, message: str, errors: list[str]) -> list[s
     for item in split_items("\n".join(raw)):
         try:
             value = normalise(item)
-        except FieldError:
+        except UserError:
             errors.append(message(item[:80]))
             continue
         if value not in out:

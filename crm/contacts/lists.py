@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from crm.contacts.models import Contact, MediaList, MediaListMember
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import msg
 from crm.text import normalise_space
 
 
 def save_media_list(media_list: MediaList | None, *, name: str, description: str = "") -> MediaList:
-    """Create or rename a media list and commit. Raises FieldError on an empty or taken name."""
-    name = normalise_space(name)
+    """Create or rename a media list and commit. Raises UserError on an empty or taken name."""
+    name = normalise_space(name)[:200]
     if not name:
-        raise FieldError("name", "A name is required.")
+        raise UserError(msg("A name is required."), field="name")
+    taken = UserError(msg("A media list called “%(name)s” already exists.", name=name),
+                      field="name")
     clash = db.session.scalar(db.select(MediaList).where(
         db.func.lower(MediaList.name) == name.lower()))
     if clash is not None and clash is not media_list:
-        raise FieldError("name", f"A media list called {name!r} already exists.")
+        raise taken
     if media_list is None:
         media_list = MediaList()
         db.session.add(media_list)
-    media_list.name = name[:200]
+    media_list.name = name
     media_list.description = (description or "").strip()[:5000]
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same name saved a moment ago by someone else
+        db.session.rollback()
+        raise taken from None
     return media_list
 
 

@@ -13,20 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import Table, UniqueConstraint, delete, exists, update
 
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact, ContactBeat, ContactEmail, ContactPhone, Organisation, Tag
 from crm.contacts.services import refresh_search_text
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import msg
 
 # Tables the Contact model owns through relationships; merged through the ORM below.
 ORM_OWNED = frozenset({"contact_email", "contact_phone", "contact_beat", "contact_tag"})
 FILLED_FIELDS = ("title", "region", "office", "constituency", "committee", "address")
 
 
-class MergeError(ValueError):
+class MergeError(UserError):
     """Two contacts cannot be merged; the message says why."""
 
 
@@ -146,11 +147,11 @@ def merge_contacts(keep: Contact, other: Contact, *, user_id: int | None = None)
 
     Raises MergeError (nothing changed) for the same contact twice or an erased contact."""
     if keep is None or other is None:
-        raise MergeError(_("Choose two contacts to merge."))
+        raise MergeError(msg("Choose two contacts to merge."))
     if keep.id == other.id:
-        raise MergeError(_("A contact cannot be merged with itself."))
+        raise MergeError(msg("A contact cannot be merged with itself."))
     if keep.erased_at is not None or other.erased_at is not None:
-        raise MergeError(_("Erased contacts cannot be merged."))
+        raise MergeError(msg("Erased contacts cannot be merged."))
     keep_id = keep.id
     try:
         snapshot = _snapshot(other)

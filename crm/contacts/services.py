@@ -23,12 +23,13 @@ from crm.contacts.models import (
 )
 from crm.contacts.search import apply_search, build_search_text
 from crm.contacts.validation import (
-    FieldError,
     normalise_emails,
     normalise_labels,
     normalise_phones,
 )
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import msg
 from crm.text import normalise_space, sort_key
 
 NAME_MAX = 200
@@ -63,15 +64,17 @@ class ContactData:
 def _clean_name(name: str) -> str:
     name = normalise_space(name or "")
     if not name:
-        raise FieldError("name", "A name is required.")
+        raise UserError(msg("A name is required."), field="name")
     if len(name) > NAME_MAX:
-        raise FieldError("name", f"A name may have at most {NAME_MAX} characters.")
+        raise UserError(msg("A name may have at most %(max)d characters.", max=NAME_MAX),
+                        field="name")
     return name
 
 
 def _check_choice(field_name: str, value: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        raise FieldError(field_name, f"Unknown value {value!r}.")
+        raise UserError(msg("Unknown value “%(value)s”.", value=str(value)[:80]),
+                        field=field_name)
     return value
 
 
@@ -91,7 +94,7 @@ def get_or_create_tags(names: list[str]) -> list[Tag]:
 
 
 def apply_contact_data(contact: Contact, data: ContactData) -> Contact:
-    """Validate `data` and copy it onto `contact` (no commit). Raises FieldError."""
+    """Validate `data` and copy it onto `contact` (no commit). Raises UserError."""
     contact.kind = _check_choice("kind", data.kind, CONTACT_KINDS)
     contact.name = _clean_name(data.name)
     contact.sort_name = sort_key(contact.name)
@@ -101,7 +104,7 @@ def apply_contact_data(contact: Contact, data: ContactData) -> Contact:
     if data.organisation_id is not None:
         organisation = db.session.get(Organisation, data.organisation_id)
         if organisation is None:
-            raise FieldError("organisation_id", "That organisation does not exist.")
+            raise UserError(msg("That organisation does not exist."), field="organisation_id")
         contact.organisation = organisation
     else:
         contact.organisation = None
@@ -127,12 +130,12 @@ def refresh_search_text(contact: Contact) -> None:
 
 
 def create_contact(data: ContactData) -> Contact:
-    """Create a contact from validated data and commit. Raises FieldError, storing nothing."""
+    """Create a contact from validated data and commit. Raises UserError, storing nothing."""
     contact = Contact()
     try:
         with db.session.no_autoflush:
             apply_contact_data(contact, data)
-    except FieldError:
+    except UserError:
         db.session.rollback()
         raise
     db.session.add(contact)
@@ -141,11 +144,11 @@ def create_contact(data: ContactData) -> Contact:
 
 
 def update_contact(contact: Contact, data: ContactData) -> Contact:
-    """Change a contact and commit; on FieldError nothing already stored is changed."""
+    """Change a contact and commit; on UserError nothing already stored is changed."""
     try:
         with db.session.no_autoflush:
             apply_contact_data(contact, data)
-    except FieldError:
+    except UserError:
         db.session.rollback()
         raise
     db.session.commit()
@@ -214,13 +217,14 @@ def filtered_contacts(flt: ContactFilter) -> Select:
 
 def save_organisation(organisation: Organisation | None, *, name: str, kind: str,
                       website: str = "", notes: str = "") -> Organisation:
-    """Create or change an organisation and commit. Raises FieldError for bad or taken names."""
+    """Create or change an organisation and commit. Raises UserError for bad or taken names."""
     name = _clean_name(name)
     _check_choice("kind", kind, ORGANISATION_KINDS)
     clash = db.session.scalar(db.select(Organisation).where(
         db.func.lower(Organisation.name) == name.lower()))
     if clash is not None and clash is not organisation:
-        raise FieldError("name", f"An organisation called {name!r} already exists.")
+        raise UserError(msg("An organisation called “%(name)s” already exists.", name=name),
+                        field="name")
     if organisation is None:
         organisation = Organisation()
         db.session.add(organisation)

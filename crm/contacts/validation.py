@@ -7,18 +7,18 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from crm.errors import UserError
+from crm.messages import msg
 from crm.text import normalise_space
 
 _SPLIT = re.compile(r"[\n,;]+")
 
 
-class FieldError(ValueError):
-    """A value a user typed cannot be stored; `field` names the form field."""
+class FieldError(UserError):
+    """Deprecated spelling of UserError(message, field) for code not yet converted."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+    def __init__(self, field: str, message):
+        super().__init__(message, field)
 
 
 def split_items(raw: str | list[str] | None) -> list[str]:
@@ -39,8 +39,8 @@ def normalise_email(value: str) -> str:
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise FieldError("emails", f"{value.strip()[:80]!r} is not a valid email address.") \
-            from exc
+        raise UserError(msg("“%(value)s” is not a valid email address.",
+                            value=value.strip()[:80]), field="emails") from exc
     return result.normalized.lower()
 
 
@@ -61,9 +61,11 @@ def normalise_phone(value: str, region: str = "NO") -> str:
     try:
         number = phonenumbers.parse(cleaned, region)
     except phonenumbers.NumberParseException as exc:
-        raise FieldError("phones", f"{value.strip()[:40]!r} is not a phone number.") from exc
+        raise UserError(msg("“%(value)s” is not a phone number.", value=value.strip()[:40]),
+                        field="phones") from exc
     if not phonenumbers.is_valid_number(number):
-        raise FieldError("phones", f"{value.strip()[:40]!r} is not a valid phone number.")
+        raise UserError(msg("“%(value)s” is not a valid phone number.",
+                            value=value.strip()[:40]), field="phones")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -18,9 +18,11 @@ from crm.contacts.services import (
     organisations_by_kind,
     update_contact,
 )
-from crm.contacts.validation import FieldError, format_phone
+from crm.contacts.validation import format_phone
+from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
+from crm.view_helpers import show_error
 
 PAGE_SIZE = 50
 # What a row of the list shows, loaded for the whole page at once (not a query per row).
@@ -80,11 +82,6 @@ def _data_from_form(form: ContactForm) -> ContactData:
         data_source=form.data_source.data or "", opted_out=form.opted_out.data)
 
 
-def _show_field_error(form: ContactForm, exc: FieldError) -> None:
-    target = getattr(form, exc.field, None) or form.name
-    target.errors = [*target.errors, exc.message]
-
-
 @bp.route("/contacts/new", methods=["GET", "POST"])
 @editor_required
 def new():
@@ -94,8 +91,8 @@ def new():
     if form.validate_on_submit():
         try:
             contact = create_contact(_data_from_form(form))
-        except FieldError as exc:
-            _show_field_error(form, exc)
+        except UserError as exc:
+            show_error(form, exc, fallback="name")
         else:
             flash(_("Contact saved."), "success")
             return redirect(url_for("contacts.detail", contact_id=contact.id))
@@ -123,8 +120,8 @@ def edit(contact_id: int):
     if form.validate_on_submit():
         try:
             update_contact(contact, _data_from_form(form))
-        except FieldError as exc:
-            _show_field_error(form, exc)
+        except UserError as exc:
+            show_error(form, exc, fallback="name")
         else:
             flash(_("Contact saved."), "success")
             return redirect(url_for("contacts.detail", contact_id=contact.id))

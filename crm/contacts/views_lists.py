@@ -7,9 +7,10 @@ from crm.contacts import bp, lists
 from crm.contacts.forms import MediaListForm
 from crm.contacts.models import MediaList, MediaListMember
 from crm.contacts.services import ContactFilter, filtered_contacts
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
 from crm.redirects import local_target
+from crm.view_helpers import show_error
 
 
 def get_list(list_id: int) -> MediaList:
@@ -44,9 +45,9 @@ def _save(ml: MediaList | None):
         try:
             ml = lists.save_media_list(ml, name=form.name.data,
                                        description=form.description.data or "")
-        except FieldError as exc:
+        except UserError as exc:
             db.session.rollback()
-            form.name.errors = [*form.name.errors, exc.message]
+            show_error(form, exc, fallback="name")
         else:
             flash(_("Media list saved."), "success")
             return redirect(url_for("contacts.media_list", list_id=ml.id))

@@ -6,8 +6,9 @@ from crm.contacts import bp
 from crm.contacts.forms import OrganisationForm
 from crm.contacts.models import ORGANISATION_KINDS, Contact, Organisation
 from crm.contacts.services import organisations_by_kind, save_organisation
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
+from crm.view_helpers import show_error
 
 
 def get_organisation(organisation_id: int) -> Organisation:
@@ -42,9 +43,9 @@ def _save(org: Organisation | None):
         try:
             org = save_organisation(org, name=form.name.data, kind=form.kind.data,
                                     website=form.website.data or "", notes=form.notes.data or "")
-        except FieldError as exc:
+        except UserError as exc:
             db.session.rollback()
-            form.name.errors = [*form.name.errors, exc.message]
+            show_error(form, exc, fallback="name")
         else:
             flash(_("Organisation saved."), "success")
             return redirect(url_for("contacts.organisation", organisation_id=org.id))

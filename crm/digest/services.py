@@ -95,15 +95,15 @@ def new_sender() -> SmtpSender:
 
 
 def message_for(user: User, rendered: RenderedDigest, day: date, test: bool = False):
-    msg = build_message(
+    email = build_message(
         sender=current_app.config["CRM_MAIL_SENDER"], to_email=user.email,
         to_name=user.name, subject=rendered.subject, text=rendered.text, html=rendered.html,
         headers={"Auto-Submitted": "auto-generated", "X-Pressdesk-Digest": day.isoformat()})
     # Derived from user and day: a copy sent again after a crash is the same message.
     suffix = f"test-{uuid.uuid4().hex[:8]}" if test else "daily"
-    del msg["Message-ID"]
-    msg["Message-ID"] = f"<digest-{user.id}-{day.isoformat()}-{suffix}@pressdesk>"
-    return msg
+    del email["Message-ID"]
+    email["Message-ID"] = f"<digest-{user.id}-{day.isoformat()}-{suffix}@pressdesk>"
+    return email
 
 
 # Claims -----------------------------------------------------------------------------------

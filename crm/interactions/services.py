@@ -1,7 +1,7 @@
 """Logging and changing interactions, their follow-ups and press inquiries.
 
 Plain functions shared by views, commands and jobs. Each validates what it is given, raises
-FieldError (naming the form field) before anything is stored, and owns its commit.
+UserError (naming the form field) before anything is stored, and owns its commit.
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from crm.auth.models import User
 from crm.contacts.models import Contact
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
 from crm.interactions.models import (
     DIRECTIONS,
@@ -24,6 +22,7 @@ from crm.interactions.models import (
     Interaction,
     PressInquiry,
 )
+from crm.messages import msg
 from crm.text import normalise_space
 from crm.timeutil import local_day_bounds, to_local, utcnow
 
@@ -74,20 +73,20 @@ class InteractionData:
 def check_moment(field_name: str, value: datetime | None, required: bool = True) -> None:
     if value is None:
         if required:
-            raise FieldError(field_name, _("A date and time is required."))
+            raise UserError(msg("A date and time is required."), field=field_name)
         return
     if value.tzinfo is None:
         raise ValueError("naive datetime given to an interaction service")
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise FieldError(field_name, _("Give a date between %(a)d and %(b)d.",
-                                       a=EARLIEST_YEAR, b=LATEST_YEAR))
+        raise UserError(msg("Give a date between %(a)d and %(b)d.",
+                            a=EARLIEST_YEAR, b=LATEST_YEAR), field=field_name)
 
 
 def _text(field_name: str, value: str | None, limit: int, *, one_line: bool = False) -> str:
     value = _CONTROL.sub("", value or "")  # PostgreSQL refuses NUL; no one means the others
     value = normalise_space(value) if one_line else value.replace("\r\n", "\n").strip()
     if len(value) > limit:
-        raise FieldError(field_name, _("At most %(n)d characters.", n=limit))
+        raise UserError(msg("At most %(n)d characters.", n=limit), field=field_name)
     return value
 
 
@@ -97,22 +96,22 @@ def _user(field_name: str, user_id: int | None, *, allow: int | None = None) -> 
         return None
     user = db.session.get(User, user_id)
     if user is None or (not user.active and user_id != allow):
-        raise FieldError(field_name, _("Choose an active user."))
+        raise UserError(msg("Choose an active user."), field=field_name)
     return user
 
 
 def _contacts(ids: list[int], keep: set[int]) -> list[Contact]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
-        raise FieldError("contact_ids", _("Choose at least one contact."))
+        raise UserError(msg("Choose at least one contact."), field="contact_ids")
     if len(wanted) > MAX_CONTACTS:
-        raise FieldError("contact_ids", _("At most %(n)d contacts.", n=MAX_CONTACTS))
+        raise UserError(msg("At most %(n)d contacts.", n=MAX_CONTACTS), field="contact_ids")
     found = {c.id: c for c in db.session.scalars(db.select(Contact).where(Contact.id.in_(wanted)))}
     missing = [cid for cid in wanted if cid not in found
                or (found[cid].erased_at is not None and cid not in keep)]
     if missing:
-        raise FieldError("contact_ids", _("Unknown contact: %(ids)s.",
-                                          ids=", ".join(str(i) for i in missing[:10])))
+        raise UserError(msg("Unknown contact: %(ids)s.",
+                            ids=", ".join(str(i) for i in missing[:10])), field="contact_ids")
     return [found[cid] for cid in wanted]
 
 
@@ -120,9 +119,9 @@ def _contacts(ids: list[int], keep: set[int]) -> list[Contact]:
 
 def _apply(interaction: Interaction, data: InteractionData) -> None:
     if data.kind not in INTERACTION_KINDS:
-        raise FieldError("kind", _("Unknown kind of interaction."))
+        raise UserError(msg("Unknown kind of interaction."), field="kind")
     if data.direction not in DIRECTIONS:
-        raise FieldError("direction", _("Unknown direction."))
+        raise UserError(msg("Unknown direction."), field="direction")
     check_moment("occurred_at", data.occurred_at)
     keep = {c.id for c in interaction.contacts}
     contacts = _contacts(data.contact_ids, keep)
@@ -147,7 +146,7 @@ def _apply(interaction: Interaction, data: InteractionData) -> None:
 def _apply_inquiry(inquiry: PressInquiry, data: InquiryData, now: datetime | None = None) -> None:
     check_moment("deadline", data.deadline, required=False)
     if data.status not in INQUIRY_STATUSES:
-        raise FieldError("status", _("Unknown status."))
+        raise UserError(msg("Unknown status."), field="status")
     assignee = _user("inquiry_assignee_id", data.assignee_id, allow=inquiry.assignee_id)
     answer = _text("answer", data.answer, ANSWER_MAX)
     inquiry.deadline = data.deadline
@@ -173,25 +172,25 @@ def _new_follow_up(data: FollowUpData) -> FollowUp:
 def _apply_follow_up(follow_up: FollowUp, data: FollowUpData) -> None:
     check_moment("follow_up_due", data.due_at)
     if data.assignee_id is None:
-        raise FieldError("follow_up_assignee_id", _("Choose who will follow up."))
+        raise UserError(msg("Choose who will follow up."), field="follow_up_assignee_id")
     assignee = _user("follow_up_assignee_id", data.assignee_id, allow=follow_up.assignee_id)
     note = _text("follow_up_note", data.note, FOLLOW_UP_NOTE_MAX, one_line=True)
     follow_up.due_at, follow_up.assignee, follow_up.note = data.due_at, assignee, note
 
 
 def _commit_or_undo(change) -> None:
-    """Run `change` (which may raise FieldError) then commit; on error store nothing."""
+    """Run `change` (which may raise UserError) then commit; on error store nothing."""
     try:
         with db.session.no_autoflush:
             change()
-    except FieldError:
+    except UserError:
         db.session.rollback()
         raise
     db.session.commit()
 
 
 def log_interaction(data: InteractionData) -> Interaction:
-    """Log an interaction (with its follow-up and inquiry) and commit. Raises FieldError."""
+    """Log an interaction (with its follow-up and inquiry) and commit. Raises UserError."""
     interaction = Interaction()
 
     def change():
@@ -273,7 +272,7 @@ def set_inquiry_status(inquiry: PressInquiry, status: str, *, answer: str | None
 
     def change():
         if status not in INQUIRY_STATUSES:
-            raise FieldError("status", _("Unknown status."))
+            raise UserError(msg("Unknown status."), field="status")
         if assignee_id is not _UNCHANGED:
             inquiry.assignee = _user("assignee_id", assignee_id, allow=inquiry.assignee_id)
         if answer is not None:

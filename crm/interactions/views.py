@@ -7,7 +7,7 @@ from flask_login import current_user
 from crm.auth.models import User
 from crm.auth.roles import editor_required
 from crm.contacts.models import Contact
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
 from crm.interactions import bp, queries, services
 from crm.interactions.forms import (
@@ -23,6 +23,7 @@ from crm.interactions.queries import InteractionFilter
 from crm.interactions.services import FollowUpData, InquiryData, InteractionData
 from crm.redirects import local_target
 from crm.timeutil import from_local, to_local, utcnow
+from crm.view_helpers import show_error
 
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1  # larger numbers in a URL are no row's id (and overflow SQLite)
@@ -55,15 +56,6 @@ def naive_local(value):
 
 def aware(value):
     return from_local(value) if value is not None else None
-
-
-def show_field_error(form, exc: FieldError, renames: dict | None = None) -> None:
-    name = (renames or {}).get(exc.field, exc.field)
-    target = getattr(form, name, None)
-    if target is None:
-        flash(exc.message, "error")
-        return
-    target.errors = [*target.errors, exc.message]
 
 
 # My day and the calendar export ----------------------------------------------------------
@@ -199,8 +191,8 @@ def _interaction_form_page(interaction: Interaction | None):
                 interaction = services.log_interaction(data)
             else:
                 services.update_interaction(interaction, data)
-        except FieldError as exc:
-            show_field_error(form, exc)
+        except UserError as exc:
+            show_error(form, exc)
         else:
             flash(_("Interaction saved."), "success")
             return redirect(url_for("interactions.interaction_detail",

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.roles import editor_required
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
 from crm.interactions import bp, queries, services
 from crm.interactions.forms import NO_USER, FollowUpForm, InquiryStatusForm, user_choices
@@ -16,10 +16,10 @@ from crm.interactions.views import (
     page_arg,
     render_detail,
     safe_next,
-    show_field_error,
     users_for_choice,
 )
 from crm.timeutil import from_local, utcnow
+from crm.view_helpers import show_error
 
 FOLLOW_UP_FIELDS = {"follow_up_due": "due_at", "follow_up_assignee_id": "assignee_id",
                     "follow_up_note": "note"}
@@ -47,8 +47,8 @@ def follow_up_add(interaction_id: int):
     if form.validate_on_submit():
         try:
             services.add_follow_up(interaction, _follow_up_data(form))
-        except FieldError as exc:
-            show_field_error(form, exc, FOLLOW_UP_FIELDS)
+        except UserError as exc:
+            show_error(form, exc, renames=FOLLOW_UP_FIELDS)
         else:
             flash(_("Follow-up added."), "success")
             return redirect(_detail_url(interaction.id))
@@ -66,8 +66,8 @@ def follow_up_edit(follow_up_id: int):
     if form.validate_on_submit():
         try:
             services.update_follow_up(follow_up, _follow_up_data(form))
-        except FieldError as exc:
-            show_field_error(form, exc, FOLLOW_UP_FIELDS)
+        except UserError as exc:
+            show_error(form, exc, renames=FOLLOW_UP_FIELDS)
         else:
             flash(_("Follow-up saved."), "success")
             return redirect(_detail_url(follow_up.interaction_id))
@@ -136,8 +136,8 @@ def inquiry_update(interaction_id: int):
             changes["assignee_id"] = form.assignee_id.data or None
         try:
             services.set_inquiry_status(inquiry, form.status.data, **changes)
-        except FieldError as exc:
-            show_field_error(form, exc)
+        except UserError as exc:
+            show_error(form, exc)
         else:
             flash(_("Inquiry updated."), "success")
             return redirect(safe_next(_detail_url(interaction_id)))

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.extensions import db
+from crm.messages import Message, StoredMessage
 from crm.timeutil import UTCDateTime, utcnow
 
 
@@ -30,5 +31,5 @@ class JobRun(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ok: Mapped[bool | None]
-    message: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[Message] = mapped_column(StoredMessage, default="")  # in any language
     holder: Mapped[str] = mapped_column(String(200), default="")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
-import traceback
 import uuid
 from datetime import timedelta
 from importlib import import_module
@@ -14,9 +14,11 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.extensions import db
 from crm.jobs.models import JobRun, SchedulerLease
+from crm.messages import Message, literal, msg
 from crm.timeutil import utcnow
 
 LEASE_NAME = "scheduler"
+log = logging.getLogger(__name__)
 
 
 def new_holder_id() -> str:
@@ -78,12 +80,19 @@ def run_job(job_id: str, func_path: str, holder: str = "") -> JobRun:
     run_id = run.id
     try:
         result = resolve(func_path)()
-        ok, message = True, "" if result is None else str(result)
-    except Exception:  # a job's failure is recorded, never kills the scheduler
+        ok = True
+        message = result if isinstance(result, Message) else \
+            literal(str(result)[:20000]) if result is not None else Message("")
+    except Exception as exc:  # a job's failure is recorded, never kills the scheduler
         db.session.rollback()
-        ok, message = False, traceback.format_exc(limit=8)
+        log.exception("Job %s failed", job_id)
+        ok = False
+        # The traceback goes to the log; the jobs page says what failed, in the reader's
+        # language.
+        message = msg("The job stopped with an error: %(error)s",
+                      error=f"{type(exc).__name__}: {exc}"[:1000])
     run = db.session.get(JobRun, run_id)
-    run.ok, run.message, run.finished_at = ok, message[:20000], utcnow()
+    run.ok, run.message, run.finished_at = ok, message, utcnow()
     db.session.commit()
     return run
 

@@ -17,6 +17,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from crm.errors import UserError
+from crm.messages import Message, msg
 from crm.timeutil import utcnow
 
 USER_AGENT = "Pressdesk feed reader (+https://github.com/pressdesk)"
@@ -54,12 +56,12 @@ class FetchResult:
         return self.headers.get("last-modified", "")[:100]
 
 
-class FetchError(Exception):
-    """A feed that could not be fetched; `str()` is a message fit for the feed's health."""
+class FetchError(UserError):
+    """A feed that could not be fetched; `msg` is fit for the feed's health, in any language."""
 
-    def __init__(self, message: str, *, status: int | None = None,
+    def __init__(self, message: Message, *, status: int | None = None,
                  retry_after: float | None = None):
-        super().__init__(message)
+        super().__init__(message, field="url")
         self.status = status
         self.retry_after = retry_after
 
@@ -68,20 +70,21 @@ def check_url(url: str) -> httpx.URL:
     """The URL parsed, or FetchError unless it is an absolute http(s) URL with a host."""
     url = (url or "").strip()
     if not url:
-        raise FetchError("No URL given.")
+        raise FetchError(msg("No URL given."))
     if len(url) > 2000:
-        raise FetchError("The URL is too long.")
+        raise FetchError(msg("The URL is too long."))
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise FetchError("The URL must not contain spaces.")
+        raise FetchError(msg("The URL must not contain spaces."))
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError):
-        raise FetchError("That is not a valid URL.") from None
+        raise FetchError(msg("That is not a valid URL.")) from None
     if parsed.scheme not in ("http", "https"):
-        raise FetchError(f"Only http and https feeds can be fetched, not {parsed.scheme!r}."
-                         if parsed.scheme else "The URL must start with http:// or https://.")
+        raise FetchError(msg("Only http and https feeds can be fetched, not “%(scheme)s”.",
+                             scheme=parsed.scheme[:20])
+                         if parsed.scheme else msg("The URL must start with http:// or https://."))
     if not parsed.host:
-        raise FetchError("The URL has no host name.")
+        raise FetchError(msg("The URL has no host name."))
     return parsed
 
 
@@ -124,7 +127,8 @@ def _fetch(client: httpx.Client, url: str, etag: str, last_modified: str,
         request_headers["If-Modified-Since"] = last_modified
     for _hop in range(limits.max_redirects + 1):
         if time.monotonic() - started > limits.deadline:
-            raise FetchError(f"The request took longer than {limits.deadline:g} s.")
+            raise FetchError(msg("The request took longer than %(seconds)s s.",
+                                 seconds=f"{limits.deadline:g}"))
         try:
             with client.stream("GET", current, headers=request_headers) as response:
                 headers = {k.lower(): v for k, v in response.headers.items()}
@@ -132,15 +136,15 @@ def _fetch(client: httpx.Client, url: str, etag: str, last_modified: str,
                 if status in (301, 302, 303, 307, 308):
                     location = headers.get("location", "").strip()
                     if not location:
-                        raise FetchError(f"HTTP {status} redirect without a Location header.",
-                                         status=status)
+                        raise FetchError(msg("HTTP %(status)d redirect without a Location "
+                                             "header.", status=status), status=status)
                     try:
                         target = current.join(location)
                     except (httpx.InvalidURL, ValueError):
-                        raise FetchError("The feed redirects to an invalid URL.") from None
+                        raise FetchError(msg("The feed redirects to an invalid URL.")) from None
                     current = check_url(str(target))
                     if str(current) in seen:
-                        raise FetchError("The feed's redirects go round in a loop.")
+                        raise FetchError(msg("The feed's redirects go round in a loop."))
                     seen.add(str(current))
                     continue
                 if status == 304:
@@ -156,37 +160,42 @@ def _fetch(client: httpx.Client, url: str, etag: str, last_modified: str,
         except FetchError:
             raise
         except httpx.ConnectTimeout:
-            raise FetchError(f"Timed out connecting to {current.host}.") from None
+            raise FetchError(msg("Timed out connecting to %(host)s.", host=current.host)) \
+                from None
         except httpx.ReadTimeout:
-            raise FetchError(f"The server stopped sending (no data for "
-                             f"{limits.read_timeout:g} s).") from None
+            raise FetchError(msg("The server stopped sending (no data for %(seconds)s s).",
+                                 seconds=f"{limits.read_timeout:g}")) from None
         except httpx.TimeoutException:
-            raise FetchError("The request timed out.") from None
+            raise FetchError(msg("The request timed out.")) from None
         except httpx.ConnectError as exc:
-            raise FetchError(f"Could not connect to {current.host}: {_reason(exc)}.") from None
+            raise FetchError(msg("Could not connect to %(host)s: %(reason)s.",
+                                 host=current.host, reason=_reason(exc))) from None
         except (httpx.RemoteProtocolError, httpx.LocalProtocolError) as exc:
-            raise FetchError(f"The server broke the HTTP protocol: {_reason(exc)}.") from None
+            raise FetchError(msg("The server broke the HTTP protocol: %(reason)s.",
+                                 reason=_reason(exc))) from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"HTTP error: {_reason(exc)}.") from None
+            raise FetchError(msg("HTTP error: %(reason)s.", reason=_reason(exc))) from None
         except (OSError, ValueError) as exc:  # e.g. an unresolvable or malformed host
-            raise FetchError(f"Network error: {_reason(exc)}.") from None
-    raise FetchError(f"Too many redirects (more than {limits.max_redirects}).")
+            raise FetchError(msg("Network error: %(reason)s.", reason=_reason(exc))) from None
+    raise FetchError(msg("Too many redirects (more than %(max)d).", max=limits.max_redirects))
 
 
 def _read_body(response: httpx.Response, headers: dict[str, str], limits: FetchLimits,
                started: float) -> bytes:
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise FetchError(f"The feed is too large ({int(declared):,} bytes; the limit is "
-                         f"{limits.max_bytes:,}).")
+        raise FetchError(msg("The feed is too large (%(size)s; the limit is %(limit)s).",
+                             size=_megabytes(int(declared)), limit=_megabytes(limits.max_bytes)))
     inflater = Inflater(headers.get("content-encoding", ""), limits.max_bytes)
     received = 0
     for chunk in response.iter_raw():  # as received: a chunk size would wait to fill it
         received += len(chunk)
         if received > limits.max_bytes:
-            raise FetchError(f"The feed is larger than the limit of {limits.max_bytes:,} bytes.")
+            raise FetchError(msg("The feed is larger than the limit of %(limit)s.",
+                                 limit=_megabytes(limits.max_bytes)))
         if time.monotonic() - started > limits.deadline:
-            raise FetchError(f"The download took longer than {limits.deadline:g} s.")
+            raise FetchError(msg("The download took longer than %(seconds)s s.",
+                                 seconds=f"{limits.deadline:g}"))
         inflater.feed(chunk)
     return inflater.finish()
 
@@ -197,7 +206,8 @@ class Inflater:
     def __init__(self, encoding: str, cap: int):
         encoding = encoding.strip().lower()
         if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
-            raise FetchError(f"Unsupported content encoding {encoding[:40]!r}.")
+            raise FetchError(msg("Unsupported content encoding “%(encoding)s”.",
+                                 encoding=encoding[:40]))
         self.kind = {"x-gzip": "gzip", "identity": ""}.get(encoding, encoding)
         self.cap = cap
         self.parts: list[bytes] = []
@@ -215,7 +225,8 @@ class Inflater:
     def _keep(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self.cap:
-            raise FetchError(f"The feed unpacks to more than the limit of {self.cap:,} bytes.")
+            raise FetchError(msg("The feed unpacks to more than the limit of %(limit)s.",
+                                 limit=_megabytes(self.cap)))
         self.parts.append(data)
 
     def feed(self, chunk: bytes) -> None:
@@ -229,7 +240,8 @@ class Inflater:
             try:
                 out = self.decoder.decompress(data, self.cap - self.size + 1)
             except zlib.error:
-                raise FetchError(f"The {self.kind} compressed body is corrupt.") from None
+                raise FetchError(msg("The %(kind)s compressed body is corrupt.",
+                                     kind=self.kind)) from None
             self._keep(out)
             data = self.decoder.unconsumed_tail
             if self.decoder.eof:
@@ -242,17 +254,26 @@ class Inflater:
         if self.kind and self.decoder is None and not self.parts:
             return b""
         if self.kind and self.decoder is not None and not self.decoder.eof:
-            raise FetchError(f"The {self.kind} compressed body is truncated.")
+            raise FetchError(msg("The %(kind)s compressed body is truncated.", kind=self.kind))
         return b"".join(self.parts)
 
 
-def _status_message(status: int, reason: str) -> str:
-    hints = {401: "the feed needs a login", 403: "access is refused",
-             404: "no feed at that address", 410: "the feed has been removed",
-             429: "too many requests; the server asks us to slow down"}
-    hint = hints.get(status, "server error" if status >= 500 else "")
-    text = f"HTTP {status} {reason}".strip()
-    return f"{text} ({hint})." if hint else f"{text}."
+def _status_message(status: int, reason: str) -> Message:
+    hints = {401: msg("HTTP %(status)d%(reason)s (the feed needs a login)."),
+             403: msg("HTTP %(status)d%(reason)s (access is refused)."),
+             404: msg("HTTP %(status)d%(reason)s (no feed at that address)."),
+             410: msg("HTTP %(status)d%(reason)s (the feed has been removed)."),
+             429: msg("HTTP %(status)d%(reason)s (too many requests; the server asks us to "
+                      "slow down).")}
+    template = hints.get(status) or (msg("HTTP %(status)d%(reason)s (server error).")
+                                     if status >= 500 else msg("HTTP %(status)d%(reason)s."))
+    # %(reason)s is the server's reason phrase with a leading space, or nothing.
+    reason = f" {reason.strip()[:100]}" if reason and reason.strip() else ""
+    return Message(template.msgid, {"status": status, "reason": reason})
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _retry_after(headers: dict[str, str]) -> float | None:

@@ -9,7 +9,9 @@ from flask import current_app
 from sqlalchemy import delete, insert, update
 from sqlalchemy.sql import Select
 
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import msg
 from crm.monitoring.matching import FORM_MAX, Matcher, clean_form
 from crm.monitoring.models import (
     CASE_MODES,
@@ -28,11 +30,8 @@ BATCH = 500
 MAX_LINES = 50
 
 
-class TermError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class TermError(UserError):
+    """Invalid watch-term settings; `field` names the form field."""
 
 
 @dataclass
@@ -53,17 +52,19 @@ class RematchCounts:
     removed: int = 0
 
     def __str__(self) -> str:
-        return (f"Articles matched again: {self.articles}. Mentions added: {self.added}, "
-                f"removed: {self.removed}.")
+        return str(msg("Articles matched again: %(articles)d. Mentions added: %(added)d, "
+                       "removed: %(removed)d.", articles=self.articles, added=self.added,
+                       removed=self.removed))
 
 
 def _lines(text: str, field: str) -> str:
     lines = [clean_form(line) for line in (text or "").splitlines()]
     lines = list(dict.fromkeys(line for line in lines if line))
     if len(lines) > MAX_LINES:
-        raise TermError(field, f"At most {MAX_LINES} lines.")
+        raise TermError(msg("At most %(max)d lines.", max=MAX_LINES), field=field)
     if any(len(line) >= FORM_MAX for line in lines):
-        raise TermError(field, f"Each line may have at most {FORM_MAX - 1} characters.")
+        raise TermError(msg("Each line may have at most %(max)d characters.",
+                            max=FORM_MAX - 1), field=field)
     return "\n".join(lines)
 
 
@@ -72,18 +73,19 @@ def _clean(data: TermData, term: WatchTerm | None) -> TermData:
 
     name = clean_form(data.term or "")
     if not name or not any(ch.isalnum() for ch in name.rstrip("*")):
-        raise TermError("term", "A term needs at least one letter or digit.")
+        raise TermError(msg("A term needs at least one letter or digit."), field="term")
     if len((data.term or "").strip()) >= FORM_MAX:
-        raise TermError("term", f"A term may have at most {FORM_MAX - 1} characters.")
+        raise TermError(msg("A term may have at most %(max)d characters.", max=FORM_MAX - 1),
+                        field="term")
     clash = db.session.scalar(db.select(WatchTerm.id).where(WatchTerm.term == name))
     if clash is not None and (term is None or clash != term.id):
-        raise TermError("term", "That term is already watched.")
+        raise TermError(msg("That term is already watched."), field="term")
     if data.group not in TERM_GROUPS:
-        raise TermError("group", "Unknown group.")
+        raise TermError(msg("Unknown group."), field="group")
     if data.case_mode not in CASE_MODES:
-        raise TermError("case_mode", "Unknown case setting.")
+        raise TermError(msg("Unknown case setting."), field="case_mode")
     if data.contact_id is not None and db.session.get(Contact, data.contact_id) is None:
-        raise TermError("contact_id", "That contact does not exist.")
+        raise TermError(msg("That contact does not exist."), field="contact_id")
     return TermData(name, data.group, _lines(data.variants, "variants"),
                     _lines(data.exclusions, "exclusions"), data.case_mode, data.contact_id,
                     bool(data.active))

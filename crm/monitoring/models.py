@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.messages import Message, StoredMessage
 from crm.timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -43,9 +44,10 @@ class Feed(Audited, db.Model):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    # Shown to readers of either language: a Message (crm.messages), stored as JSON.
+    last_error: Mapped[Message] = mapped_column(StoredMessage, default="")
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_warning: Mapped[str] = mapped_column(Text, default="")
+    last_warning: Mapped[Message] = mapped_column(StoredMessage, default="")
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     entries_seen: Mapped[int] = mapped_column(default=0)  # new sources, all time

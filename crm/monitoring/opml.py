@@ -9,7 +9,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import Message, msg
 from crm.monitoring.models import Feed
 from crm.monitoring.services import FeedData, FeedError, create_feed
 from crm.timeutil import utcnow
@@ -18,8 +20,11 @@ MAX_OPML_BYTES = 2 * 1024 * 1024
 MAX_OUTLINES = 5000
 
 
-class OpmlError(ValueError):
-    pass
+class OpmlError(UserError):
+    """The file is not an OPML feed list we accept."""
+
+    def __init__(self, message):
+        super().__init__(message, field="file")
 
 
 @dataclass
@@ -33,24 +38,25 @@ class OpmlFeed:
 class ImportResult:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already there
-    invalid: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    invalid: list[tuple[str, Message]] = field(default_factory=list)  # (url, reason)
 
 
 def read_opml(data: bytes) -> list[OpmlFeed]:
     """The feeds listed in an OPML document (outlines with an xmlUrl, folders flattened)."""
     if not data or not data.strip():
-        raise OpmlError("The file is empty.")
+        raise OpmlError(msg("The file is empty."))
     if len(data) > MAX_OPML_BYTES:
-        raise OpmlError("The file is too large for an OPML feed list.")
+        raise OpmlError(msg("The file is too large for an OPML feed list."))
     head = data[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise OpmlError("OPML files with a DOCTYPE or entities are not accepted.")
+        raise OpmlError(msg("OPML files with a DOCTYPE or entities are not accepted."))
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise OpmlError(f"This is not a valid OPML file ({exc}).") from None
+        raise OpmlError(msg("This is not a valid OPML file (%(detail)s).",
+                            detail=str(exc)[:200])) from None
     if root.tag.lower() != "opml":
-        raise OpmlError("This is not an OPML file.")
+        raise OpmlError(msg("This is not an OPML file."))
     feeds: list[OpmlFeed] = []
 
     def walk(node, category: str):
@@ -62,11 +68,11 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
             else:
                 walk(outline, name or category)
             if len(feeds) > MAX_OUTLINES:
-                raise OpmlError(f"The file lists more than {MAX_OUTLINES} feeds.")
+                raise OpmlError(msg("The file lists more than %(max)d feeds.", max=MAX_OUTLINES))
 
     body = root.find("body")
     if body is None:
-        raise OpmlError("The OPML file has no body.")
+        raise OpmlError(msg("The OPML file has no body."))
     walk(body, "")
     return feeds
 
@@ -91,7 +97,7 @@ def import_opml(data: bytes) -> ImportResult:
             create_feed(FeedData(item.url, item.name[:200], org_id), fetch_now=False)
         except FeedError as exc:
             db.session.rollback()
-            result.invalid.append((item.url[:200], exc.message))
+            result.invalid.append((item.url[:200], exc.msg))
         else:
             existing.add(item.url)
             result.added.append(item.url)

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 import feedparser
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
+from crm.messages import Message, msg
 from crm.monitoring.sanitize import html_to_text, safe_link
 from crm.text import normalise_space
 
@@ -49,8 +50,8 @@ class ParsedFeed:
     title: str = ""
     link: str = ""
     entries: list[ParsedEntry] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str = ""  # set when the feed is broken (entries may still have been recovered)
+    warnings: list[Message] = field(default_factory=list)
+    error: Message | None = None  # the feed is broken (entries may still have been recovered)
     total_entries: int = 0  # before MAX_ENTRIES
 
 
@@ -86,18 +87,26 @@ def _exception_text(exc: BaseException) -> str:
     return normalise_space(text)[:300]
 
 
-def classify_bozo(result) -> tuple[list[str], str]:
-    """(warnings, error) from feedparser's bozo flag: encoding/content-type notes are warnings."""
+def classify_bozo(result) -> tuple[list[Message], Message | None]:
+    """(warnings, error) from feedparser's bozo flag: encoding/content-type notes are warnings.
+
+    feedparser's own explanation (English, technical) is a parameter of a translated sentence.
+    """
     if not result.get("bozo"):
-        return [], ""
+        return [], None
     exc = result.get("bozo_exception")
+    if isinstance(exc, CharacterEncodingOverride):
+        return [msg("The feed's declared character encoding was wrong: %(detail)s",
+                    detail=_exception_text(exc))], None
     if isinstance(exc, WARNING_TYPES):
-        return [_exception_text(exc)], ""
+        return [msg("The server did not label the feed as XML: %(detail)s",
+                    detail=_exception_text(exc))], None
     if exc is None:
-        return [], "The feed could not be parsed."
-    kind = "Not well-formed XML" if type(exc).__name__ == "SAXParseException" \
-        else type(exc).__name__
-    return [], f"{kind}: {_exception_text(exc)}"
+        return [], msg("The feed could not be parsed.")
+    if type(exc).__name__ == "SAXParseException":
+        return [], msg("Not well-formed XML: %(detail)s", detail=_exception_text(exc))
+    return [], msg("The feed could not be parsed (%(kind)s: %(detail)s).",
+                   kind=type(exc).__name__, detail=_exception_text(exc))
 
 
 def _published(entry) -> datetime | None:
@@ -177,16 +186,17 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
     # against it, and two feeds on one site would share them. Links are resolved below.
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     if not body.strip():
-        return ParsedFeed(error="The server sent an empty response.")
+        return ParsedFeed(error=msg("The server sent an empty response."))
     body, repaired = repair_utf8(body, headers.get("content-type", ""))
     try:
         result = feedparser.parse(io.BytesIO(body), response_headers=headers,
                                   sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # feedparser should not raise, but a feed must never stop a poll
-        return ParsedFeed(error=f"The feed could not be parsed ({type(exc).__name__}).")
+        return ParsedFeed(error=msg("The feed could not be parsed (%(kind)s).",
+                                    kind=type(exc).__name__))
     warnings, error = classify_bozo(result)
     if repaired:
-        warnings.insert(0, "Invalid UTF-8 bytes were replaced.")
+        warnings.insert(0, msg("Invalid UTF-8 bytes were replaced."))
     raw_entries = result.get("entries") or []
     feed_info = result.get("feed") or {}
     parsed = ParsedFeed(
@@ -194,13 +204,14 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
         link=safe_link(feed_info.get("link") if isinstance(feed_info.get("link"), str) else ""),
         warnings=warnings, error=error, total_entries=len(raw_entries))
     if not result.get("version") and not raw_entries and not error:
-        parsed.error = "This is not an RSS or Atom feed."
+        parsed.error = msg("This is not an RSS or Atom feed.")
     for raw in raw_entries[:MAX_ENTRIES]:
         try:
             parsed.entries.append(_entry(raw, url))
         except Exception as exc:  # one odd entry must not lose the others
-            parsed.warnings.append(f"An entry was skipped ({type(exc).__name__}).")
+            parsed.warnings.append(msg("An entry was skipped (%(kind)s).",
+                                       kind=type(exc).__name__))
     if len(raw_entries) > MAX_ENTRIES:
-        parsed.warnings.append(f"Only the first {MAX_ENTRIES} of {len(raw_entries)} entries "
-                               f"were read.")
+        parsed.warnings.append(msg("Only the first %(max)d of %(total)d entries were read.",
+                                   max=MAX_ENTRIES, total=len(raw_entries)))
     return parsed

@@ -21,7 +21,9 @@ from flask import current_app
 from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import Message, joined, msg, nmsg
 from crm.monitoring.fetch import (
     DEFAULT_LIMITS,
     FetchError,
@@ -42,13 +44,8 @@ MAX_BACKOFF = timedelta(hours=6)
 DEFAULT_WORKERS = 8
 
 
-class FeedError(ValueError):
+class FeedError(UserError):
     """Invalid feed settings; `field` names the form field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass
@@ -88,7 +85,7 @@ class PollOutcome:
     url: str = ""
     not_modified: bool = False
     parsed: ParsedFeed | None = None
-    error: str = ""
+    error: Message | None = None
     retry_after: float | None = None
     etag: str = ""
     last_modified: str = ""
@@ -97,7 +94,7 @@ class PollOutcome:
 
     @property
     def ok(self) -> bool:
-        return not self.error
+        return self.error is None
 
 
 @dataclass
@@ -105,8 +102,8 @@ class FeedReport:
     feed_id: int
     name: str
     state: str  # "new", "unchanged", "error"
-    error: str = ""
-    warnings: list[str] = field(default_factory=list)
+    error: Message | None = None
+    warnings: list[Message] = field(default_factory=list)
     counts: StoreCounts = field(default_factory=StoreCounts)
 
 
@@ -120,11 +117,20 @@ class PollSummary:
     seconds: float = 0.0
     reports: list[FeedReport] = field(default_factory=list)
 
-    def __str__(self) -> str:
+    def message(self) -> Message:
         c = self.counts
-        return (f"Polled {self.feeds} feeds: {self.ok} ok ({self.unchanged} unchanged), "
-                f"{self.failed} failed; {c.new_articles} new articles, {c.new_sources} new "
-                f"sources, {c.new_mentions} new mentions in {self.seconds:.1f} s")
+        return nmsg("Polled %(num)d feed: %(ok)d ok (%(unchanged)d unchanged), %(failed)d "
+                    "failed; %(articles)d new articles, %(sources)d new sources, %(mentions)d "
+                    "new mentions in %(seconds)s s",
+                    "Polled %(num)d feeds: %(ok)d ok (%(unchanged)d unchanged), %(failed)d "
+                    "failed; %(articles)d new articles, %(sources)d new sources, %(mentions)d "
+                    "new mentions in %(seconds)s s",
+                    self.feeds, ok=self.ok, unchanged=self.unchanged, failed=self.failed,
+                    articles=c.new_articles, sources=c.new_sources, mentions=c.new_mentions,
+                    seconds=f"{self.seconds:.1f}")
+
+    def __str__(self) -> str:
+        return str(self.message())
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -148,22 +154,23 @@ def _clean(data: FeedData, feed: Feed | None) -> FeedData:
         # never meets a URL too long in bytes.
         url = str(check_url(data.url or ""))
     except FetchError as exc:
-        raise FeedError("url", str(exc)) from None
+        raise FeedError(exc.msg, field="url") from None
     if len(url) > 2000:
-        raise FeedError("url", "The URL is too long.")
+        raise FeedError(msg("The URL is too long."), field="url")
     clash = db.session.scalar(db.select(Feed.id).where(Feed.url == url))
     if clash is not None and (feed is None or clash != feed.id):
-        raise FeedError("url", "That feed is already in the list.")
+        raise FeedError(msg("That feed is already in the list."), field="url")
     if data.organisation_id is not None and \
             db.session.get(Organisation, data.organisation_id) is None:
-        raise FeedError("organisation_id", "That organisation does not exist.")
+        raise FeedError(msg("That organisation does not exist."), field="organisation_id")
     try:
         interval = int(data.interval_minutes)
     except (TypeError, ValueError):
-        raise FeedError("interval_minutes", "The interval must be a number of minutes.") from None
+        raise FeedError(msg("The interval must be a number of minutes."),
+                        field="interval_minutes") from None
     if not MIN_INTERVAL <= interval <= MAX_INTERVAL:
-        raise FeedError("interval_minutes",
-                        f"The interval must be between {MIN_INTERVAL} and {MAX_INTERVAL} minutes.")
+        raise FeedError(msg("The interval must be between %(min)d and %(max)d minutes.",
+                            min=MIN_INTERVAL, max=MAX_INTERVAL), field="interval_minutes")
     name = normalise_space(data.name)[:200]
     return FeedData(url, name, data.organisation_id, interval, bool(data.active))
 
@@ -197,7 +204,7 @@ def create_feed(data: FeedData, fetch_now: bool = True,
         db.session.commit()
     except IntegrityError:  # the same URL added a moment ago by someone else
         db.session.rollback()
-        raise FeedError("url", "That feed is already in the list.") from None
+        raise FeedError(msg("That feed is already in the list."), field="url") from None
     if outcome is None:
         return feed, None
     outcome.feed_id = feed.id
@@ -246,9 +253,10 @@ def fetch_and_parse(job: FeedJob, client=None, limits: FetchLimits = DEFAULT_LIM
     try:
         result = fetch(job.url, job.etag, job.last_modified, client=client, limits=limits)
     except FetchError as exc:
-        outcome.error, outcome.retry_after = str(exc), exc.retry_after
+        outcome.error, outcome.retry_after = exc.msg, exc.retry_after
     except Exception as exc:  # a bug in a corner of httpx must not stop the other feeds
-        outcome.error = f"Unexpected error while fetching ({type(exc).__name__})."
+        outcome.error = msg("Unexpected error while fetching (%(kind)s).",
+                            kind=type(exc).__name__)
     else:
         outcome.url, outcome.etag, outcome.last_modified = result.url, result.etag, \
             result.last_modified
@@ -260,7 +268,7 @@ def fetch_and_parse(job: FeedJob, client=None, limits: FetchLimits = DEFAULT_LIM
                 outcome.not_modified = True  # same bytes as last time: nothing to parse
             else:
                 outcome.parsed = parse_feed(result.body, result.headers, result.url)
-                if outcome.parsed.error:
+                if outcome.parsed.error is not None:
                     outcome.error = outcome.parsed.error
     outcome.elapsed = time.monotonic() - started
     return outcome
@@ -295,13 +303,14 @@ def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
         except IntegrityError:
             # Another process stored the same story a moment ago; next time it is known.
             db.session.rollback()
-            report.warnings.append("Entries clashed with a concurrent poll; retried next time.")
+            report.warnings.append(msg("Entries clashed with a concurrent poll; retried next "
+                                       "time."))
     values: dict = {"last_polled_at": now}
     recovered = bool(parsed and parsed.entries)
-    if outcome.error:
+    if outcome.error is not None:
         report.state, report.error = "error", outcome.error
         failures = (feed.consecutive_failures or 0) + 1
-        values.update(last_error=outcome.error[:2000], last_error_at=now,
+        values.update(last_error=outcome.error.truncated(1000), last_error_at=now,
                       consecutive_failures=failures,
                       next_poll_at=_next_poll(feed, now, failures, outcome.retry_after,
                                               backoff=not recovered))
@@ -315,8 +324,8 @@ def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
         report.warnings.extend(parsed.warnings)
         values.update(last_entry_count=len(parsed.entries),
                       entries_seen=Feed.entries_seen + report.counts.new_sources)
-        if not outcome.error:
-            values["last_warning"] = "; ".join(report.warnings)[:2000]
+        if outcome.error is None:
+            values["last_warning"] = joined(report.warnings[:10]).truncated(500)
         if parsed.title:
             values["feed_title"] = parsed.title[:300]
     # A bulk UPDATE: health is not a change of settings, so no audit entry per poll.
@@ -398,7 +407,7 @@ def _record_safely(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
     except Exception as exc:  # noqa: BLE001 (one feed's database trouble must not stop a poll)
         db.session.rollback()
         current_app.logger.exception("Storing feed %s failed", feed.id)
-        message = f"Could not store the entries ({type(exc).__name__})."
+        message = msg("Could not store the entries (%(kind)s).", kind=type(exc).__name__)
         now = utcnow()
         db.session.execute(update(Feed).where(Feed.id == feed.id).values(
             last_polled_at=now, last_error=message, last_error_at=now,
@@ -418,10 +427,10 @@ def _tally(summary: PollSummary, report: FeedReport) -> None:
     summary.counts.add(report.counts)
 
 
-def poll_due_feeds(progress=None, workers: int | None = None) -> str:
+def poll_due_feeds(progress=None, workers: int | None = None) -> Message:
     """The scheduled job: poll every active feed that is due; returns a one-line summary."""
     summary = poll_feeds(due_feeds(), workers=workers, progress=progress)
-    return str(summary)
+    return summary.message()
 
 
 def poll_one(feed: Feed) -> FeedReport:

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
+from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
 from crm.monitoring import bp, mentions, services
@@ -27,6 +28,7 @@ from crm.monitoring.opml import OpmlError, export_opml, import_opml
 from crm.monitoring.sanitize import clean_html
 from crm.navigation import contact_hook
 from crm.redirects import local_target
+from crm.view_helpers import show_error
 
 PAGE_SIZE = 50
 
@@ -44,10 +46,6 @@ def _date_arg(name: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _field_error(field, message: str) -> None:
-    field.errors = [*field.errors, message]
 
 
 def _back(default: str) -> str:
@@ -197,8 +195,8 @@ def feed_new():
         try:
             feed, report = services.create_feed(_feed_data(form),
                                                 keep_if_failing=form.keep_if_failing.data)
-        except services.FeedError as exc:
-            _field_error(getattr(form, exc.field, form.url), exc.message)
+        except UserError as exc:
+            show_error(form, exc, fallback="url")
         else:
             if feed is None:
                 error = report.error
@@ -219,9 +217,9 @@ def feed_edit(feed_id: int):
     if form.validate_on_submit():
         try:
             services.update_feed(item, _feed_data(form))
-        except services.FeedError as exc:
+        except UserError as exc:
             db.session.rollback()
-            _field_error(getattr(form, exc.field, form.url), exc.message)
+            show_error(form, exc, fallback="url")
         else:
             flash(_("Feed saved."), "success")
             return redirect(url_for("monitoring.feed", feed_id=item.id))
@@ -268,7 +266,7 @@ def feeds_import():
         try:
             result = import_opml(form.file.data.read(2 * 1024 * 1024 + 1))
         except OpmlError as exc:
-            _field_error(form.file, str(exc))
+            show_error(form, exc, fallback="file")
         else:
             flash(_("Feeds added: %(added)d. Already there: %(skipped)d. Invalid: %(invalid)d.",
                     added=len(result.added), skipped=len(result.skipped),
@@ -309,9 +307,9 @@ def _save_term(term: WatchTerm | None):
             contact_id=form.contact_id.data or None, active=form.active.data)
         try:
             saved, counts = mentions.save_term(term, data)
-        except mentions.TermError as exc:
+        except UserError as exc:
             db.session.rollback()
-            _field_error(getattr(form, exc.field, form.term), exc.message)
+            show_error(form, exc, fallback="term")
         else:
             flash(_("Term saved. Recent articles matched again: %(articles)d. Mentions added: "
                     "%(added)d, removed: %(removed)d.", articles=counts.articles,

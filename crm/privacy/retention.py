@@ -15,7 +15,9 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
 from crm.contacts.models import Contact
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import Message, msg, nmsg
 from crm.privacy import parts, registry
 from crm.timeutil import to_local, utcnow
 
@@ -23,7 +25,7 @@ DEFAULT_MONTHS = 24
 MAX_MONTHS = 600
 
 
-class RetentionError(ValueError):
+class RetentionError(UserError):
     """A retention period that cannot be used; the message says why."""
 
 
@@ -32,9 +34,11 @@ def parse_months(value) -> int:
     try:
         months = int(str(value).strip())
     except (TypeError, ValueError):
-        raise RetentionError("The period must be a whole number of months.") from None
+        raise RetentionError(msg("The period must be a whole number of months."),
+                             field="months") from None
     if not 1 <= months <= MAX_MONTHS:
-        raise RetentionError(f"The period must be between 1 and {MAX_MONTHS} months.")
+        raise RetentionError(msg("The period must be between 1 and %(max)d months.",
+                                 max=MAX_MONTHS), field="months")
     return months
 
 
@@ -122,7 +126,7 @@ def report_names_and_counts(report: RetentionReport
     return names, parts.interaction_counts(report.candidates)
 
 
-def retention_check(now: datetime | None = None) -> str:
+def retention_check(now: datetime | None = None) -> Message:
     """The daily job: how many contacts are past the retention period (CRM_RETENTION_MONTHS).
 
     It erases nothing: an admin decides on the retention page (or with
@@ -130,6 +134,8 @@ def retention_check(now: datetime | None = None) -> str:
     """
     from flask import current_app
     report = retention_report(current_app.config["CRM_RETENTION_MONTHS"], now)
-    noun = "contact" if report.total == 1 else "contacts"
-    return (f"{report.total} {noun} with no activity for {report.months} months "
-            f"(since {report.cutoff:%Y-%m-%d}); see the retention report")
+    return nmsg("%(num)d contact with no activity for %(months)d months (since %(since)s); "
+                "see the retention report",
+                "%(num)d contacts with no activity for %(months)d months (since %(since)s); "
+                "see the retention report",
+                report.total, months=report.months, since=to_local(report.cutoff).date())

@@ -11,7 +11,8 @@ from crm.contacts.services import (
     filtered_contacts,
     save_organisation,
 )
-from crm.contacts.validation import FieldError, normalise_phone
+from crm.contacts.validation import normalise_phone
+from crm.errors import UserError
 from crm.extensions import db
 
 
@@ -208,7 +209,7 @@ def test_phone_normalisation():
     assert normalise_phone("+47 22 33 44 55") == "+4722334455"
     assert normalise_phone("0047 91234567") == "+4791234567"
     assert normalise_phone("+46 8 123 456 78").startswith("+46")
-    with pytest.raises(FieldError):
+    with pytest.raises(UserError):
         normalise_phone("123")
 
 

@@ -7,7 +7,7 @@ import pytest
 from crm.audit.models import AuditEntry
 from crm.auth.services import update_user
 from crm.contacts.models import Contact
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry
 from crm.interactions.queries import InteractionFilter, contact_timeline, filtered_interactions
@@ -72,7 +72,7 @@ def test_bad_data_stores_nothing(users, kari, change, field):
     for key, value in change.items():
         setattr(data, key, value)
     from crm.interactions.services import log_interaction
-    with pytest.raises(FieldError) as info:
+    with pytest.raises(UserError) as info:
         log_interaction(data)
     assert info.value.field == field
     assert count(Interaction) == 0 and count(FollowUp) == 0
@@ -81,7 +81,7 @@ def test_bad_data_stores_nothing(users, kari, change, field):
 def test_follow_up_needs_an_active_assignee(users, kari):
     viewer = users["viewer"]
     update_user(viewer, role="viewer", name="Vera", language="en", active=False)
-    with pytest.raises(FieldError) as info:
+    with pytest.raises(UserError) as info:
         log(kari, follow_up=follow_up(oslo(2026, 3, 11, 9, 0), viewer))
     assert info.value.field == "follow_up_assignee_id"
     assert count(Interaction) == 0
@@ -95,7 +95,7 @@ def test_erased_contacts_cannot_be_added_but_may_stay(users, kari, ola):
                            contact_ids=[kari.id, ola.id])
     update_interaction(interaction, data)  # Kari was already on it: stays
     assert {c.id for c in interaction.contacts} == {kari.id, ola.id}
-    with pytest.raises(FieldError):
+    with pytest.raises(UserError):
         log(kari)
 
 
@@ -136,9 +136,9 @@ def test_inquiry_status_answered_sets_answered_at_and_reopening_clears_it(users,
 
 def test_inquiry_bad_status_or_answer_changes_nothing(users, kari):
     q = log(kari, kind="inquiry", inquiry=inquiry()).inquiry
-    with pytest.raises(FieldError):
+    with pytest.raises(UserError):
         set_inquiry_status(q, "lost")
-    with pytest.raises(FieldError):
+    with pytest.raises(UserError):
         set_inquiry_status(q, "answered", answer="x" * 20001)
     db.session.expire_all()
     assert db.session.get(PressInquiry, q.interaction_id).status == "new"
@@ -160,7 +160,7 @@ def test_failed_update_keeps_what_was_stored(users, kari):
     interaction = log(kari, subject="Før")
     data = InteractionData(kind="phone", occurred_at=interaction.occurred_at,
                            contact_ids=[], subject="Etter")
-    with pytest.raises(FieldError):
+    with pytest.raises(UserError):
         update_interaction(interaction, data)
     db.session.expire_all()
     stored = db.session.get(Interaction, interaction.id)

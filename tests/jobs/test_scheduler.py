@@ -40,9 +40,9 @@ def test_expired_lease_can_be_taken_over(app):
 
 def test_run_job_records_success_and_failure(app):
     run = services.run_job("sample", "tests.jobs.test_scheduler:sample_job")
-    assert run.ok and run.message == "did 1 thing" and run.finished_at
+    assert run.ok and str(run.message) == "did 1 thing" and run.finished_at
     run = services.run_job("failing", "tests.jobs.test_scheduler:failing_job")
-    assert run.ok is False and "SMTP down" in run.message
+    assert run.ok is False and "SMTP down" in str(run.message)
     assert set(services.last_runs()) == {"sample", "failing"}
 
 

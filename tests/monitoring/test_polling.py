@@ -35,10 +35,10 @@ def test_adding_a_feed_reads_it_once_and_reports_what_it_found(app, feed_server)
 def test_a_feed_that_cannot_be_read_is_not_saved_unless_asked(app, feed_server):
     url = feed_server.add("/gone.xml", Reply(b"", status=404))
     feed, report = services.create_feed(services.FeedData(url))
-    assert feed is None and "404" in report.error and not all_of(Feed)
+    assert feed is None and "404" in str(report.error) and not all_of(Feed)
     feed, report = services.create_feed(services.FeedData(url), keep_if_failing=True)
     assert feed.health == "failing" and feed.consecutive_failures == 1
-    assert "404" in feed.last_error
+    assert "404" in str(feed.last_error)
 
 
 def test_feed_settings_are_validated(app):
@@ -81,7 +81,7 @@ def test_only_due_feeds_are_polled(app, feed_server):
     paused.active = False
     db.session.commit()
     assert [f.name for f in services.due_feeds()] == ["due"]
-    assert "Polled 1 feeds" in services.poll_due_feeds()
+    assert "Polled 1 feed:" in str(services.poll_due_feeds())
     assert db.session.get(Feed, due.id).next_poll_at > utcnow()
 
 
@@ -123,8 +123,8 @@ def test_a_broken_feed_is_marked_unhealthy_and_backs_off_while_others_go_on(app,
     summary = services.poll_feeds([good, bad, down])
     assert (summary.ok, summary.failed) == (1, 2)
     bad, down = db.session.get(Feed, bad.id), db.session.get(Feed, down.id)
-    assert bad.health == "failing" and "not an RSS or Atom feed" in bad.last_error
-    assert "503" in down.last_error
+    assert bad.health == "failing" and "not an RSS or Atom feed" in str(bad.last_error)
+    assert "503" in str(down.last_error)
     first_wait = down.next_poll_at - down.last_polled_at
     services.poll_feeds([down])
     down = db.session.get(Feed, down.id)
@@ -148,7 +148,7 @@ def test_ill_formed_feeds_keep_what_could_be_read_and_report_the_error(app, feed
     feed = make_feed(feed_server.add("/amp.xml", rss([dict(STORY, title="Ap & Sp")])))
     services.poll_feeds([feed])
     feed = db.session.get(Feed, feed.id)
-    assert "Not well-formed XML" in feed.last_error and feed.consecutive_failures == 1
+    assert "Not well-formed XML" in str(feed.last_error) and feed.consecutive_failures == 1
     assert [a.title for a in all_of(Article)] == ["Ap & Sp"]
     assert feed.next_poll_at - feed.last_polled_at == timedelta(minutes=feed.interval_minutes)
 
@@ -242,10 +242,10 @@ def test_hostile_servers_are_refused_within_their_limits_and_the_others_go_on(
     summary = services.poll_feeds(services.due_feeds(), workers=4)
     assert summary.feeds == 6 and summary.ok >= 1
     health = {f.name: f for f in all_of(Feed)}
-    assert "stopped sending" in health["stall"].last_error
-    assert "larger than the limit" in health["big"].last_error
-    assert "loop" in health["loop"].last_error
-    assert "Only http and https" in health["ftp"].last_error
+    assert "stopped sending" in str(health["stall"].last_error)
+    assert "larger than the limit" in str(health["big"].last_error)
+    assert "loop" in str(health["loop"].last_error)
+    assert "Only http and https" in str(health["ftp"].last_error)
     assert health["good"].health == "ok"
     assert all(len(a.title) < 1000 for a in all_of(Article))
     assert {f.name for f in all_of(Feed) if f.consecutive_failures} >= {"stall", "big", "loop",

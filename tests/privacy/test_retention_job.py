@@ -13,7 +13,7 @@ def test_the_daily_job_counts_contacts_past_retention(app):
     backdate(old, utcnow() - timedelta(days=3 * 365))
     journalist("Ny Kilde", emails=(), phones=())
     run = run_job("retention-report", "crm.privacy.retention:retention_check")
-    assert run.ok and run.message.startswith("1 contact with no activity for 24 months")
+    assert run.ok and str(run.message).startswith("1 contact with no activity for 24 months")
 
 
 def test_admins_digest_names_the_count_and_editors_does_not(app, users):
