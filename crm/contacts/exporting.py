@@ -92,7 +92,16 @@ def csv_values(contact: Contact) -> list[str]:
 
 
 def export_csv(select: Select) -> Iterator[str]:
-    """CSV text in pieces: a BOM and the header first, then one piece per batch of rows."""
+    """CSV text in pieces: a BOM and the header first, then one piece per batch of rows.
+
+    The header is translated now, while the request's user and session are there: the rows
+    are streamed after the view has returned, when a lazy label could no longer find them.
+    """
+    header = [safe_cell(str(label)) for _key, label in CSV_COLUMNS]
+    return _csv_pieces(select, header)
+
+
+def _csv_pieces(select: Select, header: list[str]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
 
@@ -102,7 +111,7 @@ def export_csv(select: Select) -> Iterator[str]:
         buffer.truncate()
         return text
 
-    writer.writerow([safe_cell(str(label)) for _key, label in CSV_COLUMNS])
+    writer.writerow(header)
     yield "\ufeff" + take()
     for count, contact in enumerate(contacts_in_batches(select), start=1):
         writer.writerow(csv_values(contact))

@@ -1,0 +1,222 @@
+"""Every page and every download, through a real HTTP server, as each role, on the demo data.
+
+A test client keeps the app context of the test alive across requests; a real server does not,
+so a response that reads the database after its request has ended (a streamed export, a lazy
+attribute in a template) fails only here. The server runs in a thread with its own app, as
+`crm run` would serve it, CSRF included; the test logs in through the login form like a browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+import zipfile
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import pytest
+from werkzeug.serving import make_server
+
+from crm import create_app
+from crm.extensions import db
+
+PASSWORD = "correct horse battery"
+ROLES = ("viewer", "editor", "admin")
+
+# URL arguments and the table whose first row's id fills them.
+ID_SOURCES = {
+    "contact_id": "contact", "organisation_id": "organisation", "list_id": "media_list",
+    "interaction_id": "interaction", "follow_up_id": "follow_up", "release_id": "release",
+    "template_id": "release_template", "snippet_id": "text_snippet", "feed_id": "feed",
+    "article_id": "article", "term_id": "watch_term", "mention_id": "mention",
+    "user_id": "user_account", "distribution_id": "distribution",
+}
+# Routes not requested directly, and why.
+NOT_REQUESTED = {
+    "contacts.import_mapping": "needs an uploaded file's token (tests/contacts/test_import.py)",
+    "monitoring.coverage_csv": "reached through the links on the coverage page",
+    "static": "assets, not pages",
+}
+DOWNLOAD = re.compile(r"(export|download|\.csv|\.vcf|\.ics|\.docx|\.json|vcard|email\.(txt|html))",
+                      re.IGNORECASE)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.csrf = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "input" and attrs.get("name") == "csrf_token":
+            self.csrf = attrs.get("value") or ""
+
+
+def _parse(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def server(database_url, tmp_path_factory):
+    """Pressdesk with demo data, served on a loopback port; yields (base URL, app)."""
+    from tests.conftest import BASE_TEST_CONFIG
+
+    config = {**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+              "WTF_CSRF_ENABLED": True, "TESTING": False, "SERVER_NAME": None,
+              "CRM_DEFAULT_LANGUAGE": "nb"}
+    app = create_app(config)
+    with app.app_context():
+        from crm.auth.services import create_user
+        from crm.demo.generate import generate_demo
+        generate_demo(contacts=120, seed=7)
+        for role in ROLES:
+            create_user(f"smoke-{role}@example.no", PASSWORD, role=role, name=f"Smoke {role}",
+                        language="nb" if role != "editor" else "en")
+        db.session.remove()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}", app
+    finally:
+        httpd.shutdown()
+        thread.join(10)
+        with app.app_context():
+            with db.engine.begin() as conn:
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+            db.engine.dispose()
+
+
+def _login(base: str, role: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=60, follow_redirects=False)
+    form = _parse(client.get("/login").text)
+    assert form.csrf, "the login form has a CSRF token"
+    response = client.post("/login", data={"email": f"smoke-{role}@example.no",
+                                           "password": PASSWORD, "csrf_token": form.csrf})
+    assert response.status_code == 302, f"{role} could not log in"
+    return client
+
+
+def _first_ids(app) -> dict[str, int]:
+    with app.app_context():
+        ids = {}
+        for arg, table in ID_SOURCES.items():
+            t = db.metadata.tables[table]
+            ids[arg] = db.session.scalar(db.select(t.c.id).order_by(t.c.id).limit(1))
+        db.session.remove()
+    return ids
+
+
+def _get_routes(app, ids: dict[str, int]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(endpoint, URL) for every GET route; and routes that could not be filled in."""
+    routes, unfilled = [], []
+    with app.test_request_context():
+        from flask import url_for
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint in NOT_REQUESTED:
+                continue
+            values = {}
+            for arg in rule.arguments:
+                if ids.get(arg) is None:
+                    unfilled.append(f"{rule.endpoint} ({arg})")
+                    break
+                values[arg] = ids[arg]
+            else:
+                routes.append((rule.endpoint, url_for(rule.endpoint, **values)))
+    return routes, unfilled
+
+
+def _check_download(url: str, response: httpx.Response) -> None:
+    kind = response.headers.get("content-type", "").split(";")[0]
+    body = response.content
+    assert body, f"{url}: empty download"
+    declared = response.headers.get("content-length")
+    if declared is not None:
+        assert int(declared) == len(body), f"{url}: incomplete download"
+    if kind == "text/csv":
+        text = body.decode("utf-8-sig")
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        assert rows and rows[0], f"{url}: no CSV header"
+        assert len({len(r) for r in rows}) == 1, f"{url}: ragged CSV"
+    elif kind in ("text/vcard", "text/x-vcard"):
+        text = body.decode("utf-8")
+        assert text.count("BEGIN:VCARD") == text.count("END:VCARD") > 0, url
+        try:
+            import vobject
+        except ImportError:
+            return
+        cards = list(vobject.readComponents(text))
+        assert cards and all(card.fn.value for card in cards), url
+    elif kind == "text/calendar":
+        text = body.decode("utf-8")
+        assert text.startswith("BEGIN:VCALENDAR") and text.rstrip().endswith("END:VCALENDAR")
+        try:
+            import icalendar
+        except ImportError:
+            return
+        icalendar.Calendar.from_ical(text)
+    elif kind.endswith("wordprocessingml.document"):
+        import docx
+        with zipfile.ZipFile(io.BytesIO(body)) as package:
+            assert package.testzip() is None, url
+        assert docx.Document(io.BytesIO(body)).paragraphs, url
+    elif kind == "application/json":
+        json.loads(body)
+    elif kind in ("text/x-opml", "application/xml", "text/xml"):
+        from xml.etree import ElementTree
+        root = ElementTree.fromstring(body)
+        assert kind != "text/x-opml" or root.tag == "opml", url
+    elif kind in ("text/plain", "text/html"):
+        body.decode("utf-8")
+    else:
+        pytest.fail(f"{url}: unexpected download type {kind!r}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_and_download_works_on_a_real_server(server, role):
+    base, app = server
+    client = _login(base, role)
+    routes, unfilled = _get_routes(app, _first_ids(app))
+    assert not unfilled, f"routes with arguments the smoke test cannot fill: {unfilled}"
+    failures, downloads, seen = [], set(), set()
+    for endpoint, url in routes:
+        response = client.get(url)
+        seen.add(url)
+        if response.status_code >= 500:
+            failures.append(f"{endpoint} {url}: {response.status_code}")
+            continue
+        if response.status_code == 403:
+            assert role != "admin", f"{url}: forbidden to an admin"
+            continue
+        assert response.status_code in (200, 302, 404), f"{url}: {response.status_code}"
+        if response.headers.get("content-type", "").startswith("text/html") and \
+                "attachment" not in response.headers.get("content-disposition", ""):
+            for href in _parse(response.text).links:
+                target = urljoin(url, href)
+                parts = urlsplit(target)
+                if parts.netloc and parts.netloc != urlsplit(base).netloc:
+                    continue
+                if DOWNLOAD.search(parts.path):
+                    downloads.add(parts.path + (f"?{parts.query}" if parts.query else ""))
+        elif response.status_code == 200:
+            _check_download(url, response)
+    for url in sorted(downloads - seen):
+        response = client.get(url)
+        if response.status_code >= 500:
+            failures.append(f"download {url}: {response.status_code}")
+        elif response.status_code == 200:
+            _check_download(url, response)
+    assert not failures, failures
+    assert len(routes) > 40 and downloads, "the smoke test saw the app's pages and links"
