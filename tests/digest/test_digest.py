@@ -193,7 +193,7 @@ def monday_morning_run():
 def test_smtp_outage_then_recovery_one_copy_each(app, users, smtp_server):
     smtp_server.handler.fail_data = True
     run = run_job("send-digests", "tests.digest.test_digest:monday_morning_run")
-    assert run.ok is False and "451" in run.message  # admins see it on the jobs page
+    assert run.ok is False and "451" in str(run.message)  # admins see it on the jobs page
     failed = db.session.scalars(db.select(DigestDelivery)).all()
     assert failed and all(d.status == "failed" for d in failed)
     smtp_server.handler.fail_data = False

@@ -270,9 +270,9 @@ def test_the_scheduler_runs_the_job_and_reports_failures(users, second_editor, m
                                      send_at=None, user_id=None)
     smtp_server.handler.refuse = {"kari@nrk.no"}
     run = run_job(spec.id, spec.func)
-    assert run.ok is False and "2 sent, 1 failed" in run.message and "550" in run.message
+    assert run.ok is False and "2 sent, 1 failed" in str(run.message) and "550" in str(run.message)
     run = run_job(spec.id, spec.func)
-    assert run.ok and run.message.startswith("0 distributions")
+    assert run.ok and str(run.message).startswith("0 distributions")
     assert db.session.scalar(db.select(db.func.count()).select_from(DistributionRecipient)
                              .where(DistributionRecipient.status == "failed")) == 1
 
