@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from crm import create_app
 from crm.extensions import db
@@ -145,6 +145,35 @@ def as_viewer(client, users):
 def as_admin(client, users):
     login(client, users["admin"].email)
     return client
+
+
+class QueryCounter:
+    """Counts the SQL statements sent to the database while it is active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _seen(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __enter__(self):
+        self.statements = []
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counted: client.get(...)`, then `counted.count` statements."""
+    return lambda: QueryCounter(db.engine)
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ from crm.contacts.validation import format_phone
 from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
-from crm.view_helpers import show_error
+from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, show_error
 
-PAGE_SIZE = 50
 # What a row of the list shows, loaded for the whole page at once (not a query per row).
 LIST_LOADS = (selectinload(Contact.organisation), selectinload(Contact.emails),
               selectinload(Contact.phones), selectinload(Contact.beats))
@@ -33,8 +32,8 @@ LIST_LOADS = (selectinload(Contact.organisation), selectinload(Contact.emails),
 def filter_from_args(args) -> ContactFilter:
     return ContactFilter(
         q=args.get("q", "")[:200], kind=args.get("kind", ""),
-        organisation_id=args.get("organisation", type=int), beat=args.get("beat", "")[:80],
-        tag=args.get("tag", "")[:80], media_list_id=args.get("list", type=int),
+        organisation_id=id_arg("organisation", args), beat=args.get("beat", "")[:80],
+        tag=args.get("tag", "")[:80], media_list_id=id_arg("list", args),
         region=args.get("region", "")[:100])
 
 
@@ -43,7 +42,7 @@ def index():
     """The register, filtered and searched."""
     flt = filter_from_args(request.args)
     query = filtered_contacts(flt).options(*LIST_LOADS)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+    page = db.paginate(query, page=page_arg(),
                        per_page=PAGE_SIZE, error_out=False, max_per_page=PAGE_SIZE)
     return render_template(
         "contacts/index.html", page=page, flt=flt, kinds=CONTACT_KINDS,
@@ -53,6 +52,14 @@ def index():
 
 def get_contact(contact_id: int) -> Contact:
     return db.get_or_404(Contact, contact_id)
+
+
+def get_live_contact(contact_id: int | None) -> Contact:
+    """The contact, or 404 when there is none or it has been erased."""
+    contact = db.get_or_404(Contact, contact_id) if contact_id else abort(404)
+    if contact.erased_at is not None:
+        abort(404)
+    return contact
 
 
 @bp.route("/contacts/<int:contact_id>")
@@ -87,7 +94,7 @@ def _data_from_form(form: ContactForm) -> ContactData:
 def new():
     """Create a contact."""
     form = _form_with_choices(kind=request.args.get("kind", "journalist"),
-                              organisation_id=request.args.get("organisation", 0, type=int))
+                              organisation_id=id_arg("organisation") or 0)
     if form.validate_on_submit():
         try:
             contact = create_contact(_data_from_form(form))
@@ -103,9 +110,7 @@ def new():
 @editor_required
 def edit(contact_id: int):
     """Change a contact."""
-    contact = get_contact(contact_id)
-    if contact.erased_at is not None:
-        abort(404)
+    contact = get_live_contact(contact_id)
     if request.method == "GET":
         # `data=`, not `obj=`: the object's emails/phones/tags are lists of rows, and WTForms
         # would prefer them over the text we show for them.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,11 @@ from crm.contacts.duplicates import duplicate_groups
 from crm.contacts.merging import MergeError, merge_contacts
 from crm.contacts.models import Contact, MediaListMember
 from crm.contacts.services import ContactFilter, filtered_contacts
+from crm.contacts.views import get_live_contact
 from crm.extensions import db
 from crm.interactions.models import interaction_contact
 from crm.navigation import contact_hook
+from crm.view_helpers import id_arg
 
 GROUPS_SHOWN = 100
 CANDIDATES_SHOWN = 25
@@ -30,13 +32,6 @@ def _transfer_actions(contact: Contact) -> list[dict]:
         actions.append({"url": url_for("contacts.merge", a=contact.id),
                         "label": _("Merge with…")})
     return actions
-
-
-def _live_contact(contact_id: int | None) -> Contact:
-    contact = db.session.get(Contact, contact_id) if contact_id else None
-    if contact is None or contact.erased_at is not None:
-        abort(404)
-    return contact
 
 
 def _link_counts(contact: Contact) -> dict[str, int]:
@@ -64,9 +59,9 @@ def duplicates():
 def merge():
     """Pick two contacts and the one to keep; merge the other into it."""
     if request.method == "POST":
-        first = _live_contact(request.form.get("a", type=int))
-        second = _live_contact(request.form.get("b", type=int))
-        keep_id = request.form.get("keep", type=int)
+        first = get_live_contact(id_arg("a", request.form))
+        second = get_live_contact(id_arg("b", request.form))
+        keep_id = id_arg("keep", request.form)
         if keep_id not in (first.id, second.id):
             flash(_("Choose the record to keep."), "error")
             return redirect(url_for("contacts.merge", a=first.id, b=second.id))
@@ -79,15 +74,15 @@ def merge():
             return redirect(url_for("contacts.merge", a=first.id))
         flash(_("%(other)s was merged into this contact.", other=other_name), "success")
         return redirect(url_for("contacts.detail", contact_id=keep.id))
-    first = _live_contact(request.args.get("a", type=int))
-    second_id = request.args.get("b", type=int)
+    first = get_live_contact(id_arg("a"))
+    second_id = id_arg("b")
     if second_id is None:
         q = request.args.get("q", first.name)[:200]
         candidates = [c for c in db.session.scalars(
             filtered_contacts(ContactFilter(q=q)).limit(CANDIDATES_SHOWN + 1)) if c.id != first.id]
         return render_template("contacts/merge.html", first=first, second=None, q=q,
                                candidates=candidates[:CANDIDATES_SHOWN])
-    second = _live_contact(second_id)
+    second = get_live_contact(second_id)
     if second.id == first.id:
         flash(_("A contact cannot be merged with itself."), "error")
         return redirect(url_for("contacts.merge", a=first.id))

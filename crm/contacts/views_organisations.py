@@ -1,5 +1,6 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
 from crm.contacts import bp
@@ -33,7 +34,8 @@ def organisation(organisation_id: int):
     org = get_organisation(organisation_id)
     contacts = db.session.scalars(
         db.select(Contact).where(Contact.organisation_id == org.id, Contact.erased_at.is_(None))
-        .order_by(Contact.sort_name)).all()
+        .order_by(Contact.sort_name)
+        .options(selectinload(Contact.beats), selectinload(Contact.emails))).all()
     return render_template("contacts/organisation.html", organisation=org, contacts=contacts)
 
 

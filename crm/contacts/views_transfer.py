@@ -24,10 +24,9 @@ from crm.contacts import bp, exporting, import_store
 from crm.contacts.csv_reading import MAX_IMPORT_BYTES, ImportFileError, ParsedFile, parse_csv
 from crm.contacts.import_fields import IMPORT_FIELDS, guess_mapping
 from crm.contacts.importing import Preview, preview_import, run_import
-from crm.contacts.models import CONTACT_KINDS, Contact
+from crm.contacts.models import CONTACT_KINDS
 from crm.contacts.services import filtered_contacts
-from crm.contacts.views import filter_from_args
-from crm.extensions import db
+from crm.contacts.views import filter_from_args, get_live_contact
 
 PREVIEW_SAMPLE = 20
 PREVIEW_LIST_LIMIT = 500
@@ -212,9 +211,7 @@ def export_vcards():
 @bp.route("/contacts/<int:contact_id>/vcard")
 def export_vcard(contact_id: int):
     """One contact as a vCard, for a phone or a mail program."""
-    contact = db.session.get(Contact, contact_id)
-    if contact is None or contact.erased_at is not None:
-        abort(404)
+    contact = get_live_contact(contact_id)
     response = _download(iter([exporting.vcard(contact)]), "text/vcard; charset=utf-8",
                          exporting.export_filename(contact.name, "vcf"))
     return response

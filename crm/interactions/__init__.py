@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("interactions", __name__)
 
-from crm.interactions import hooks, views  # noqa: E402,F401
+from crm.interactions import hooks, views, views_follow_ups  # noqa: E402,F401

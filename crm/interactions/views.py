@@ -21,21 +21,8 @@ from crm.interactions.models import Interaction
 from crm.interactions.picker import pick_contacts
 from crm.interactions.queries import InteractionFilter
 from crm.interactions.services import FollowUpData, InquiryData, InteractionData
-from crm.redirects import local_target
 from crm.timeutil import from_local, to_local, utcnow
-from crm.view_helpers import show_error
-
-PAGE_SIZE = 50
-MAX_ID = 2**31 - 1  # larger numbers in a URL are no row's id (and overflow SQLite)
-
-
-def id_arg(args, name: str) -> int | None:
-    value = args.get(name, type=int)
-    return value if value is not None and 0 < value <= MAX_ID else None
-
-
-def page_arg(args) -> int:
-    return min(max(args.get("page", 1, type=int), 1), 100000)
+from crm.view_helpers import MAX_ID, PAGE_SIZE, id_arg, next_url, page_arg, show_error
 
 
 def users_for_choice(*keep_ids: int | None) -> list[User]:
@@ -44,10 +31,6 @@ def users_for_choice(*keep_ids: int | None) -> list[User]:
     query = db.select(User).where(User.active.is_(True) | User.id.in_(keep) if keep
                                   else User.active.is_(True))
     return sorted(db.session.scalars(query), key=lambda u: u.display_name.casefold())
-
-
-def safe_next(default: str) -> str:
-    return local_target(request.values.get("next"), default)
 
 
 def naive_local(value):
@@ -96,8 +79,8 @@ def _day_arg(args, name: str, errors: list[str]) -> date | None:
 def filter_from_args(args) -> tuple[InteractionFilter, list[str]]:
     errors: list[str] = []
     flt = InteractionFilter(
-        kind=args.get("kind", "")[:16], staff_id=id_arg(args, "staff"),
-        contact_id=id_arg(args, "contact"), who=args.get("who", "")[:200],
+        kind=args.get("kind", "")[:16], staff_id=id_arg("staff", args),
+        contact_id=id_arg("contact", args), who=args.get("who", "")[:200],
         date_from=_day_arg(args, "from", errors), date_to=_day_arg(args, "to", errors))
     return flt, errors
 
@@ -107,7 +90,7 @@ def interaction_list():
     """All interactions, filtered by type, staff member, contact and dates."""
     flt, errors = filter_from_args(request.args)
     page = db.paginate(queries.filtered_interactions(flt),
-                       page=page_arg(request.args), per_page=PAGE_SIZE,
+                       page=page_arg(), per_page=PAGE_SIZE,
                        max_per_page=PAGE_SIZE, error_out=False)
     contact = db.session.get(Contact, flt.contact_id) if flt.contact_id else None
     staff = db.session.scalars(db.select(User).order_by(User.name, User.email)).all()
@@ -245,7 +228,5 @@ def interaction_delete(interaction_id: int):
     """Delete an interaction with its follow-ups and inquiry."""
     services.delete_interaction(db.get_or_404(Interaction, interaction_id))
     flash(_("Interaction deleted."), "success")
-    return redirect(safe_next(url_for("interactions.interaction_list")))
+    return redirect(next_url(url_for("interactions.interaction_list")))
 
-
-from crm.interactions import views_follow_ups  # noqa: E402,F401

@@ -13,13 +13,11 @@ from crm.interactions.models import FollowUp, Interaction, PressInquiry
 from crm.interactions.services import FollowUpData
 from crm.interactions.views import (
     naive_local,
-    page_arg,
     render_detail,
-    safe_next,
     users_for_choice,
 )
 from crm.timeutil import from_local, utcnow
-from crm.view_helpers import show_error
+from crm.view_helpers import next_url, page_arg, show_error
 
 FOLLOW_UP_FIELDS = {"follow_up_due": "due_at", "follow_up_assignee_id": "assignee_id",
                     "follow_up_note": "note"}
@@ -81,7 +79,7 @@ def follow_up_done(follow_up_id: int):
     follow_up = db.get_or_404(FollowUp, follow_up_id)
     services.complete_follow_up(follow_up)
     flash(_("Follow-up done."), "success")
-    return redirect(safe_next(_detail_url(follow_up.interaction_id)))
+    return redirect(next_url(_detail_url(follow_up.interaction_id)))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/reopen", methods=["POST"])
@@ -91,7 +89,7 @@ def follow_up_reopen(follow_up_id: int):
     follow_up = db.get_or_404(FollowUp, follow_up_id)
     services.reopen_follow_up(follow_up)
     flash(_("Follow-up reopened."), "success")
-    return redirect(safe_next(_detail_url(follow_up.interaction_id)))
+    return redirect(next_url(_detail_url(follow_up.interaction_id)))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/delete", methods=["POST"])
@@ -102,7 +100,7 @@ def follow_up_delete(follow_up_id: int):
     interaction_id = follow_up.interaction_id
     services.delete_follow_up(follow_up)
     flash(_("Follow-up deleted."), "success")
-    return redirect(safe_next(_detail_url(interaction_id)))
+    return redirect(next_url(_detail_url(interaction_id)))
 
 
 # Press inquiries -------------------------------------------------------------------------
@@ -112,7 +110,7 @@ def inquiry_list():
     """Open inquiries by deadline (overdue first), then the closed ones, newest first."""
     mine = request.args.get("mine") == "1"
     open_query = queries.open_inquiries(current_user.id if mine else None)
-    closed = db.paginate(queries.closed_inquiries(), page=page_arg(request.args),
+    closed = db.paginate(queries.closed_inquiries(), page=page_arg(),
                          per_page=CLOSED_PAGE_SIZE, max_per_page=CLOSED_PAGE_SIZE,
                          error_out=False)
     return render_template("interactions/inquiries.html", mine=mine, closed=closed,
@@ -140,5 +138,5 @@ def inquiry_update(interaction_id: int):
             show_error(form, exc)
         else:
             flash(_("Inquiry updated."), "success")
-            return redirect(safe_next(_detail_url(interaction_id)))
+            return redirect(next_url(_detail_url(interaction_id)))
     return render_detail(inquiry.interaction, inquiry_form=form)

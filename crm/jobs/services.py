@@ -105,10 +105,17 @@ def last_runs() -> dict[str, JobRun]:
     return {run.job_id: run for run in rows}
 
 
-def last_failures(job_id: str, limit: int = 5) -> list[JobRun]:
-    return list(db.session.scalars(
-        db.select(JobRun).where(JobRun.job_id == job_id, JobRun.ok.is_(False))
-        .order_by(JobRun.id.desc()).limit(limit)))
+def last_failures(limit: int = 5) -> dict[str, list[JobRun]]:
+    """Job id -> its `limit` latest failed runs, newest first, for every job in one query."""
+    rank = db.func.row_number().over(partition_by=JobRun.job_id,
+                                     order_by=JobRun.id.desc()).label("rank")
+    ranked = db.select(JobRun.id, rank).where(JobRun.ok.is_(False)).subquery()
+    failures: dict[str, list[JobRun]] = {}
+    for run in db.session.scalars(
+            db.select(JobRun).join(ranked, JobRun.id == ranked.c.id)
+            .where(ranked.c.rank <= limit).order_by(JobRun.job_id, JobRun.id.desc())):
+        failures.setdefault(run.job_id, []).append(run)
+    return failures
 
 
 def current_lease(name: str = LEASE_NAME) -> SchedulerLease | None:

@@ -13,6 +13,7 @@ from crm.timeutil import utcnow
 def index():
     """The periodic jobs, their next run, last result and recent errors."""
     last = services.last_runs()
+    failures = services.last_failures(3)
     now = utcnow()
     zone = ZoneInfo(current_app.config["CRM_TIMEZONE"])
     rows = []
@@ -21,5 +22,5 @@ def index():
         rows.append({"spec": spec, "last": run,
                      "next": scheduler.next_run(spec, run.started_at if run else None, now,
                                                 zone),
-                     "failures": services.last_failures(spec.id, 3)})
+                     "failures": failures.get(spec.id, [])})
     return render_template("jobs/index.html", rows=rows, lease=services.current_lease())

@@ -73,17 +73,24 @@ def mentions_section(context: DigestContext) -> list[DigestSection]:
     """New mentions since the reader's previous digest, by group, most important first, with
     each group's count per outlet and the count for the period before."""
     terms = _terms_per_article(context)
+    wanted = [g for g in TERM_GROUPS if g in context.groups]
+    by_group: dict[str, list[Mention]] = {g: [] for g in wanted}
+    rows = db.session.execute(
+        _window(db.select(Mention, WatchTerm.group).join(Mention.term)
+                .where(WatchTerm.group.in_(wanted)), context.since, context.until)
+        .options(selectinload(Mention.article).selectinload(Article.sources)
+                 .selectinload(ArticleSource.feed).selectinload(Feed.organisation),
+                 selectinload(Mention.article).selectinload(Article.author_contact)))
+    for mention, group in rows:
+        by_group[group].append(mention)
+    previous_totals = dict(db.session.execute(_window(
+        db.select(WatchTerm.group, func.count(func.distinct(Mention.article_id)))
+        .join(Mention.term).where(WatchTerm.group.in_(wanted)).group_by(WatchTerm.group),
+        context.previous_since, context.since)).all())
     groups = []
-    for group in [g for g in TERM_GROUPS if g in context.groups]:
-        base = db.select(Mention).join(Mention.term).where(WatchTerm.group == group)
-        mentions = db.session.scalars(
-            _window(base, context.since, context.until)
-            .options(selectinload(Mention.article).selectinload(Article.sources)
-                     .selectinload(ArticleSource.feed).selectinload(Feed.organisation))).all()
-        ranked = _most_important_first(mentions, terms)
-        previous = db.session.scalar(_window(
-            db.select(func.count(func.distinct(Mention.article_id))).join(Mention.term)
-            .where(WatchTerm.group == group), context.previous_since, context.since))
+    for group in wanted:
+        ranked = _most_important_first(by_group[group], terms)
+        previous = previous_totals.get(group, 0)
         if ranked or previous:
             outlets = Counter(o for m in ranked for o in _outlets(m.article)[:1])
             groups.append(DigestGroup(group, _titles()[group],

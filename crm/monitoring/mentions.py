@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, insert, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
 from crm.errors import UserError
@@ -265,6 +266,17 @@ def articles_by(contact_id: int, limit: int = 20) -> list[Article]:
         .order_by(Article.sort_at.desc()).limit(limit)))
 
 
+def mention_counts(article_ids: list[int]) -> dict[int, int]:
+    """Article id -> how many mentions it has (any status), in one grouped query."""
+    if not article_ids:
+        return {}
+    return dict(db.session.execute(
+        db.select(Mention.article_id, db.func.count()).where(Mention.article_id.in_(article_ids))
+        .group_by(Mention.article_id)).all())
+
+
 def mentions_of(contact_id: int, limit: int = 20) -> list[Mention]:
+    """The newest mentions of the contact's watch terms, with their articles loaded."""
     return list(db.session.scalars(
-        filtered_mentions(MentionFilter(contact_id=contact_id, status="not_noise")).limit(limit)))
+        filtered_mentions(MentionFilter(contact_id=contact_id, status="not_noise"))
+        .options(selectinload(Mention.article)).limit(limit)))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -27,30 +25,7 @@ from crm.monitoring.models import (
 from crm.monitoring.opml import OpmlError, export_opml, import_opml
 from crm.monitoring.sanitize import clean_html
 from crm.navigation import contact_hook
-from crm.redirects import local_target
-from crm.view_helpers import show_error
-
-PAGE_SIZE = 50
-
-
-def _get(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _date_arg(name: str) -> date | None:
-    value = request.args.get(name, "")
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _back(default: str) -> str:
-    """Where to return after a POST: a local path only (never another site)."""
-    return local_target(request.form.get("next"), default)
+from crm.view_helpers import PAGE_SIZE, date_arg, id_arg, next_url, page_arg, show_error
 
 
 def _outlets():
@@ -64,9 +39,9 @@ def _outlets():
 
 def mention_filter_from_args(args) -> mentions.MentionFilter:
     return mentions.MentionFilter(
-        term_id=args.get("term", type=int), group=args.get("group", "")[:20],
-        organisation_id=args.get("outlet", type=int), date_from=_date_arg("from"),
-        date_to=_date_arg("to"), read=args.get("read", "")[:10],
+        term_id=id_arg("term", args), group=args.get("group", "")[:20],
+        organisation_id=id_arg("outlet", args), date_from=date_arg("from", args),
+        date_to=date_arg("to", args), read=args.get("read", "")[:10],
         status=args.get("status", "not_noise")[:10])
 
 
@@ -79,9 +54,8 @@ def mentions_index():
         .selectinload(ArticleSource.feed).selectinload(Feed.organisation),
         selectinload(Mention.article).selectinload(Article.author_contact),
         selectinload(Mention.term).selectinload(WatchTerm.contact))
-    page = db.paginate(query,
-                       page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE,
-                       error_out=False, max_per_page=PAGE_SIZE)
+    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False,
+                       max_per_page=PAGE_SIZE)
     terms = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.term)).all()
     return render_template("monitoring/mentions.html", page=page, flt=flt, terms=terms,
                            groups=TERM_GROUPS, outlets=_outlets(), statuses=MENTION_STATUSES)
@@ -91,20 +65,20 @@ def mentions_index():
 @editor_required
 def mention_status(mention_id: int):
     """Mark a mention relevant, noise or unset."""
-    mention = _get(Mention, mention_id)
+    mention = db.get_or_404(Mention, mention_id)
     status = request.form.get("status", "")
     if status not in MENTION_STATUSES:
         abort(400)
     mentions.set_status(mention, status)
-    return redirect(_back(url_for("monitoring.mentions_index")))
+    return redirect(next_url(url_for("monitoring.mentions_index")))
 
 
 @bp.route("/mentions/<int:mention_id>/read", methods=["POST"])
 @editor_required
 def mention_read(mention_id: int):
     """Mark a mention read or unread."""
-    mentions.set_read(_get(Mention, mention_id), request.form.get("read", "1") == "1")
-    return redirect(_back(url_for("monitoring.mentions_index")))
+    mentions.set_read(db.get_or_404(Mention, mention_id), request.form.get("read", "1") == "1")
+    return redirect(next_url(url_for("monitoring.mentions_index")))
 
 
 @bp.route("/mentions/read-all", methods=["POST"])
@@ -115,13 +89,17 @@ def mentions_read_all():
     count = mentions.mark_all_read(flt)
     flash(ngettext("%(num)d mention marked as read.", "%(num)d mentions marked as read.",
                    count), "success")
-    return redirect(_back(url_for("monitoring.mentions_index")))
+    return redirect(next_url(url_for("monitoring.mentions_index")))
 
 
 @bp.route("/articles/<int:article_id>")
 def article(article_id: int):
     """One article: its sources, byline and mentions."""
-    item = _get(Article, article_id)
+    item = db.get_or_404(Article, article_id, options=[
+        selectinload(Article.sources).selectinload(ArticleSource.feed)
+        .selectinload(Feed.organisation),
+        selectinload(Article.mentions).selectinload(Mention.term),
+        selectinload(Article.author_contact)])
     return render_template("monitoring/article.html", article=item,
                            outlets=mentions.outlets_of(item))
 
@@ -140,6 +118,7 @@ def contact_monitoring_section(contact):
     if not written and not mentioned:
         return []
     return [{"template": "monitoring/_contact_section.html", "articles": written,
+             "mention_counts": mentions.mention_counts([a.id for a in written]),
              "mentions": mentioned}]
 
 
@@ -148,18 +127,21 @@ def contact_monitoring_section(contact):
 @bp.route("/feeds")
 def feeds():
     """Every feed with its health."""
-    items = db.session.scalars(db.select(Feed).order_by(Feed.name, Feed.id)).all()
+    items = db.session.scalars(db.select(Feed).order_by(Feed.name, Feed.id)
+                               .options(selectinload(Feed.organisation))).all()
     return render_template("monitoring/feeds.html", feeds=items)
 
 
 @bp.route("/feeds/<int:feed_id>")
 def feed(feed_id: int):
     """One feed: settings, health and the latest articles it carried."""
-    item = _get(Feed, feed_id)
+    item = db.get_or_404(Feed, feed_id, options=[selectinload(Feed.organisation)])
     articles = db.session.scalars(
         db.select(Article).join(ArticleSource).where(ArticleSource.feed_id == item.id)
-        .order_by(Article.sort_at.desc()).limit(50)).all()
-    return render_template("monitoring/feed.html", feed=item, articles=articles)
+        .order_by(Article.sort_at.desc()).limit(50)
+        .options(selectinload(Article.author_contact))).all()
+    return render_template("monitoring/feed.html", feed=item, articles=articles,
+                           mention_counts=mentions.mention_counts([a.id for a in articles]))
 
 
 def _feed_form(**kwargs) -> FeedForm:
@@ -189,7 +171,7 @@ def _flash_report(report: services.FeedReport) -> None:
 @editor_required
 def feed_new():
     """Add a feed: it is fetched once, and saved only if that works (unless told otherwise)."""
-    form = _feed_form(organisation_id=request.args.get("outlet", 0, type=int))
+    form = _feed_form(organisation_id=id_arg("outlet") or 0)
     error = ""
     if form.validate_on_submit():
         try:
@@ -210,7 +192,7 @@ def feed_new():
 @editor_required
 def feed_edit(feed_id: int):
     """Change a feed's settings."""
-    item = _get(Feed, feed_id)
+    item = db.get_or_404(Feed, feed_id)
     form = _feed_form(obj=item) if request.method == "GET" else _feed_form()
     if request.method == "GET":
         form.organisation_id.data = item.organisation_id or 0
@@ -230,7 +212,7 @@ def feed_edit(feed_id: int):
 @editor_required
 def feed_delete(feed_id: int):
     """Delete a feed and the articles only it carried."""
-    removed = services.delete_feed(_get(Feed, feed_id))
+    removed = services.delete_feed(db.get_or_404(Feed, feed_id))
     flash(ngettext("Feed deleted, together with %(num)d article that only it carried.",
                    "Feed deleted, together with %(num)d articles that only it carried.",
                    removed), "success")
@@ -241,7 +223,7 @@ def feed_delete(feed_id: int):
 @editor_required
 def feed_poll(feed_id: int):
     """Poll one feed now."""
-    report = services.poll_one(_get(Feed, feed_id))
+    report = services.poll_one(db.get_or_404(Feed, feed_id))
     if report.state == "unchanged":
         flash(_("The feed has not changed since the last poll."), "success")
     else:
@@ -279,7 +261,8 @@ def feeds_import():
 @bp.route("/terms")
 def terms():
     """Watch terms by group, with their mention counts."""
-    items = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.group, WatchTerm.term))
+    items = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.group, WatchTerm.term)
+                               .options(selectinload(WatchTerm.contact)))
     counts = dict(db.session.execute(
         db.select(Mention.term_id, db.func.count()).where(Mention.status != "noise")
         .group_by(Mention.term_id)).all())
@@ -330,16 +313,14 @@ def term_new():
 @editor_required
 def term_edit(term_id: int):
     """Change a watch term (recent articles are matched again)."""
-    return _save_term(_get(WatchTerm, term_id))
+    return _save_term(db.get_or_404(WatchTerm, term_id))
 
 
 @bp.route("/terms/<int:term_id>/delete", methods=["POST"])
 @editor_required
 def term_delete(term_id: int):
     """Delete a watch term and its mentions."""
-    mentions.delete_term(_get(WatchTerm, term_id))
+    mentions.delete_term(db.get_or_404(WatchTerm, term_id))
     flash(_("Term deleted."), "success")
     return redirect(url_for("monitoring.terms"))
 
-
-from crm.monitoring import views_coverage  # noqa: E402,F401

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template
 from flask_babel import gettext as _
 
 from crm.monitoring import analytics, bp, charts
 from crm.monitoring.models import TERM_GROUPS
 from crm.timeutil import local_today
+from crm.view_helpers import date_arg
 
 
 def _period() -> analytics.Period:
-    def arg(name: str) -> date | None:
-        try:
-            return date.fromisoformat(request.args.get(name, ""))
-        except ValueError:
-            return None
-    return analytics.Period.clamp(arg("from"), arg("to"), local_today())
+    return analytics.Period.clamp(date_arg("from"), date_arg("to"), local_today())
 
 
 def group_labels() -> dict[str, str]:

@@ -16,6 +16,7 @@ from crm.extensions import db
 from crm.navigation import NavItem, add_admin, contact_hook
 from crm.privacy import bp, services
 from crm.privacy import retention as retention_service
+from crm.view_helpers import page_arg
 
 PAGE_SIZE = 100
 BULK_LIMIT = 500  # contacts erased per web request; the command line has no limit
@@ -136,7 +137,7 @@ def retention():
         flash(problem, "error")
     report = retention_service.retention_report(months)
     page = ListPage(page=1, total=report.total)
-    page.page = min(max(request.args.get("page", 1, type=int), 1), page.pages)
+    page.page = min(page_arg(), page.pages)
     rows = page.window(report.rows)
     contacts, counts = retention_service.report_page([cid for cid, _when in rows])
     return render_template("privacy/retention.html", report=report, page=page, rows=rows,
