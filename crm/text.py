@@ -39,3 +39,13 @@ def sort_key(text: str) -> str:
         else:
             out.append(_strip_marks(ch))
     return "".join(out)[:300]
+
+
+# Control characters a calendar or vCard TEXT value may not hold; tab and newline may stay.
+_CONTROLS = {c: None for c in range(32) if chr(c) not in "\t\n"} | {0x7f: None}
+
+
+def without_controls(text: str) -> str:
+    """Line breaks as "\\n" and the other control characters (bell, NUL, ...) dropped."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_CONTROLS)

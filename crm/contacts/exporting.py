@@ -10,14 +10,16 @@ import csv
 import io
 from collections.abc import Iterator
 
+import vobject
 from flask_babel import lazy_gettext as _l
+from icalendar.parser import Contentline
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.text import fold
+from crm.text import fold, without_controls
 from crm.timeutil import to_local, utcnow
 
 BATCH = 500
@@ -123,30 +125,13 @@ def _csv_pieces(select: Select, header: list[str]) -> Iterator[str]:
 
 
 # vCard 3.0 (RFC 2426) -------------------------------------------------------------------
+# vobject builds the card and escapes its values (structured N, ADR, ORG and CATEGORIES
+# included). Its folding counts characters, not octets, on lines under 75 characters (a name
+# of emoji would stay one 240-octet line), so it writes each line whole and icalendar's
+# content-line folder, which keeps UTF-8 characters whole, folds them: RFC 2425 5.8.1 folds
+# vCards exactly as RFC 5545 3.1 folds calendars.
 
-_CONTROL = {c: None for c in range(32) if chr(c) not in "\n"} | {0x7f: None}
-
-
-def vcard_escape(value: str) -> str:
-    """Text value escaping: backslash, comma, semicolon, newline; other controls dropped."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL)
-    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\n", "\\n"))
-
-
-def fold_line(line: str, limit: int = 75) -> str:
-    """Split a content line into physical lines of at most `limit` octets (UTF-8), never
-    inside a character; continuation lines start with a space."""
-    parts, current, size = [], [], 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size = [" "], 1
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n".join(parts)
+_UNFOLDED = 1 << 30  # a line length vobject never reaches: it leaves folding to us
 
 
 def _name_parts(name: str) -> tuple[str, str]:
@@ -157,44 +142,54 @@ def _name_parts(name: str) -> tuple[str, str]:
     return words[-1], " ".join(words[:-1])
 
 
-def _phone_type(number: str) -> str:
+def _phone_types(number: str) -> list[str]:
     if number.startswith("+47") and len(number) == 11 and number[3] in "49":
-        return "CELL,VOICE"
-    return "VOICE"
+        return ["CELL", "VOICE"]
+    return ["VOICE"]
 
 
-def vcard_lines(contact: Contact) -> list[str]:
-    family, given = _name_parts(contact.name)
-    lines = ["BEGIN:VCARD", "VERSION:3.0", "PRODID:-//Pressdesk//Pressdesk CRM//EN",
-             f"N:{vcard_escape(family)};{vcard_escape(given)};;;",
-             f"FN:{vcard_escape(contact.name)}"]
+def _add(card, name: str, value, types: list[str] | None = None) -> None:
+    line = card.add(name)
+    line.value = value
+    if types:
+        line.type_paramlist = types
+
+
+def vcard_object(contact: Contact):
+    """The contact as a vobject vCard 3.0 component."""
+    text = without_controls
+    card = vobject.vCard()
+    _add(card, "prodid", "-//Pressdesk//Pressdesk CRM//EN")
+    family, given = _name_parts(text(contact.name))
+    _add(card, "n", vobject.vcard.Name(family=family, given=given))
+    _add(card, "fn", text(contact.name))
     if contact.organisation is not None:
-        lines.append(f"ORG:{vcard_escape(contact.organisation.name)}")
+        _add(card, "org", [text(contact.organisation.name)])
     title = ", ".join(dict.fromkeys(t for t in (contact.title, contact.office) if t))
     if title:
-        lines.append(f"TITLE:{vcard_escape(title)}")
+        _add(card, "title", text(title))
     for index, email in enumerate(contact.emails):
-        pref = ",PREF" if index == 0 else ""
-        lines.append(f"EMAIL;TYPE=INTERNET{pref}:{vcard_escape(email.email)}")
+        _add(card, "email", text(email.email), ["INTERNET"] + (["PREF"] if index == 0 else []))
     for index, phone in enumerate(contact.phones):
-        pref = ",PREF" if index == 0 else ""
-        lines.append(f"TEL;TYPE={_phone_type(phone.number)}{pref}:{vcard_escape(phone.number)}")
+        _add(card, "tel", text(phone.number),
+             _phone_types(phone.number) + (["PREF"] if index == 0 else []))
     if contact.address:
-        lines.append(f"ADR;TYPE=WORK:;;{vcard_escape(contact.address)};;;;")
+        _add(card, "adr", vobject.vcard.Address(street=text(contact.address)), ["WORK"])
     categories = [b.name for b in contact.beats] + [t.name for t in contact.tags]
     if categories:
-        lines.append("CATEGORIES:" + ",".join(vcard_escape(c) for c in dict.fromkeys(categories)))
+        _add(card, "categories", [text(c) for c in dict.fromkeys(categories)])
     if contact.notes:
-        lines.append(f"NOTE:{vcard_escape(contact.notes)}")
+        _add(card, "note", text(contact.notes))
     if contact.updated_at:
-        lines.append("REV:" + contact.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    lines.append(f"UID:urn:pressdesk:contact:{contact.id}")
-    lines.append("END:VCARD")
-    return lines
+        _add(card, "rev", contact.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _add(card, "uid", f"urn:pressdesk:contact:{contact.id}")
+    return card
 
 
 def vcard(contact: Contact) -> str:
-    return "".join(fold_line(line) + "\r\n" for line in vcard_lines(contact))
+    """One vCard 3.0, CRLF line ends, lines folded at 75 octets."""
+    lines = vcard_object(contact).serialize(lineLength=_UNFOLDED).split("\r\n")[:-1]
+    return "".join(Contentline(line).to_ical().decode("utf-8") + "\r\n" for line in lines)
 
 
 def export_vcards(select: Select) -> Iterator[str]:

@@ -8,16 +8,15 @@ import io
 from datetime import date
 
 import pytest
+import vobject
 
 from crm.audit.models import AuditEntry
 from crm.contacts.csv_reading import parse_csv
 from crm.contacts.exporting import (
     contacts_in_batches,
     export_csv,
-    fold_line,
     safe_cell,
     vcard,
-    vcard_escape,
 )
 from crm.contacts.import_fields import guess_mapping
 from crm.contacts.importing import preview_import
@@ -182,20 +181,41 @@ def test_bulk_export_is_written_to_the_audit_log(as_editor, users):
 
 # vCard -----------------------------------------------------------------------------------
 
-def test_vcard_escaping():
-    assert vcard_escape("a,b;c\\d\ne\r\nf\x00g") == "a\\,b\\;c\\\\d\\ne\\nfg"
+def test_vcard_escaping(app):
+    card = vcard(journalist("Kari", notes="a,b;c\\d\ne\r\nf\x00g"))
+    assert "NOTE:a\\,b\\;c\\\\d\\ne\\nfg" in unfold(card)
 
 
-@pytest.mark.parametrize("line", [
-    "NOTE:" + "x" * 200, "NOTE:" + "æøå" * 100, "NOTE:" + "😀" * 60, "FN:kort",
-    "NOTE:" + "a" * 74 + "ø" * 3,
+@pytest.mark.parametrize("notes", [
+    "x" * 200, "æøå" * 100, "😀" * 60, "😀" * 10, "a" * 69 + "ø" * 3, "kort",
 ])
-def test_folding_keeps_lines_within_75_octets_and_characters_whole(line):
-    folded = fold_line(line)
-    physical = folded.split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in physical)
-    assert all(p.startswith(" ") for p in physical[1:])
-    assert folded.replace("\r\n ", "") == line
+def test_folding_keeps_lines_within_75_octets_and_characters_whole(app, notes):
+    card = vcard(journalist("Åse Ødegård", notes=notes))
+    physical = card.encode("utf-8").split(b"\r\n")
+    assert all(len(p) <= 75 for p in physical)
+    for piece in physical:
+        piece.decode("utf-8")  # each physical line is whole UTF-8
+    assert f"NOTE:{notes}" in unfold(card)
+
+
+def test_vcards_read_back_by_a_real_parser(app):
+    nrk = save_organisation(None, name="NRK, Marienlyst; Oslo", kind="outlet")
+    notes = "Linje 1\nLinje 2 med \\ og ; og , " + "😀æøå " * 30 + "slutt"
+    contact = journalist("Åse Marie Ødegård", org=nrk, title="Reporter", phones=["91234567"],
+                         emails=["ase@nrk.no"], beats=["klima og miljø"],
+                         tags=["viktig, kanskje"], notes=notes,
+                         address="Bjørnstjerne Bjørnsons plass 1\n0340 Oslo")
+    cards = list(vobject.readComponents(vcard(contact) + vcard(journalist("Ola"))))
+    assert len(cards) == 2
+    card = cards[0]
+    assert card.fn.value == "Åse Marie Ødegård"
+    assert (card.n.value.family, card.n.value.given) == ("Ødegård", "Åse Marie")
+    assert card.org.value == ["NRK, Marienlyst; Oslo"]
+    assert card.note.value == notes
+    assert card.categories.value == ["klima og miljø", "viktig, kanskje"]
+    assert card.adr.value.street == "Bjørnstjerne Bjørnsons plass 1\n0340 Oslo"
+    assert card.tel.value == "+4791234567" and card.email.value == "ase@nrk.no"
+    assert card.uid.value == f"urn:pressdesk:contact:{contact.id}"
 
 
 def test_vcard_of_a_contact(app):

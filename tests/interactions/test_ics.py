@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import icalendar
+
 from crm.interactions import ics
 from crm.interactions.services import add_follow_up, complete_follow_up, follow_ups_ics
 from tests.conftest import login
@@ -30,29 +32,48 @@ def events(text: str) -> list[dict]:
     return found
 
 
+def one_event(**fields) -> str:
+    values = {"uid": "follow-up-1@example.no", "start": oslo(2026, 3, 29, 0, 30),
+              "end": oslo(2026, 3, 29, 1, 0), "summary": "Ring Kari"} | fields
+    return ics.calendar([ics.Event(**values)], name="Pressdesk", stamp=NOW)
+
+
 def test_escaping_of_text_values():
-    assert ics.escape_text("a,b;c\\d\ne\r\nf\rg") == "a\\,b\\;c\\\\d\\ne\\nf\\ng"
-    assert ics.escape_text("bell\x07 tab\tok") == "bell tab\tok"
-    assert ics.escape_text("") == ""
+    [event] = events(one_event(summary="a,b;c\\d\ne\r\nf\rg", description="bell\x07 tab\tok"))
+    assert event["SUMMARY"] == "a\\,b\\;c\\\\d\\ne\\nf\\ng"
+    assert event["DESCRIPTION"] == "bell tab\tok"
 
 
 def test_folding_at_75_octets_never_splits_a_character():
-    line = "SUMMARY:" + "Å😀ø" * 60
-    folded = ics.fold(line)
-    pieces = folded.split("\r\n")
-    assert all(len(p.encode()) <= 75 for p in pieces)
-    assert all(p.startswith(" ") for p in pieces[1:])
-    assert folded.replace("\r\n ", "") == line
+    summary = "Å😀ø" * 60
+    text = one_event(summary=summary)
+    pieces = text.encode("utf-8").split(b"\r\n")
+    assert all(len(p) <= 75 for p in pieces)
     for piece in pieces:
-        piece.encode("utf-8").decode("utf-8")  # each piece is whole UTF-8
-    assert ics.fold("SHORT:x") == "SHORT:x"
-    exactly = "X:" + "a" * 73
-    assert ics.fold(exactly) == exactly and ics.fold(exactly + "b") == exactly + "\r\n b"
+        piece.decode("utf-8")  # each piece is whole UTF-8
+    assert events(text)[0]["SUMMARY"] == summary
+    assert "SUMMARY:Ring Kari\r\n" in one_event()  # a short line stays one line
 
 
-def test_utc_stamps():
-    assert ics.utc_stamp(oslo(2026, 3, 29, 0, 30)) == "20260328T233000Z"
-    assert ics.utc_stamp(oslo(2026, 7, 1, 9, 0)) == "20260701T070000Z"
+def test_times_in_utc():
+    [event] = events(one_event(start=oslo(2026, 3, 29, 0, 30), end=oslo(2026, 7, 1, 9, 0)))
+    assert event["DTSTART"] == "20260328T233000Z"
+    assert event["DTEND"] == "20260701T070000Z"
+
+
+def test_a_real_parser_reads_the_calendar_back():
+    summary = "Follow-up: Ring Kari, igjen; om æøå 😀 " + "lang " * 30
+    description = "Sykehus; kutt, og mer \\ annet\nKari Nordmann, NRK; \"Dagsrevyen\""
+    text = one_event(summary=summary, description=description, url="https://crm.no/i/3",
+                     created=datetime(2026, 3, 1, 8, 0, tzinfo=UTC))
+    calendar = icalendar.Calendar.from_ical(text)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == summary
+    assert str(event["DESCRIPTION"]) == description
+    assert event.decoded("DTSTART") == datetime(2026, 3, 28, 23, 30, tzinfo=UTC)
+    assert event.decoded("DTSTAMP") == NOW
+    assert str(event["UID"]) == "follow-up-1@example.no"
+    assert str(event["URL"]) == "https://crm.no/i/3"
 
 
 def test_calendar_of_my_open_follow_ups(app, users):
