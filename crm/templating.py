@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import dates
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 
 from crm import navigation
 from crm.timeutil import to_local
+
+# Babel patterns where the locale's own short formats are not what the press office writes
+# (Babel's nb short datetime is "23.11.2026, 07:00"); other locales use Babel's "short"
+# datetime and "medium" date.
+_PATTERNS = {"nb": {"short": "dd.MM.y HH:mm", "date": "dd.MM.y"}}
+_TIME = "HH:mm"
+
+
+def _patterns() -> tuple[object, dict]:
+    locale = get_locale()
+    return locale, _PATTERNS.get(str(locale), {})
 
 
 def localtime(value: datetime | None, fmt: str = "short") -> str:
@@ -16,19 +28,20 @@ def localtime(value: datetime | None, fmt: str = "short") -> str:
     if value is None:
         return ""
     local = to_local(value)
+    locale, patterns = _patterns()
     if fmt == "time":
-        return local.strftime("%H:%M")
-    if str(get_locale()) == "nb":
-        return local.strftime("%d.%m.%Y %H:%M" if fmt == "short" else "%d.%m.%Y")
-    return format_datetime(value, "short") if fmt == "short" else format_date(local.date())
+        return dates.format_time(local, _TIME, locale=locale)
+    if fmt == "short":
+        return dates.format_datetime(local, patterns.get("short", "short"), locale=locale)
+    return dates.format_date(local.date(), patterns.get("date", "medium"), locale=locale)
 
 
 def localdate(value: date | None) -> str:
+    """A calendar date in the reader's language: 23.11.2026 in Norwegian."""
     if value is None:
         return ""
-    if str(get_locale()) == "nb":
-        return value.strftime("%d.%m.%Y")
-    return format_date(value)
+    locale, patterns = _patterns()
+    return dates.format_date(value, patterns.get("date", "medium"), locale=locale)
 
 
 def code_label(value: str, kind: str) -> str:
