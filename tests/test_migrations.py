@@ -23,19 +23,62 @@ def test_migrations_have_a_single_head(app):
 
 
 @pytest.fixture(params=BACKENDS)
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        yield "sqlite:///" + str(tmp_path / "migrated.sqlite3")
-        return
-    name = "crm_migrations_" + uuid.uuid4().hex[:8]
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def empty_databases(request, tmp_path):
+    """A factory of empty databases on one backend, dropped after the test."""
+    made = []
+
+    def make() -> str:
+        if request.param == "sqlite":
+            return "sqlite:///" + str(tmp_path / f"db{len(made)}.sqlite3")
+        name = "crm_migrations_" + uuid.uuid4().hex[:8]
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT") if request.param != "sqlite" \
+        else None
+    yield make
+    if admin is not None:
+        with admin.connect() as conn:
+            for name in made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_database(empty_databases):
+    return empty_databases()
+
+
+def search_objects(url: str) -> set[tuple]:
+    """The search index's triggers, tables and indexes as the database states them."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            rows = conn.execute(text("SELECT type, name, sql FROM sqlite_master "
+                                     "WHERE name LIKE 'contact_fts%'"))
+        else:
+            rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes "
+                                     "WHERE indexname = 'ix_contact_search_trgm'"))
+        found = {tuple(row) for row in rows}
+    engine.dispose()
+    return found
+
+
+def test_migrated_search_index_equals_the_apps(empty_databases):
+    """Migration 0002 states its DDL itself; the result still equals what create_all makes."""
+    migrated, created = empty_databases(), empty_databases()
+    app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": migrated})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": created})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    assert search_objects(created)  # the comparison compares something
+    assert search_objects(migrated) == search_objects(created)
 
 
 def test_upgrade_produces_the_models_schema(empty_database):
