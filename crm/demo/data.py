@@ -1,7 +1,9 @@
 """The tables the demo generator draws from: names, outlets, parties, ministries, offices.
 
-Facts follow /work/shared/DOMAIN.md. Numbers (seats per constituency, weights) are plausible
-proportions for a demo, not official statistics.
+Parties (with their nynorsk forms and usual abbreviations), constituencies, ministries,
+agencies, committees and outlets are the real Norwegian ones; people are invented from common
+Norwegian names. Numbers (seats per constituency, weights) are plausible proportions for a
+demo, not official statistics.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Fetching a feed over HTTP with hard limits; feedparser never touches the network.
 
-feedparser's own fetching has no timeout and no size cap (PITFALLS), so we fetch here with
-httpx and hand the bytes over. Limits: connect and read timeouts plus an overall deadline, a
+feedparser's own fetching has no timeout and no size cap (feedparser issues #76, #105, #263,
+#339; its maintainer advises fetching with an HTTP client and handing the bytes to `parse()`),
+so we fetch here with httpx and hand the bytes over. Limits: connect and read timeouts plus an overall deadline, a
 cap on the body both as sent and after decompression (checked while streaming, so a 50 MB body
 or a gzip bomb costs at most the cap in memory), a redirect limit, only http and https (on every
 hop), and conditional GET (ETag / Last-Modified) so that unchanged feeds cost one small request.

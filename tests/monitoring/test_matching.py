@@ -1,4 +1,10 @@
-"""Matching watch terms in Norwegian news text (cases from DOMAIN.md and PITFALLS.md)."""
+"""Matching watch terms in Norwegian news text.
+
+The cases are the traps of Norwegian political names: party names that are everyday words
+(Høyre, Venstre, Rødt), "Ap" against the agency "AP", nynorsk forms, genitives ("Støres",
+"Jonas'"), hyphenated compounds ("Ap-leder"), decomposed letters and no-break spaces; the rules
+are in the docstring of crm/monitoring/matching.py.
+"""
 
 from __future__ import annotations
 
