@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
 
 from crm.monitoring.parse import ParsedEntry
 from crm.text import fold
@@ -28,28 +30,36 @@ def _hash(kind: str, value: str) -> str:
     return kind + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
+def _tracking(pair: str) -> bool:
+    name = unquote_plus(pair.partition("=")[0])
+    return name.lower().startswith("utm_") or name in TRACKING_PARAMS
+
+
 def normalise_link(url: str) -> str:
-    """A link reduced to what identifies the page; "" for links that identify nothing."""
+    """A link reduced to what identifies the page; "" for links that identify nothing.
+
+    w3lib canonicalises (one percent-encoding, "støre" and "st%c3%b8re" alike; IDNA host in
+    lower case; query sorted; fragment dropped); then tracking parameters, "www.", a default
+    port, a trailing slash and the scheme go: http and https are the same page.
+    """
     if not url:
         return ""
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(canonicalize_url(url.strip(), keep_blank_values=True))
         port = parts.port
-    except ValueError:
+    except ValueError:  # a bad port or IPv6 literal, a host IDNA refuses
         return ""
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         return ""
-    host = parts.hostname.lower().removeprefix("www.")
+    host = parts.hostname.removeprefix("www.")
     if port and (scheme, port) not in (("http", 80), ("https", 443)):
         host = f"{host}:{port}"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                   if not k.lower().startswith("utm_") and k not in TRACKING_PARAMS)
+    query = "&".join(p for p in parts.query.split("&") if p and not _tracking(p))
     path = parts.path.rstrip("/")
     if not path and not query:
         return ""  # a front page is not an article's identity
-    # http and https are the same page.
-    return urlunsplit(("", host, path, urlencode(query), ""))
+    return urlunsplit(("", host, path, query, ""))
 
 
 def trusted_guids(entries: list[ParsedEntry]) -> bool:

@@ -112,6 +112,24 @@ def test_normalised_links():
     assert normalise_link("http://x:99999/") == ""
 
 
+@pytest.mark.parametrize("one,other", [
+    ("https://www.nrk.no/norge/støre-1.123", "https://nrk.no/norge/st%c3%b8re-1.123"),
+    ("https://e24.no/a?q=a b&UTM_Medium=x&fbclid=1", "https://e24.no/a?q=a+b"),
+    ("https://E24.no:443/A/B/#kommentarer", "http://e24.no:80/A/B"),
+    ("https://Bücher.de/x", "https://xn--bcher-kva.de/x"),
+])
+def test_links_that_are_the_same_page(one, other):
+    assert normalise_link(one) == normalise_link(other) != ""
+
+
+@pytest.mark.parametrize("link", ["http://[::1/a", "https://ex.no:8443/a", "https://ex.no/A",
+                                  "ftp://ex.no/a", "https://" + "a" * 70 + ".no/x", "//ex.no/a"])
+def test_odd_links_never_fail(link):
+    assert isinstance(normalise_link(link), str)
+    assert normalise_link("https://ex.no:8443/a") != normalise_link("https://ex.no/a")
+    assert normalise_link("https://ex.no/A") != normalise_link("https://ex.no/a")
+
+
 def test_entry_keys_and_guid_trust():
     when = datetime(2026, 11, 23, 6, tzinfo=UTC)
     same = entry("Støre legger fram statsbudsjettet", published=when)
