@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
+from types import SimpleNamespace
 
 from babel import dates
 from flask import Flask
@@ -44,19 +46,34 @@ def localdate(value: date | None) -> str:
     return dates.format_date(value, patterns.get("date", "medium"), locale=locale)
 
 
-def code_label(value: str, kind: str) -> str:
-    """The translated label of a stored code (a role, a lawful basis, a language)."""
-    from crm.auth.forms import LANGUAGE_CHOICES, ROLE_CHOICES
-    from crm.contacts.forms import CONTACT_LANGUAGE_CHOICES, LAWFUL_BASIS_CHOICES
-    tables = {"role": ROLE_CHOICES, "lawful_basis": LAWFUL_BASIS_CHOICES,
-              "ui_language": LANGUAGE_CHOICES, "contact_language": CONTACT_LANGUAGE_CHOICES}
-    return str(dict(tables[kind]).get(value, value))
+@cache
+def code_sets() -> SimpleNamespace:
+    """Every labelled code set by the name templates use: `code_sets.contact_kind`."""
+    from crm.auth.models import Role, UILanguage
+    from crm.contacts.duplicates import DuplicateReason
+    from crm.contacts.models import ContactKind, ContactLanguage, LawfulBasis, OrganisationKind
+    from crm.interactions.labels import Direction, InquiryStatus, InteractionKind
+    from crm.monitoring.models import FeedHealth, TermGroup
+    from crm.releases.models import RecipientStatus, ReleaseLanguage, ReleaseStatus
+    return SimpleNamespace(
+        role=Role, ui_language=UILanguage, contact_kind=ContactKind,
+        organisation_kind=OrganisationKind, lawful_basis=LawfulBasis,
+        contact_language=ContactLanguage, interaction_kind=InteractionKind,
+        direction=Direction, inquiry_status=InquiryStatus, release_status=ReleaseStatus,
+        release_language=ReleaseLanguage, recipient_status=RecipientStatus,
+        feed_health=FeedHealth, term_group=TermGroup, duplicate_reason=DuplicateReason)
+
+
+def code_label(value: str | None, kind: str) -> str:
+    """The translated label of a stored code: `contact.kind|label('contact_kind')`."""
+    return getattr(code_sets(), kind).label_of(value)
 
 
 def register(app: Flask) -> None:
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(localdate, "localdate")
     app.add_template_filter(code_label, "label")
+    app.jinja_env.globals["code_sets"] = code_sets()
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["nav_items"] = navigation.nav_items
     app.jinja_env.globals["admin_items"] = navigation.admin_items

@@ -3,12 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from crm.auth.models import Role, UILanguage
 from crm.auth.services import MIN_PASSWORD_LENGTH
 from crm.formutil import choices
-
-ROLE_CHOICES = [("viewer", _l("Viewer (read only)")), ("editor", _l("Editor")),
-                ("admin", _l("Admin"))]
-LANGUAGE_CHOICES = [("nb", "Norsk bokmål"), ("en", "English")]
 
 
 class LoginForm(FlaskForm):
@@ -20,15 +17,15 @@ class LoginForm(FlaskForm):
 class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
-    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+    role = SelectField(_l("Role"), choices=choices(Role.choices()))
+    language = SelectField(_l("Language"), choices=choices(UILanguage.choices()))
     password = PasswordField(_l("Password"), validators=[Length(max=1000)])
     active = BooleanField(_l("Active"), default=True)
 
 
 class SettingsForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+    language = SelectField(_l("Language"), choices=choices(UILanguage.choices()))
 
 
 class PasswordForm(FlaskForm):

@@ -3,16 +3,32 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.extensions import db
+from crm.labels import LabelledEnum
 from crm.timeutil import UTCDateTime, utcnow
 
-ROLES = ("viewer", "editor", "admin")
-LANGUAGES = ("nb", "en")
+
+class Role(LabelledEnum):
+    """Ordered: each role may do everything the ones before it may."""
+    VIEWER = "viewer", _l("Viewer (read only)")
+    EDITOR = "editor", _l("Editor")
+    ADMIN = "admin", _l("Admin")
+
+
+class UILanguage(LabelledEnum):
+    """The languages of the interface, each named in itself."""
+    NB = "nb", "Norsk bokmål"
+    EN = "en", "English"
+
+
+ROLES = Role.values()
+LANGUAGES = UILanguage.values()
 
 
 class User(UserMixin, db.Model):

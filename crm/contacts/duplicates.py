@@ -6,15 +6,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.contacts.models import Contact, ContactEmail, ContactPhone
 from crm.extensions import db
+from crm.labels import LabelledEnum
 from crm.text import fold
 
 _CHUNK = 500
 _STREAM = 2000
-REASONS = ("email", "phone", "name")
+
+
+class DuplicateReason(LabelledEnum):
+    EMAIL = "email", _l("same email")
+    PHONE = "phone", _l("same phone")
+    NAME = "name", _l("same name and organisation")
+
+
+REASONS = DuplicateReason.values()
 
 NameKey = tuple[str, int | None]  # (folded name, organisation id)
 

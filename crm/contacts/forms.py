@@ -9,23 +9,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from crm.contacts.models import ContactKind, ContactLanguage, LawfulBasis, OrganisationKind
 from crm.formutil import choices
-
-KIND_CHOICES = [("journalist", _l("Journalist")), ("politician", _l("Politician")),
-                ("official", _l("Official"))]
-ORGANISATION_KIND_CHOICES = [("outlet", _l("Media outlet")), ("party", _l("Party")),
-                             ("ministry", _l("Ministry")), ("agency", _l("Agency")),
-                             ("other", _l("Other"))]
-LAWFUL_BASIS_CHOICES = [
-    ("legitimate_interest", _l("Legitimate interest")), ("consent", _l("Consent")),
-    ("public_task", _l("Public task")), ("contract", _l("Contract")),
-    ("legal_obligation", _l("Legal obligation")), ("none", _l("None recorded")),
-]
-CONTACT_LANGUAGE_CHOICES = [("nb", _l("Bokmål")), ("nn", _l("Nynorsk")), ("en", _l("English"))]
 
 
 class ContactForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=choices(KIND_CHOICES))
+    kind = SelectField(_l("Kind"), choices=choices(ContactKind.choices()))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
     title = StringField(_l("Role or title"), validators=[Length(max=200)])
@@ -48,8 +37,8 @@ class ContactForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Length(max=20000)],
                           description=_l("No political opinions of journalists (GDPR special "
                                          "category data)."))
-    preferred_language = SelectField(_l("Preferred language"), choices=choices(CONTACT_LANGUAGE_CHOICES))
-    lawful_basis = SelectField(_l("Lawful basis"), choices=choices(LAWFUL_BASIS_CHOICES))
+    preferred_language = SelectField(_l("Preferred language"), choices=choices(ContactLanguage.choices()))
+    lawful_basis = SelectField(_l("Lawful basis"), choices=choices(LawfulBasis.choices()))
     consent_date = DateField(_l("Consent date"), validators=[Optional()])
     data_source = StringField(_l("Source of the data"), validators=[Length(max=300)])
     opted_out = BooleanField(_l("Opted out of mailings"))
@@ -57,7 +46,7 @@ class ContactForm(FlaskForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=choices(ORGANISATION_KIND_CHOICES))
+    kind = SelectField(_l("Kind"), choices=choices(OrganisationKind.choices()))
     website = StringField(_l("Website"), validators=[Length(max=500)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=20000)])
 

@@ -2,17 +2,49 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.labels import LabelledEnum
 from crm.timeutil import UTCDateTime, utcnow
 
-CONTACT_KINDS = ("journalist", "politician", "official")
-ORGANISATION_KINDS = ("outlet", "party", "ministry", "agency", "other")
-LAWFUL_BASES = ("legitimate_interest", "consent", "public_task", "contract",
-                "legal_obligation", "none")
+
+class ContactKind(LabelledEnum):
+    JOURNALIST = "journalist", _l("Journalist"), _l("Journalists")
+    POLITICIAN = "politician", _l("Politician"), _l("Politicians")
+    OFFICIAL = "official", _l("Official"), _l("Officials")
+
+
+class OrganisationKind(LabelledEnum):
+    OUTLET = "outlet", _l("Media outlet"), _l("Media outlets")
+    PARTY = "party", _l("Party"), _l("Parties")
+    MINISTRY = "ministry", _l("Ministry"), _l("Ministries")
+    AGENCY = "agency", _l("Agency"), _l("Agencies")
+    OTHER = "other", _l("Other"), _l("Other")
+
+
+class LawfulBasis(LabelledEnum):
+    LEGITIMATE_INTEREST = "legitimate_interest", _l("Legitimate interest")
+    CONSENT = "consent", _l("Consent")
+    PUBLIC_TASK = "public_task", _l("Public task")
+    CONTRACT = "contract", _l("Contract")
+    LEGAL_OBLIGATION = "legal_obligation", _l("Legal obligation")
+    NONE = "none", _l("None recorded")
+
+
+class ContactLanguage(LabelledEnum):
+    """The language a contact prefers (releases are written in one of these)."""
+    NB = "nb", _l("Bokmål")
+    NN = "nn", _l("Nynorsk")
+    EN = "en", _l("English")
+
+
+CONTACT_KINDS = ContactKind.values()
+ORGANISATION_KINDS = OrganisationKind.values()
+LAWFUL_BASES = LawfulBasis.values()
 CONTACT_LANGUAGES = ("nb", "nn", "en")
 
 # Byte order in both databases ("C" collation on PostgreSQL), so the sort key decides.

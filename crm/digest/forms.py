@@ -5,12 +5,11 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.formutil import choices
+from crm.monitoring.models import TermGroup
 
 WEEKDAY_CHOICES = [("0", _l("Monday")), ("1", _l("Tuesday")), ("2", _l("Wednesday")),
                    ("3", _l("Thursday")), ("4", _l("Friday")), ("5", _l("Saturday")),
                    ("6", _l("Sunday"))]
-GROUP_CHOICES = [("party", _l("Party")), ("politician", _l("Politicians")),
-                 ("issue", _l("Issues")), ("competitor", _l("Competitors"))]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -22,4 +21,4 @@ class DigestSettingsForm(FlaskForm):
     enabled = BooleanField(_l("Send me the morning digest"))
     send_time = TimeField(_l("Time"), validators=[InputRequired()])
     weekdays = CheckboxesField(_l("Days"), choices=choices(WEEKDAY_CHOICES))
-    groups = CheckboxesField(_l("Mention groups"), choices=choices(GROUP_CHOICES))
+    groups = CheckboxesField(_l("Mention groups"), choices=choices(TermGroup.choices(plural=True)))

@@ -11,8 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from crm.formutil import choices
-from crm.interactions.labels import DIRECTION_LABELS, KIND_LABELS, LOGGABLE_KINDS, STATUS_LABELS
-from crm.interactions.models import INQUIRY_STATUSES
+from crm.interactions.labels import LOGGABLE_KINDS, Direction, InquiryStatus, InteractionKind
 from crm.interactions.services import (
     ANSWER_MAX,
     EARLIEST_YEAR,
@@ -72,7 +71,7 @@ class ContactPickerMixin:
 class InteractionForm(ContactPickerMixin, FlaskForm):
     kind = SelectField(_l("Type"))
     direction = SelectField(_l("Direction"),
-                            choices=choices([(k, v) for k, v in DIRECTION_LABELS.items()]))
+                            choices=choices(Direction.choices()))
     occurred_at = local_moment(_l("Date and time"), required=True)
     staff_id = SelectField(_l("Staff member"), coerce=int)
     subject = StringField(_l("Subject"), validators=[Length(max=SUBJECT_MAX)])
@@ -84,7 +83,7 @@ class InteractionForm(ContactPickerMixin, FlaskForm):
     deadline = local_moment(_l("Deadline"))
     inquiry_assignee_id = SelectField(_l("Spokesperson"), coerce=int)
     status = SelectField(_l("Status"),
-                         choices=choices([(s, STATUS_LABELS[s]) for s in INQUIRY_STATUSES]))
+                         choices=choices(InquiryStatus.choices()))
     answer = TextAreaField(_l("Answer given"), validators=[Length(max=ANSWER_MAX)])
     # An optional follow-up (when logging)
     follow_up_due = local_moment(_l("Follow-up due"))
@@ -103,9 +102,9 @@ class InteractionForm(ContactPickerMixin, FlaskForm):
 
     def set_kind_choices(self, current: str | None = None) -> None:
         kinds = list(LOGGABLE_KINDS)
-        if current and current not in kinds and current in KIND_LABELS:
-            kinds.append(current)  # e.g. a "release" logged by the releases domain
-        self.kind.choices = choices([(k, KIND_LABELS[k]) for k in kinds])
+        if current and current not in kinds and current in InteractionKind.values():
+            kinds.append(InteractionKind(current))  # e.g. a "release" logged by releases
+        self.kind.choices = choices(InteractionKind.choices(kinds))
 
 
 class FollowUpForm(FlaskForm):
@@ -116,7 +115,7 @@ class FollowUpForm(FlaskForm):
 
 class InquiryStatusForm(FlaskForm):
     status = SelectField(_l("Status"),
-                         choices=choices([(s, STATUS_LABELS[s]) for s in INQUIRY_STATUSES]),
+                         choices=choices(InquiryStatus.choices()),
                          validators=[DataRequired()])
     assignee_id = SelectField(_l("Spokesperson"), coerce=int)
     answer = TextAreaField(_l("Answer given"), validators=[Length(max=ANSWER_MAX)])

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.interactions import bp
-from crm.interactions.labels import template_labels
 from crm.interactions.queries import contact_timeline
 from crm.interactions.services import follow_up_state, inquiry_is_overdue
 from crm.navigation import NavItem, add_main, contact_hook
@@ -42,5 +41,5 @@ def contact_sections(contact) -> list[dict]:
 
 @bp.app_context_processor
 def interaction_helpers() -> dict:
-    return {**template_labels(), "follow_up_state": follow_up_state,
+    return {"follow_up_state": follow_up_state,
             "inquiry_is_overdue": inquiry_is_overdue, "utcnow": utcnow}

@@ -1,31 +1,32 @@
-"""What the UI calls interaction kinds, directions and inquiry statuses (translatable)."""
+"""The code sets of interactions: kinds, directions and inquiry statuses, each labelled."""
 
 from flask_babel import lazy_gettext as _l
 
+from crm.labels import LabelledEnum
+
+
+class InteractionKind(LabelledEnum):
+    PHONE = "phone", _l("Phone call")
+    EMAIL = "email", _l("Email")
+    MEETING = "meeting", _l("Meeting")
+    INTERVIEW = "interview", _l("Interview")
+    INQUIRY = "inquiry", _l("Press inquiry")
+    STATEMENT = "statement", _l("Statement")
+    EVENT = "event", _l("Event")
+    RELEASE = "release", _l("Press release")  # written by the releases domain, not by hand
+
+
+class Direction(LabelledEnum):
+    INBOUND = "inbound", _l("Inbound")
+    OUTBOUND = "outbound", _l("Outbound")
+
+
+class InquiryStatus(LabelledEnum):
+    NEW = "new", _l("New")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    ANSWERED = "answered", _l("Answered")
+    DECLINED = "declined", _l("Declined")
+
+
 # Kinds a person logs by hand; "release" interactions are written by the releases domain.
-LOGGABLE_KINDS = ("phone", "email", "meeting", "interview", "inquiry", "statement", "event")
-
-KIND_LABELS = {
-    "phone": _l("Phone call"),
-    "email": _l("Email"),
-    "meeting": _l("Meeting"),
-    "interview": _l("Interview"),
-    "inquiry": _l("Press inquiry"),
-    "statement": _l("Statement"),
-    "event": _l("Event"),
-    "release": _l("Press release"),
-}
-DIRECTION_LABELS = {"inbound": _l("Inbound"), "outbound": _l("Outbound")}
-STATUS_LABELS = {
-    "new": _l("New"),
-    "in_progress": _l("In progress"),
-    "answered": _l("Answered"),
-    "declined": _l("Declined"),
-}
-
-
-def template_labels() -> dict:
-    """Template globals: label dicts for kinds, directions and inquiry statuses."""
-    return {"kind_labels": KIND_LABELS, "direction_labels": DIRECTION_LABELS,
-            "status_labels": STATUS_LABELS}
-
+LOGGABLE_KINDS = tuple(k for k in InteractionKind if k is not InteractionKind.RELEASE)

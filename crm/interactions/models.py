@@ -8,17 +8,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.interactions.labels import Direction, InquiryStatus, InteractionKind
 from crm.timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from crm.auth.models import User
     from crm.contacts.models import Contact
 
-INTERACTION_KINDS = ("phone", "email", "meeting", "interview", "inquiry", "statement", "event",
-                     "release")  # "release": a press release sent to the contact
-DIRECTIONS = ("inbound", "outbound")
-INQUIRY_STATUSES = ("new", "in_progress", "answered", "declined")
-OPEN_INQUIRY_STATUSES = ("new", "in_progress")
+INTERACTION_KINDS = InteractionKind.values()  # "release": a press release sent to the contact
+DIRECTIONS = Direction.values()
+INQUIRY_STATUSES = InquiryStatus.values()
+OPEN_INQUIRY_STATUSES = (InquiryStatus.NEW.value, InquiryStatus.IN_PROGRESS.value)
 
 interaction_contact = Table(
     "interaction_contact",

@@ -5,13 +5,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from crm.formutil import choices
-
-GROUP_CHOICES = [("party", _l("Party")), ("politician", _l("Politician")),
-                 ("issue", _l("Issue")), ("competitor", _l("Competitor"))]
-CASE_CHOICES = [("auto",
-                 _l("Automatic (Ap, SV, Høyre, Rødt exactly; longer names in any case)")),
-                ("sensitive", _l("Exactly as written (Høyre, not høyre)")),
-                ("insensitive", _l("Ignore upper/lower case"))]
+from crm.monitoring.models import CaseMode, TermGroup
 
 
 class FeedForm(FlaskForm):
@@ -30,7 +24,7 @@ class TermForm(FlaskForm):
     term = StringField(_l("Term"), validators=[DataRequired(), Length(max=99)],
                        description=_l("A name, abbreviation or issue, e.g. Arbeiderpartiet, Ap, "
                                       "Jonas Gahr Støre, bompeng* (the * allows any ending)."))
-    group = SelectField(_l("Group"), choices=choices(GROUP_CHOICES))
+    group = SelectField(_l("Group"), choices=choices(TermGroup.choices()))
     variants = TextAreaField(_l("Other forms"), validators=[Length(max=5000)],
                              description=_l("One per line, e.g. the nynorsk form "
                                             "(Arbeidarpartiet). Genitive forms are found "
@@ -38,7 +32,7 @@ class TermForm(FlaskForm):
     exclusions = TextAreaField(_l("Exclusions"), validators=[Length(max=5000)],
                                description=_l("Phrases that make a hit false, one per line, "
                                               "e.g. AP-foto."))
-    case_mode = SelectField(_l("Upper and lower case"), choices=choices(CASE_CHOICES))
+    case_mode = SelectField(_l("Upper and lower case"), choices=choices(CaseMode.choices()))
     contact_id = SelectField(_l("Politician in the register"), coerce=int, validate_choice=True)
     active = BooleanField(_l("Active"), default=True)
 

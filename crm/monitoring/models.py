@@ -5,19 +5,44 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.labels import LabelledEnum
 from crm.messages import Message, StoredMessage
 from crm.timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from crm.contacts.models import Contact, Organisation
 
-TERM_GROUPS = ("party", "politician", "issue", "competitor")
-CASE_MODES = ("auto", "sensitive", "insensitive")
+
+
+class TermGroup(LabelledEnum):
+    """What a watch term is about; the plural heads digest sections and coverage charts."""
+    PARTY = "party", _l("Party"), _l("Party")
+    POLITICIAN = "politician", _l("Politician"), _l("Politicians")
+    ISSUE = "issue", _l("Issue"), _l("Issues")
+    COMPETITOR = "competitor", _l("Competitor"), _l("Competitors")
+
+
+class CaseMode(LabelledEnum):
+    AUTO = "auto", _l("Automatic (Ap, SV, Høyre, Rødt exactly; longer names in any case)")
+    SENSITIVE = "sensitive", _l("Exactly as written (Høyre, not høyre)")
+    INSENSITIVE = "insensitive", _l("Ignore upper/lower case")
+
+
+class FeedHealth(LabelledEnum):
+    NEW = "new", _l("not polled yet")
+    OK = "ok", _l("ok")
+    WARNING = "warning", _l("warning")
+    FAILING = "failing", _l("failing")
+
+
+TERM_GROUPS = TermGroup.values()
+CASE_MODES = CaseMode.values()
 MENTION_STATUSES = ("unset", "relevant", "noise")
 MENTION_PLACES = ("title", "summary")
 
@@ -56,13 +81,12 @@ class Feed(Audited, db.Model):
     organisation: Mapped[Organisation | None] = relationship()
 
     @property
-    def health(self) -> str:
-        """"new", "ok", "warning" or "failing"."""
+    def health(self) -> FeedHealth:
         if self.consecutive_failures:
-            return "failing"
+            return FeedHealth.FAILING
         if self.last_success_at is None:
-            return "new"
-        return "warning" if self.last_warning else "ok"
+            return FeedHealth.NEW
+        return FeedHealth.WARNING if self.last_warning else FeedHealth.OK
 
 
 class Article(db.Model):

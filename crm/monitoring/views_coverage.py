@@ -6,7 +6,7 @@ from flask import Response, abort, render_template
 from flask_babel import gettext as _
 
 from crm.monitoring import analytics, bp, charts
-from crm.monitoring.models import TERM_GROUPS
+from crm.monitoring.models import TERM_GROUPS, TermGroup
 from crm.timeutil import local_today
 from crm.view_helpers import date_arg
 
@@ -16,8 +16,7 @@ def _period() -> analytics.Period:
 
 
 def group_labels() -> dict[str, str]:
-    return {"party": _("Party"), "politician": _("Politicians"), "issue": _("Issues"),
-            "competitor": _("Competitors")}
+    return {code: str(label) for code, label in TermGroup.choices(plural=True)}
 
 
 @bp.route("/coverage")

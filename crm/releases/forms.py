@@ -21,11 +21,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.contacts.validation import FieldError
 from crm.formutil import choices
+from crm.releases.models import ReleaseLanguage, TemplateLanguage
 from crm.releases.services import BODY_MAX, LEAD_MAX, MAX_QUOTES, QUOTE_MAX, TITLE_MAX
 from crm.timeutil import from_local, to_local
 
-LANGUAGE_CHOICES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
-TEMPLATE_LANGUAGE_CHOICES = [("nb", "Norsk"), ("en", "English")]
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -48,7 +47,7 @@ class ReleaseForm(FlaskForm):
                                         "bullets."))
     quotes = FieldList(FormField(QuoteForm), min_entries=2, max_entries=MAX_QUOTES)
     spokesperson_id = SelectField(_l("Contact person"), coerce=int, validate_choice=True)
-    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+    language = SelectField(_l("Language"), choices=choices(ReleaseLanguage.choices()))
     tags = StringField(_l("Tags"), validators=[Length(max=1000)],
                        description=_l("Comma separated"))
     release_at = DateTimeLocalField(_l("Release date and time"), format=LOCAL_FORMAT,
@@ -70,13 +69,13 @@ class DistributionForm(FlaskForm):
 
 class TemplateUploadForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    language = SelectField(_l("Language"), choices=choices(TEMPLATE_LANGUAGE_CHOICES))
+    language = SelectField(_l("Language"), choices=choices(TemplateLanguage.choices()))
     file = FileField(_l("Word document (.docx)"), validators=[FileRequired()])
 
 
 class SnippetForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+    language = SelectField(_l("Language"), choices=choices(ReleaseLanguage.choices()))
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("The same simple formatting as a release text."))
     retired = BooleanField(_l("Retired (no longer offered)"))

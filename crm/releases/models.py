@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Column,
@@ -19,20 +20,54 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.labels import LabelledEnum
 from crm.timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from crm.auth.models import User
     from crm.contacts.models import Contact, Tag
 
-RELEASE_LANGUAGES = ("nb", "nn", "en")
-TEMPLATE_LANGUAGES = ("nb", "en")  # nynorsk releases use the bokmål template unless one exists
-STATUSES = ("draft", "in_review", "approved", "published", "withdrawn")
+
+
+class ReleaseLanguage(LabelledEnum):
+    """The language a release is written in, named in itself."""
+    NB = "nb", "Bokmål"
+    NN = "nn", "Nynorsk"
+    EN = "en", "English"
+
+
+class TemplateLanguage(LabelledEnum):
+    """Templates exist in these; nynorsk releases use the bokmål template unless one exists."""
+    NB = "nb", "Norsk"
+    EN = "en", "English"
+
+
+class ReleaseStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    IN_REVIEW = "in_review", _l("In review")
+    APPROVED = "approved", _l("Approved")
+    PUBLISHED = "published", _l("Published")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+class RecipientStatus(LabelledEnum):
+    """One recipient of a distribution; "unknown": the process died while the mail server had
+    the message, so it is never retried by itself."""
+    PENDING = "pending", _l("waiting")
+    SENDING = "sending", _l("sending")
+    SENT = "sent", _l("sent")
+    FAILED = "failed", _l("failed")
+    SKIPPED = "skipped", _l("skipped")
+    UNKNOWN = "unknown", _l("unknown")
+
+
+RELEASE_LANGUAGES = ReleaseLanguage.values()
+TEMPLATE_LANGUAGES = TemplateLanguage.values()
+STATUSES = ReleaseStatus.values()
 EDITABLE_STATUSES = ("draft", "in_review", "approved")
 SENDABLE_STATUSES = ("approved", "published")
 DISTRIBUTION_STATUSES = ("scheduled", "sending", "done", "cancelled")
-# "unknown": the process died while the mail server had the message; never retried by itself.
-RECIPIENT_STATUSES = ("pending", "sending", "sent", "failed", "skipped", "unknown")
+RECIPIENT_STATUSES = RecipientStatus.values()
 
 release_tag = Table(
     "release_tag",

@@ -15,13 +15,10 @@ from crm.formutil import choices
 from crm.releases import bp, output, services, workflow
 from crm.releases.export import ExportError, render_docx
 from crm.releases.forms import ReleaseForm, local_to_utc, utc_to_local_input
-from crm.releases.models import STATUSES, Release
+from crm.releases.models import STATUSES, Release, ReleaseStatus
 from crm.releases.snippets import active_snippets
 from crm.releases.templates_store import active_templates
 
-STATUS_LABELS = {"draft": _l("Draft"), "in_review": _l("In review"),
-                 "approved": _l("Approved"), "published": _l("Published"),
-                 "withdrawn": _l("Withdrawn")}
 ACTION_LABELS = {"submit": _l("Submit for review"), "approve": _l("Approve"),
                  "send_back": _l("Send back to draft"), "publish": _l("Mark as published"),
                  "withdraw": _l("Withdraw")}
@@ -33,11 +30,6 @@ def get_release(release_id: int) -> Release:
     if release is None:
         abort(404)
     return release
-
-
-@bp.app_template_filter("release_status")
-def release_status(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
 
 
 @bp.route("/")
@@ -185,7 +177,7 @@ def act(release_id: int, action: str):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        flash(_("Status: %(status)s.", status=release_status(release.status)), "success")
+        flash(_("Status: %(status)s.", status=ReleaseStatus.label_of(release.status)), "success")
     return redirect(url_for("releases.detail", release_id=release.id))
 
 
