@@ -11,6 +11,7 @@ from flask_babel import force_locale, ngettext
 from markupsafe import Markup, escape
 
 from crm.digest.content import Digest
+from crm.templating import localdate
 
 
 @dataclass
@@ -48,7 +49,7 @@ def highlight(text: str, terms: list[str]) -> Markup:
 def render_digest(digest: Digest) -> RenderedDigest:
     user = digest.context.user
     with user_locale(user), link_context():
-        day = digest.context.day.strftime("%d.%m.%Y")
+        day = localdate(digest.context.day)  # 23.11.2026; Nov 23, 2026 in English
         mentions = sum(s.total for s in digest.sections if s.key == "mentions")
         subject = ngettext("Pressdesk digest %(day)s: %(num)d new mention",
                            "Pressdesk digest %(day)s: %(num)d new mentions", mentions, day=day)

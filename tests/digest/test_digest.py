@@ -80,6 +80,18 @@ def test_both_parts_and_the_users_language(app, users, smtp_server):
     assert "Good morning" in smtp_server.messages[1].get_body(("plain",)).get_content()
 
 
+def test_the_day_in_the_subject_is_written_in_the_users_language(app, users, smtp_server):
+    editor = only(users)
+    editor.language = "nb"
+    db.session.commit()
+    services.send_test(editor, MONDAY_0730)
+    editor.language = "en"
+    db.session.commit()
+    services.send_test(editor, MONDAY_0730)
+    nb, en = (str(m["Subject"]) for m in smtp_server.messages)
+    assert "23.11.2026" in nb and "Nov 23, 2026" in en
+
+
 def test_feed_text_is_escaped_in_the_html(app, users, smtp_server):
     only(users)
 
