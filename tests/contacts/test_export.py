@@ -182,7 +182,8 @@ def test_bulk_export_is_written_to_the_audit_log(as_editor, users):
 # vCard -----------------------------------------------------------------------------------
 
 def test_vcard_escaping(app):
-    card = vcard(journalist("Kari", notes="a,b;c\\d\ne\r\nf\x00g"))
+    # Not stored: PostgreSQL text cannot hold the NUL that the card must drop.
+    card = vcard(Contact(kind="journalist", name="Kari", notes="a,b;c\\d\ne\r\nf\x00g"))
     assert "NOTE:a\\,b\\;c\\\\d\\ne\\nfg" in unfold(card)
 
 
