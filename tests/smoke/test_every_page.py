@@ -152,19 +152,13 @@ def _check_download(url: str, response: httpx.Response) -> None:
     elif kind in ("text/vcard", "text/x-vcard"):
         text = body.decode("utf-8")
         assert text.count("BEGIN:VCARD") == text.count("END:VCARD") > 0, url
-        try:
-            import vobject
-        except ImportError:
-            return
+        import vobject
         cards = list(vobject.readComponents(text))
         assert cards and all(card.fn.value for card in cards), url
     elif kind == "text/calendar":
         text = body.decode("utf-8")
         assert text.startswith("BEGIN:VCALENDAR") and text.rstrip().endswith("END:VCALENDAR")
-        try:
-            import icalendar
-        except ImportError:
-            return
+        import icalendar
         icalendar.Calendar.from_ical(text)
     elif kind.endswith("wordprocessingml.document"):
         import docx
