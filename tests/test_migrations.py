@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from crm import create_app
 from crm.extensions import db
 from crm.migration_support import include_name
-from tests.conftest import BACKENDS, BASE_TEST_CONFIG, PG_URL
+from tests.support import BACKENDS, BASE_TEST_CONFIG, throwaway_postgres_database
 
 
 def test_migrations_have_a_single_head(app):
@@ -27,15 +25,8 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield "sqlite:///" + str(tmp_path / "migrated.sqlite3")
         return
-    name = "crm_migrations_" + uuid.uuid4().hex[:8]
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres_database("crm_migrations") as url:
+        yield url
 
 
 def test_upgrade_produces_the_models_schema(empty_database):

@@ -276,7 +276,7 @@ def test_settings_page_saves_and_rejects_bad_input(as_viewer, users):
 
 
 def test_admins_see_a_banner_while_digests_fail(client, users):
-    from tests.conftest import login
+    from tests.support import login
     app = client.application
     app.config["CRM_SMTP_URL"] = "smtp://127.0.0.1:1?timeout=2"
     with pytest.raises(services.DigestFailure):

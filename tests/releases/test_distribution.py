@@ -15,7 +15,7 @@ from crm.jobs.services import run_job
 from crm.releases import distribution, services, workflow
 from crm.releases.distribution import DistributionError
 from crm.releases.models import Distribution, DistributionRecipient
-from tests.releases.conftest import approved, draft
+from tests.factories import approved, draft
 
 NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Oslo
 EMBARGO = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Oslo

@@ -35,7 +35,7 @@ from crm.contacts.services import ContactData, create_contact
 from crm.releases import services, snippets
 from crm.releases.export import render_docx, template_for
 from crm.releases.package import check_docx
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.releases.docxfiles import rezip
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
