@@ -22,6 +22,7 @@ from tests.support import (
     BACKENDS,
     BASE_TEST_CONFIG,
     QueryCounter,
+    forget_user_between_requests,
     login,
     postgres_url,
     reset_postgres_schema,
@@ -53,15 +54,7 @@ def _empty_all_tables() -> None:
 def _session_app(database_url):
     """The one app on the session database of this backend (see the module docstring)."""
     app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
-
-    @app.teardown_request
-    def forget_logged_in_user(_exc):
-        # Requests reuse the test's app context, and so its `g`; in production every request
-        # has its own. Without this, a second client in one test would see the first's user.
-        from flask import g
-        g.pop("_login_user", None)
-        g.pop("_flask_babel", None)  # the locale Flask-Babel cached for this request
-
+    forget_user_between_requests(app)
     return app
 
 

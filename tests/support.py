@@ -64,6 +64,20 @@ def throwaway_postgres_database(prefix: str):
         admin.dispose()
 
 
+def forget_user_between_requests(app) -> None:
+    """Make each test request start without the previous one's user and locale.
+
+    Requests reuse the test's app context, and so its `g`; in production every request has
+    its own. Without this, a second client in one test would see the first's user.
+    """
+    from flask import g
+
+    @app.teardown_request
+    def forget_logged_in_user(_exc):
+        g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # the locale Flask-Babel cached for this request
+
+
 def login(client, email: str, password: str = PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
 

@@ -56,10 +56,8 @@ def load(runner, *args):
     return result.output
 
 
-@pytest.fixture
-def demo(app, runner):
-    """A demo register of 300 contacts; returns what the command printed."""
-    return load(runner, "--contacts", "300", "--seed", "7")
+# The shared, read-only demo of this module (see conftest.py): a register of 300 contacts.
+DEMO = ["--contacts", "300", "--seed", "7"]
 
 
 def test_the_register_has_outlets_parties_ministries_and_agencies(demo):
