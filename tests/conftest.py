@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from crm import create_app
-from crm.extensions import db
+from crm.extensions import db, limiter
 from tests.factories import make_user
 from tests.support import (
     BACKENDS,
@@ -62,6 +62,10 @@ def _session_app(database_url):
 def app(_session_app):
     """The app, in an app context of this test's own, on empty tables."""
     config = dict(_session_app.config)
+    # Flask-Limiter keeps its settings and counters on the one Limiter object, set by the
+    # last init_app: an app from make_app (rate limits on) would leave them on for the rest.
+    # Re-initialising gives this app its settings back and every test fresh counters.
+    limiter.init_app(_session_app)
     with _session_app.app_context():
         yield _session_app
         db.session.remove()

@@ -149,6 +149,7 @@ def test_erased_contacts_are_not_exported(as_editor):
     assert as_editor.get(f"/contacts/{gone.id}/vcard").status_code == 404
 
 
+@pytest.mark.slow
 def test_exports_are_streamed_in_batches_and_keep_the_order(app, as_editor):
     db.session.add_all([Contact(kind="journalist", name=f"Person {i:04d}",
                                 sort_name=f"person {i:04d}", search_text=f"person {i:04d}")

@@ -118,6 +118,7 @@ def test_published_releases_went_to_media_lists_in_recent_weeks(demo):
     assert withdrawn.withdrawn_at < now
 
 
+@pytest.mark.slow
 def test_loading_the_demo_sends_no_email_and_leaves_nothing_to_send(app, make_app,
                                                                     monkeypatch):
     connections = []
@@ -283,6 +284,7 @@ def test_a_release_and_its_distribution_pages_render(demo, demo_viewer):
 
 # Sizes and repeats --------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("contacts", ["1", "7"])
 def test_a_tiny_register_still_gets_releases_and_news(app, runner, contacts):
     load(runner, "--contacts", contacts)
@@ -291,6 +293,7 @@ def test_a_tiny_register_still_gets_releases_and_news(app, runner, contacts):
     assert count(Feed, Feed.active.is_(True)) == 0
 
 
+@pytest.mark.slow
 def test_a_second_run_adds_no_second_set_of_releases_feeds_or_news(app, runner):
     load(runner, "--contacts", "30")
     before = [count(m) for m in (Release, Feed, Article, ArticleSource)]
@@ -301,6 +304,7 @@ def test_a_second_run_adds_no_second_set_of_releases_feeds_or_news(app, runner):
     assert "0 press releases" in output and "0 articles" in output
 
 
+@pytest.mark.slow
 def test_terms_and_feeds_staff_made_are_kept_as_they_are(app, runner):
     mine, _ = save_term(None, TermData("Høyre", "competitor", case_mode="insensitive",
                                        exclusions="<script>alert(1)</script>"))

@@ -306,6 +306,7 @@ def test_releases_whose_embargo_lifts_today(app, users, smtp_server):
     assert "Neste dag" not in text and "Trukket" not in text
 
 
+@pytest.mark.slow
 def test_two_processes_sending_at_once_send_one_copy_each(app, users, smtp_server, database_url):
     """Two real `crm send-digest` processes started together: each user gets one email."""
     import os
@@ -325,6 +326,7 @@ def test_two_processes_sending_at_once_send_one_copy_each(app, users, smtp_serve
     assert sum(out.count("sent to ") for out in outputs) == 3
 
 
+@pytest.mark.slow
 def test_two_scheduler_processes_started_at_once_send_one_copy_each(
         app, users, smtp_server, database_url):
     """Two real `crm scheduler` processes: one takes the lease and sends; the other waits."""

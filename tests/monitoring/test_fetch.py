@@ -228,6 +228,7 @@ def test_a_server_that_stalls_mid_body_is_given_up(feed_server):
         fetch(url, limits=LIMITS)
 
 
+@pytest.mark.slow
 def test_a_trickling_server_is_cut_off_at_the_deadline(feed_server):
     def trickle(handler):
         handler.send_response(200)

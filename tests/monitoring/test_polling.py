@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from crm.extensions import db
 from crm.monitoring import services
 from crm.monitoring.models import Article, ArticleSource, Feed, Mention
@@ -209,6 +211,7 @@ def test_poll_feeds_is_a_scheduled_job(app):
     assert spec.func == "crm.monitoring.services:poll_due_feeds"
 
 
+@pytest.mark.slow
 def test_hostile_servers_are_refused_within_their_limits_and_the_others_go_on(
         app, feed_server, fast_limits):
     def stall(handler):

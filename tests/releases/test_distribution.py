@@ -124,6 +124,7 @@ def test_a_server_that_is_down_fails_fast_and_the_retry_sends_each_once(
     assert len(smtp_server.messages) == 3 and release.status == "published"
 
 
+@pytest.mark.slow
 def test_a_server_that_never_answers_times_out(app, users, second_editor, media_list):
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

@@ -225,6 +225,7 @@ def body_has_span(odt, body, words: str, prop: str, value: str) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_the_checks_catch_a_file_libreoffice_cannot_open(app, lo_profile, tmp_path):
     """Not vacuous: a damaged document gives no PDF, and a text file posing as .docx gives a
     PDF without the release's text."""
