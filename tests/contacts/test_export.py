@@ -23,21 +23,13 @@ from crm.contacts.import_fields import guess_mapping
 from crm.contacts.importing import preview_import
 from crm.contacts.models import Contact
 from crm.contacts.services import (
-    ContactData,
     ContactFilter,
-    create_contact,
     filtered_contacts,
     save_organisation,
 )
 from crm.extensions import db
 from crm.timeutil import utcnow
-
-
-def journalist(name="Åse Ødegård", **kw):
-    org = kw.pop("org", None)
-    kind = kw.pop("kind", "journalist")
-    return create_contact(ContactData(kind=kind, name=name,
-                                      organisation_id=org.id if org else None, **kw))
+from tests.factories import journalist, politician
 
 
 def read_csv(text: str) -> list[list[str]]:
@@ -96,7 +88,7 @@ def test_export_round_trips_through_the_import(app):
     nrk = save_organisation(None, name="NRK", kind="outlet")
     journalist("Åse Ødegård", org=nrk, emails=["ase@nrk.no"], phones=["91234567"],
                beats=["politikk"], tags=["viktig"], notes="=SUM(1)", region="Vestland")
-    journalist("Jonas Gahr Støre", kind="politician", office="statsminister")
+    politician("Jonas Gahr Støre", office="statsminister")
     data = "".join(export_csv(filtered_contacts(ContactFilter()))).encode("utf-8")
     parsed = parse_csv(data)
     assert parsed.delimiter == ";" and parsed.encoding == "UTF-8 with BOM"
@@ -116,7 +108,7 @@ def test_export_uses_the_list_filters(as_editor):
     nrk = save_organisation(None, name="NRK", kind="outlet")
     journalist("Kari Nordmann", org=nrk, beats=["helse"])
     journalist("Ola Nordmann", beats=["politikk"])
-    journalist("Jonas Støre", kind="politician")
+    politician("Jonas Støre")
     response = as_editor.get("/contacts/export.csv?kind=journalist&beat=helse&page=3")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
