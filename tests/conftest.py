@@ -13,6 +13,9 @@ tests/factories.py: conftest modules hold fixtures only and are never imported.
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 
 from crm import create_app
@@ -26,22 +29,32 @@ from tests.support import (
     login,
     postgres_url,
     reset_postgres_schema,
+    throwaway_postgres_database,
 )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
-    """A database with the models' schema, one per backend for the whole session."""
-    if request.param == "sqlite":
-        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "crm.sqlite3")
-    else:
-        url = postgres_url()
-        reset_postgres_schema(url)
-    app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return url
+    """A database with the models' schema, one per backend for the whole session.
+
+    Under pytest-xdist (`-n 2`) each worker has its own: SQLite files are per worker anyway
+    (tmp_path_factory), and on PostgreSQL a worker uses a throwaway database of its own beside
+    CRM_TEST_DATABASE_URL's.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "crm.sqlite3")
+        elif worker:
+            url = stack.enter_context(throwaway_postgres_database(f"crm_test_{worker}"))
+        else:
+            url = postgres_url()
+            reset_postgres_schema(url)
+        app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        yield url
 
 
 def _empty_all_tables() -> None:
