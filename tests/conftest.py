@@ -1,64 +1,60 @@
 """Shared fixtures: the app on each database backend, clients logged in per role.
 
 Database tests run on SQLite, and on PostgreSQL too when CRM_TEST_DATABASE_URL is set
-(`.ci/run` sets it). The schema is built once per backend and session; every test starts with
-empty tables.
+(`.ci/run` sets it). The schema is built once per backend and session, and so is the app:
+building one costs ~75 ms of URL rules plus compiling every template again, more than most
+tests take. Each test gets its own app context on it, starts with empty tables and finds the
+config as it was (a test may change `app.config`; its changes are undone). A test that needs
+an app built differently (CSRF on, rate limits, extra routes) asks `make_app` for its own.
+
+Helpers (PASSWORD, login, the test config) live in tests/support.py and data builders in
+tests/factories.py: conftest modules hold fixtures only and are never imported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
-from sqlalchemy import create_engine, event, text
 
 from crm import create_app
-from crm.extensions import db
-
-PG_URL = os.environ.get("CRM_TEST_DATABASE_URL", "")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-PASSWORD = "correct horse battery"
-
-BASE_TEST_CONFIG = {
-    "TESTING": True,
-    "SECRET_KEY": "test-secret-key",
-    "WTF_CSRF_ENABLED": False,
-    "RATELIMIT_ENABLED": False,
-    "CRM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    "SERVER_NAME": "pressdesk.test",
-    "CRM_SMTP_URL": "smtp://127.0.0.1:1",
-    # Tests read in English: without a logged-in user's language or an Accept-Language
-    # header (services, CLI, anonymous pages) the UI speaks English; tests/i18n covers nb.
-    "CRM_DEFAULT_LANGUAGE": "en",
-}
-
-
-def _database_url(backend: str, tmp_path_factory) -> str:
-    if backend == "sqlite":
-        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "crm.sqlite3")
-    return PG_URL.replace("postgresql://", "postgresql+psycopg://", 1) \
-        if PG_URL.startswith("postgresql://") else PG_URL
-
-
-def reset_postgres_schema(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+from crm.extensions import db, limiter
+from tests.factories import make_user
+from tests.support import (
+    BACKENDS,
+    BASE_TEST_CONFIG,
+    QueryCounter,
+    forget_user_between_requests,
+    login,
+    postgres_url,
+    reset_postgres_schema,
+    throwaway_postgres_database,
+)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
-    """A database with the models' schema, one per backend for the whole session."""
-    url = _database_url(request.param, tmp_path_factory)
-    if request.param == "postgresql":
-        reset_postgres_schema(url)
-    app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return url
+    """A database with the models' schema, one per backend for the whole session.
+
+    Under pytest-xdist (`-n 2`) each worker has its own: SQLite files are per worker anyway
+    (tmp_path_factory), and on PostgreSQL a worker uses a throwaway database of its own beside
+    CRM_TEST_DATABASE_URL's.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "crm.sqlite3")
+        elif worker:
+            url = stack.enter_context(throwaway_postgres_database(f"crm_test_{worker}"))
+        else:
+            url = postgres_url()
+            reset_postgres_schema(url)
+        app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        yield url
 
 
 def _empty_all_tables() -> None:
@@ -67,23 +63,29 @@ def _empty_all_tables() -> None:
             conn.execute(table.delete())
 
 
-@pytest.fixture
-def app(database_url):
+@pytest.fixture(scope="session")
+def _session_app(database_url):
+    """The one app on the session database of this backend (see the module docstring)."""
     app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    forget_user_between_requests(app)
+    return app
 
-    @app.teardown_request
-    def forget_logged_in_user(_exc):
-        # Requests reuse the test's app context, and so its `g`; in production every request
-        # has its own. Without this, a second client in one test would see the first's user.
-        from flask import g
-        g.pop("_login_user", None)
-        g.pop("_flask_babel", None)  # the locale Flask-Babel cached for this request
 
-    with app.app_context():
-        yield app
+@pytest.fixture
+def app(_session_app):
+    """The app, in an app context of this test's own, on empty tables."""
+    config = dict(_session_app.config)
+    # Flask-Limiter keeps its settings and counters on the one Limiter object, set by the
+    # last init_app: an app from make_app (rate limits on) would leave them on for the rest.
+    # Re-initialising gives this app its settings back and every test fresh counters.
+    limiter.init_app(_session_app)
+    with _session_app.app_context():
+        yield _session_app
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
+    _session_app.config.clear()
+    _session_app.config.update(config)
 
 
 @pytest.fixture
@@ -113,20 +115,10 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def make_user(email: str, role: str, name: str = "", language: str = "en"):
-    from crm.auth.services import create_user
-    return create_user(email, PASSWORD, role=role, name=name or email.split("@")[0],
-                       language=language)
-
-
 @pytest.fixture
 def users(app):
     """An admin, an editor and a viewer (English UI), all with PASSWORD."""
     return {role: make_user(f"{role}@example.no", role) for role in ("admin", "editor", "viewer")}
-
-
-def login(client, email: str, password: str = PASSWORD):
-    return client.post("/login", data={"email": email, "password": password})
 
 
 @pytest.fixture
@@ -145,29 +137,6 @@ def as_viewer(client, users):
 def as_admin(client, users):
     login(client, users["admin"].email)
     return client
-
-
-class QueryCounter:
-    """Counts the SQL statements sent to the database while it is active."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _seen(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-    def __enter__(self):
-        self.statements = []
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *_exc):
-        event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ def _crashing_app(make_app):
 
 
 def test_unexpected_error_gives_a_friendly_500(make_app, users):
-    from tests.conftest import login
+    from tests.support import login
     client = _crashing_app(make_app).test_client()
     login(client, users["editor"].email)
     response = client.get("/boom")
@@ -25,7 +25,7 @@ def test_unexpected_error_gives_a_friendly_500(make_app, users):
 
 
 def test_error_page_failing_falls_back_to_plain_html(make_app, users, monkeypatch):
-    from tests.conftest import login
+    from tests.support import login
     client = _crashing_app(make_app).test_client()
     login(client, users["editor"].email)
 

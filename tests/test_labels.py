@@ -13,7 +13,7 @@ from crm.labels import LabelledEnum
 from crm.monitoring.models import FeedHealth, TermGroup
 from crm.releases.models import STATUSES, ReleaseStatus
 from crm.templating import code_label, code_sets
-from tests.conftest import BASE_TEST_CONFIG
+from tests.support import BASE_TEST_CONFIG
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 

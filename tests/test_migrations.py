@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+from contextlib import ExitStack
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 from crm import create_app
 from crm.extensions import db
 from crm.migration_support import include_name
-from tests.conftest import BACKENDS, BASE_TEST_CONFIG, PG_URL
+from tests.support import BACKENDS, BASE_TEST_CONFIG, throwaway_postgres_database
 
 
 def test_migrations_have_a_single_head(app):
@@ -25,25 +25,16 @@ def test_migrations_have_a_single_head(app):
 @pytest.fixture(params=BACKENDS)
 def empty_databases(request, tmp_path):
     """A factory of empty databases on one backend, dropped after the test."""
-    made = []
+    with ExitStack() as stack:
+        made = []
 
-    def make() -> str:
-        if request.param == "sqlite":
-            return "sqlite:///" + str(tmp_path / f"db{len(made)}.sqlite3")
-        name = "crm_migrations_" + uuid.uuid4().hex[:8]
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        made.append(name)
-        return PG_URL.rsplit("/", 1)[0] + "/" + name
+        def make() -> str:
+            made.append(None)
+            if request.param == "sqlite":
+                return "sqlite:///" + str(tmp_path / f"db{len(made)}.sqlite3")
+            return stack.enter_context(throwaway_postgres_database("crm_migrations"))
 
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT") if request.param != "sqlite" \
-        else None
-    yield make
-    if admin is not None:
-        with admin.connect() as conn:
-            for name in made:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        yield make
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from crm import create_app
 from crm.templating import localdate, localtime
-from tests.conftest import BASE_TEST_CONFIG
+from tests.support import BASE_TEST_CONFIG
 
 WINTER = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Oslo
 SUMMER = datetime(2026, 7, 1, 7, 5, tzinfo=UTC)  # 09:05 in Oslo

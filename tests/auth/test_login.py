@@ -5,7 +5,7 @@ import pytest
 from crm.auth.models import User
 from crm.auth.services import UserError, create_user, ensure_first_admin
 from crm.extensions import db
-from tests.conftest import PASSWORD, login
+from tests.support import PASSWORD, login
 
 
 def test_every_page_but_login_requires_a_login(client, users):

@@ -21,7 +21,8 @@ from werkzeug.serving import make_server
 from crm import create_app
 from crm.extensions import db
 from tests.browser.support import cannot_drive_browser
-from tests.conftest import BASE_TEST_CONFIG, PASSWORD, make_user
+from tests.factories import make_user
+from tests.support import BASE_TEST_CONFIG, PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -23,7 +23,7 @@ from crm.timeutil import utcnow
 from tests.browser.support import playwright_expect
 from tests.smtp import SmtpServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = playwright_expect()
 
 HOSTILE_TITLE = 'Støre svarer <img src=x onerror="document.title=\'pwned\'">'

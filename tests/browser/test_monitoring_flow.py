@@ -13,7 +13,7 @@ from crm.monitoring.mentions import TermData, save_term
 from tests.browser.support import playwright_expect
 from tests.monitoring.feedserver import FeedServer, rss
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = playwright_expect()
 
 

@@ -16,7 +16,7 @@ import pytest
 from crm.contacts.services import ContactData, create_contact
 from tests.browser.support import playwright_expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = playwright_expect()
 
 

@@ -26,7 +26,7 @@ from crm.contacts.services import ContactData, create_contact
 from tests.browser.support import playwright_expect
 from tests.smtp import SmtpServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = playwright_expect()
 
 TITLE = "Ap & Høyre vil ha gratis tannhelse – også på Værøy og Røst"

@@ -15,7 +15,7 @@ from crm.interactions.services import FollowUpData, InteractionData, log_interac
 from crm.timeutil import utcnow
 from tests.browser.support import playwright_expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = playwright_expect()
 
 SCRIPT_NAME = '<script>alert("navn")</script><img src=x onerror="window.__pwned=1;alert(1)">'

@@ -14,12 +14,7 @@ from crm.contacts.services import (
 from crm.contacts.validation import normalise_phone
 from crm.errors import UserError
 from crm.extensions import db
-
-
-def journalist(name="Åse Ødegård", **kw):
-    org = kw.pop("org", None)
-    return create_contact(ContactData(kind="journalist", name=name,
-                                      organisation_id=org.id if org else None, **kw))
+from tests.factories import journalist
 
 
 def find(q="", **kw) -> list[str]:

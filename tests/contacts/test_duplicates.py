@@ -19,29 +19,18 @@ from crm.contacts.models import (
     contact_tag,
 )
 from crm.contacts.services import (
-    ContactData,
     ContactFilter,
-    create_contact,
     filtered_contacts,
     save_organisation,
 )
 from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, interaction_contact
 from crm.timeutil import utcnow
-
-
-def person(name, org=None, **kw):
-    kind = kw.pop("kind", "journalist")
-    return create_contact(ContactData(kind=kind, name=name,
-                                      organisation_id=org.id if org else None, **kw))
+from tests.factories import journalist, log
 
 
 def interaction(*contacts, subject="Samtale"):
-    item = Interaction(kind="phone", occurred_at=utcnow(), subject=subject,
-                       contacts=list(contacts))
-    db.session.add(item)
-    db.session.commit()
-    return item
+    return log(list(contacts), subject=subject, when=utcnow())
 
 
 def groups_by_name() -> list[tuple[list[str], set[str]]]:
@@ -65,14 +54,14 @@ def rows(table, **where) -> int:
 def test_groups_by_email_phone_and_folded_name_in_the_same_organisation(app):
     nrk = save_organisation(None, name="NRK", kind="outlet")
     vg = save_organisation(None, name="VG", kind="outlet")
-    person("Kari Nordmann", emails=["kari@nrk.no"])
-    person("K. Nordmann", emails=["KARI@nrk.no"])
-    person("Per Hansen", phones=["912 34 567"])
-    person("Peder Hansen", phones=["+4791234567"])
-    person("Åse Ødegård", nrk)
-    person("Aase Odegard", nrk)
-    person("Åse Ødegård", vg)  # another organisation: not the same person
-    person("Ola Uten", emails=["ola@x.no"])
+    journalist("Kari Nordmann", emails=["kari@nrk.no"])
+    journalist("K. Nordmann", emails=["KARI@nrk.no"])
+    journalist("Per Hansen", phones=["912 34 567"])
+    journalist("Peder Hansen", phones=["+4791234567"])
+    journalist("Åse Ødegård", org=nrk)
+    journalist("Aase Odegard", org=nrk)
+    journalist("Åse Ødegård", org=vg)  # another organisation: not the same person
+    journalist("Ola Uten", emails=["ola@x.no"])
     assert groups_by_name() == [  # in Norwegian order of their first records: K, P, Å
         (["K. Nordmann", "Kari Nordmann"], {"email"}),
         (["Peder Hansen", "Per Hansen"], {"phone"}),
@@ -81,10 +70,10 @@ def test_groups_by_email_phone_and_folded_name_in_the_same_organisation(app):
 
 
 def test_overlapping_matches_form_one_group_and_erased_contacts_are_left_out(app):
-    a = person("Anne Berg", emails=["anne@nrk.no"])
-    person("A. Berg", emails=["anne@nrk.no"], phones=["91234567"])
-    person("Anne B", phones=["91234567"])
-    gone = person("Anne Berg")
+    a = journalist("Anne Berg", emails=["anne@nrk.no"])
+    journalist("A. Berg", emails=["anne@nrk.no"], phones=["91234567"])
+    journalist("Anne B", phones=["91234567"])
+    gone = journalist("Anne Berg")
     gone.erased_at = utcnow()
     db.session.commit()
     (names, reasons), = groups_by_name()
@@ -93,21 +82,21 @@ def test_overlapping_matches_form_one_group_and_erased_contacts_are_left_out(app
 
 
 def test_no_duplicates_and_emoji_only_names(app):
-    person("😀")
-    person("🎉")  # both fold to nothing: not a name match
+    journalist("😀")
+    journalist("🎉")  # both fold to nothing: not a name match
     assert duplicate_groups() == ([], 0)
 
 
 def test_the_page_shows_groups_to_editors_only(as_editor, as_viewer):
-    person("Kari Nordmann", emails=["kari@nrk.no"])
-    person("<script>x</script>", emails=["kari@nrk.no"])
+    journalist("Kari Nordmann", emails=["kari@nrk.no"])
+    journalist("<script>x</script>", emails=["kari@nrk.no"])
     page = as_editor.get("/contacts/duplicates").get_data(as_text=True)
     assert "Kari Nordmann" in page and "same email" in page and "/contacts/merge?a=" in page
     assert "<script>x" not in page
 
 
 def test_viewers_may_not_see_or_merge(as_viewer):
-    a, b = person("A", emails=["a@x.no"]), person("B", emails=["a@x.no"])
+    a, b = journalist("A", emails=["a@x.no"]), journalist("B", emails=["a@x.no"])
     assert as_viewer.get("/contacts/duplicates").status_code == 403
     assert as_viewer.get(f"/contacts/merge?a={a.id}&b={b.id}").status_code == 403
     assert as_viewer.post("/contacts/merge", data={"a": a.id, "b": b.id,
@@ -119,10 +108,10 @@ def test_viewers_may_not_see_or_merge(as_viewer):
 
 def test_merge_combines_fields_and_moves_everything(app):
     nrk = save_organisation(None, name="NRK", kind="outlet")
-    keep = person("Kari Nordmann", emails=["kari@nrk.no"], phones=["91234567"],
+    keep = journalist("Kari Nordmann", emails=["kari@nrk.no"], phones=["91234567"],
                   beats=["politikk"], tags=["viktig"], notes="Ringer helst før ti.",
                   social="@kari")
-    other = person("Kari Nordmann", nrk, emails=["kari@privat.no", "KARI@nrk.no"],
+    other = journalist("Kari Nordmann", org=nrk, emails=["kari@privat.no", "KARI@nrk.no"],
                    phones=["22334455", "912 34 567"], beats=["politikk", "helse"],
                    tags=["viktig", "oslo"], notes="Har sommerferie i juli.",
                    title="Politisk reporter", region="Oslo", social="@kari\nlinkedin.com/in/k",
@@ -172,16 +161,16 @@ def test_merge_combines_fields_and_moves_everything(app):
 
 
 def test_merge_keeps_the_chosen_records_values(app):
-    keep = person("Kari Nordmann", title="Reporter", notes="Samme notat", region="Bergen")
-    other = person("Kari N.", title="Vaktsjef", notes="Samme notat", region="Oslo")
+    keep = journalist("Kari Nordmann", title="Reporter", notes="Samme notat", region="Bergen")
+    other = journalist("Kari N.", title="Vaktsjef", notes="Samme notat", region="Oslo")
     merged = merge_contacts(keep, other)
     assert (merged.name, merged.title, merged.region) == ("Kari Nordmann", "Reporter", "Bergen")
     assert merged.notes == "Samme notat"
 
 
 def test_merge_is_written_to_the_audit_log(as_editor, users):
-    keep = person("Kari", emails=["kari@nrk.no"])
-    other = person("Kari N", emails=["kari@nrk.no"], title="Reporter")
+    keep = journalist("Kari", emails=["kari@nrk.no"])
+    other = journalist("Kari N", emails=["kari@nrk.no"], title="Reporter")
     response = as_editor.post("/contacts/merge", data={"a": keep.id, "b": other.id,
                                                        "keep": keep.id})
     assert response.status_code == 302 and response.headers["Location"].endswith(
@@ -196,7 +185,7 @@ def test_merge_is_written_to_the_audit_log(as_editor, users):
 
 
 def test_merge_refuses_the_same_contact_and_erased_contacts(app):
-    a, b = person("A"), person("B")
+    a, b = journalist("A"), journalist("B")
     with pytest.raises(MergeError):
         merge_contacts(a, a)
     b.erased_at = utcnow()
@@ -209,7 +198,7 @@ def test_merge_refuses_the_same_contact_and_erased_contacts(app):
 def test_a_failing_merge_changes_nothing(app, monkeypatch):
     from crm.contacts import merging
 
-    keep, other = person("Kari", emails=["k@nrk.no"]), person("Kari", emails=["k2@nrk.no"])
+    keep, other = journalist("Kari", emails=["k@nrk.no"]), journalist("Kari", emails=["k2@nrk.no"])
     ml = lists.save_media_list(None, name="Liste")
     lists.add_members(ml, [other.id])
     interaction(other)
@@ -237,8 +226,8 @@ def test_every_table_pointing_at_contacts_is_handled():
 # Merge pages -----------------------------------------------------------------------------
 
 def test_merge_pages(as_editor):
-    keep = person("Kari Nordmann", emails=["kari@nrk.no"])
-    other = person("Kari Nordmann", emails=["kari@privat.no"])
+    keep = journalist("Kari Nordmann", emails=["kari@nrk.no"])
+    other = journalist("Kari Nordmann", emails=["kari@privat.no"])
     detail = as_editor.get(f"/contacts/{keep.id}").get_data(as_text=True)
     assert f"/contacts/merge?a={keep.id}" in detail
     picker = as_editor.get(f"/contacts/merge?a={keep.id}").get_data(as_text=True)
@@ -258,12 +247,12 @@ def test_merge_pages(as_editor):
 
 @pytest.mark.parametrize("query", ["a=999999", "a=1&b=999999", "", "a=abc"])
 def test_unknown_contacts_give_404(as_editor, query):
-    person("Kari")
+    journalist("Kari")
     assert as_editor.get(f"/contacts/merge?{query}").status_code == 404
 
 
 def test_bad_merge_posts(as_editor):
-    a, b = person("A"), person("B")
+    a, b = journalist("A"), journalist("B")
     assert as_editor.post("/contacts/merge", data={"a": a.id, "b": 999999,
                                                    "keep": a.id}).status_code == 404
     response = as_editor.post("/contacts/merge", data={"a": a.id, "b": b.id, "keep": 12345},

@@ -22,21 +22,13 @@ from crm.contacts.import_fields import guess_mapping
 from crm.contacts.importing import preview_import
 from crm.contacts.models import Contact
 from crm.contacts.services import (
-    ContactData,
     ContactFilter,
-    create_contact,
     filtered_contacts,
     save_organisation,
 )
 from crm.extensions import db
 from crm.timeutil import utcnow
-
-
-def journalist(name="Åse Ødegård", **kw):
-    org = kw.pop("org", None)
-    kind = kw.pop("kind", "journalist")
-    return create_contact(ContactData(kind=kind, name=name,
-                                      organisation_id=org.id if org else None, **kw))
+from tests.factories import journalist, politician
 
 
 def read_csv(text: str) -> list[list[str]]:
@@ -95,7 +87,7 @@ def test_export_round_trips_through_the_import(app):
     nrk = save_organisation(None, name="NRK", kind="outlet")
     journalist("Åse Ødegård", org=nrk, emails=["ase@nrk.no"], phones=["91234567"],
                beats=["politikk"], tags=["viktig"], notes="=SUM(1)", region="Vestland")
-    journalist("Jonas Gahr Støre", kind="politician", office="statsminister")
+    politician("Jonas Gahr Støre", office="statsminister")
     data = "".join(export_csv(filtered_contacts(ContactFilter()))).encode("utf-8")
     parsed = parse_csv(data)
     assert parsed.delimiter == ";" and parsed.encoding == "UTF-8 with BOM"
@@ -115,7 +107,7 @@ def test_export_uses_the_list_filters(as_editor):
     nrk = save_organisation(None, name="NRK", kind="outlet")
     journalist("Kari Nordmann", org=nrk, beats=["helse"])
     journalist("Ola Nordmann", beats=["politikk"])
-    journalist("Jonas Støre", kind="politician")
+    politician("Jonas Støre")
     response = as_editor.get("/contacts/export.csv?kind=journalist&beat=helse&page=3")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -148,6 +140,7 @@ def test_erased_contacts_are_not_exported(as_editor):
     assert as_editor.get(f"/contacts/{gone.id}/vcard").status_code == 404
 
 
+@pytest.mark.slow
 def test_exports_are_streamed_in_batches_and_keep_the_order(app, as_editor):
     db.session.add_all([Contact(kind="journalist", name=f"Person {i:04d}",
                                 sort_name=f"person {i:04d}", search_text=f"person {i:04d}")

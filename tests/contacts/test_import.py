@@ -19,7 +19,7 @@ from crm.contacts.importing import preview_import, run_import
 from crm.contacts.models import Contact, Organisation, Tag
 from crm.contacts.services import ContactData, create_contact, save_organisation
 from crm.extensions import db
-from tests.conftest import PASSWORD, login
+from tests.support import PASSWORD, login
 
 HEADER = "Navn;E-post;Telefon;Redaksjon;Stilling;Stoffområde;Merknad"
 

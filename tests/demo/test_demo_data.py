@@ -56,10 +56,8 @@ def load(runner, *args):
     return result.output
 
 
-@pytest.fixture
-def demo(app, runner):
-    """A demo register of 300 contacts; returns what the command printed."""
-    return load(runner, "--contacts", "300", "--seed", "7")
+# The shared, read-only demo of this module (see conftest.py): a register of 300 contacts.
+DEMO = ["--contacts", "300", "--seed", "7"]
 
 
 def test_the_register_has_outlets_parties_ministries_and_agencies(demo):
@@ -172,6 +170,7 @@ def test_the_command_prints_progress_and_counts(demo):
     assert "300 contacts" in demo and "media lists" in demo
 
 
+@pytest.mark.slow
 def test_if_empty_loads_an_empty_register(app, runner):
     load(runner, "--contacts", "20", "--if-empty")
     assert count(Contact) == 20
@@ -185,6 +184,7 @@ def test_if_empty_does_nothing_when_contacts_exist(app, runner):
     assert count(Organisation) == count(Interaction) == count(MediaList) == 0
 
 
+@pytest.mark.slow
 def test_a_second_run_reuses_organisations_lists_and_staff(app, runner):
     load(runner, "--contacts", "30")
     organisations, users = count(Organisation), count(User)
@@ -201,6 +201,7 @@ def test_bad_sizes_are_refused(app, runner, contacts):
     assert count(Contact) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("contacts", [1, 2, 7])
 def test_tiny_registers_work(app, runner, contacts):
     load(runner, "--contacts", str(contacts))
@@ -220,6 +221,7 @@ def test_two_thousand_contacts(app, runner):
     assert contact.id > 2000
 
 
+@pytest.mark.slow
 def test_a_big_load_rebuilds_the_search_index(app, runner, monkeypatch):
     from crm.demo import generate
     monkeypatch.setattr(generate, "REBUILD_INDEX_FROM", 50)

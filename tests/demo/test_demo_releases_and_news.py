@@ -46,10 +46,9 @@ def load(runner, *args) -> str:
     return result.output
 
 
-@pytest.fixture
-def demo(app, runner):
-    """The default demo, as ./scripts/run loads it; returns what the command printed."""
-    return load(runner)
+# The shared, read-only demo of this module (see conftest.py): the default, as ./scripts/run
+# loads it.
+DEMO: list[str] = []
 
 
 def mentions_of(*where) -> list[Mention]:
@@ -119,6 +118,7 @@ def test_published_releases_went_to_media_lists_in_recent_weeks(demo):
     assert withdrawn.withdrawn_at < now
 
 
+@pytest.mark.slow
 def test_loading_the_demo_sends_no_email_and_leaves_nothing_to_send(app, make_app,
                                                                     monkeypatch):
     connections = []
@@ -237,14 +237,14 @@ def test_bylines_link_articles_to_the_demo_journalists_of_that_outlet(demo):
 
 # The pages ----------------------------------------------------------------------------------
 
-def test_the_mentions_coverage_releases_and_digest_pages_show_the_demo(demo, as_viewer):
+def test_the_mentions_coverage_releases_and_digest_pages_show_the_demo(demo, demo_viewer):
     newest = db.session.scalars(db.select(Mention).where(Mention.status != "noise")
                                 .order_by(Mention.sort_at.desc(), Mention.id.desc())).first()
-    page = as_viewer.get("/monitoring/")
+    page = demo_viewer.get("/monitoring/")
     assert page.status_code == 200
     assert str(escape(newest.article.title)) in page.get_data(as_text=True)
 
-    page = as_viewer.get("/monitoring/coverage")
+    page = demo_viewer.get("/monitoring/coverage")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     top_outlet = db.session.scalar(
@@ -257,12 +257,12 @@ def test_the_mentions_coverage_releases_and_digest_pages_show_the_demo(demo, as_
         Article, Article.author_contact_id == Contact.id).limit(1))
     assert journalist is not None
 
-    page = as_viewer.get("/releases/")
+    page = demo_viewer.get("/releases/")
     assert page.status_code == 200
     embargoed = db.session.scalars(db.select(Release).where(Release.status == "approved")).one()
     assert str(escape(embargoed.title)) in page.get_data(as_text=True)
 
-    digest = as_viewer.get("/digest/preview/email.html").get_data(as_text=True)
+    digest = demo_viewer.get("/digest/preview/email.html").get_data(as_text=True)
     assert str(escape(embargoed.title)) in digest, "the embargo lifts today"
     viewer = db.session.scalars(db.select(User).where(User.role == "viewer")).one()
     window = digest_context(viewer, local_today(), utcnow())
@@ -271,19 +271,20 @@ def test_the_mentions_coverage_releases_and_digest_pages_show_the_demo(demo, as_
     assert any(str(escape(m.article.title)) in digest for m in new)
 
 
-def test_a_release_and_its_distribution_pages_render(demo, as_viewer):
+def test_a_release_and_its_distribution_pages_render(demo, demo_viewer):
     published = db.session.scalars(db.select(Release).where(
         Release.status == "published").order_by(Release.id)).first()
-    page = as_viewer.get(f"/releases/{published.id}")
+    page = demo_viewer.get(f"/releases/{published.id}")
     assert page.status_code == 200
     assert str(escape(published.title)) in page.get_data(as_text=True)
     (sent,) = published.distributions
-    page = as_viewer.get(f"/releases/distributions/{sent.id}")
+    page = demo_viewer.get(f"/releases/distributions/{sent.id}")
     assert page.status_code == 200
 
 
 # Sizes and repeats --------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("contacts", ["1", "7"])
 def test_a_tiny_register_still_gets_releases_and_news(app, runner, contacts):
     load(runner, "--contacts", contacts)
@@ -292,6 +293,7 @@ def test_a_tiny_register_still_gets_releases_and_news(app, runner, contacts):
     assert count(Feed, Feed.active.is_(True)) == 0
 
 
+@pytest.mark.slow
 def test_a_second_run_adds_no_second_set_of_releases_feeds_or_news(app, runner):
     load(runner, "--contacts", "30")
     before = [count(m) for m in (Release, Feed, Article, ArticleSource)]
@@ -302,6 +304,7 @@ def test_a_second_run_adds_no_second_set_of_releases_feeds_or_news(app, runner):
     assert "0 press releases" in output and "0 articles" in output
 
 
+@pytest.mark.slow
 def test_terms_and_feeds_staff_made_are_kept_as_they_are(app, runner):
     mine, _ = save_term(None, TermData("Høyre", "competitor", case_mode="insensitive",
                                        exclusions="<script>alert(1)</script>"))

@@ -11,13 +11,10 @@ from sqlalchemy import event
 from crm.contacts import views as contact_views
 from crm.contacts.models import Contact, ContactPhone
 from crm.contacts.services import ContactFilter, filtered_contacts
-from crm.demo.generate import generate_demo
 from crm.extensions import db
 
-
-@pytest.fixture
-def register(app):
-    generate_demo(contacts=150, seed=11)
+# The shared, read-only demo of this module (see conftest.py).
+DEMO = ["--contacts", "150", "--seed", "11"]
 
 
 def found(q: str, **kw) -> list[int]:
@@ -30,18 +27,18 @@ def someone_with(letter: str) -> Contact:
                               .order_by(Contact.id)).first()
 
 
-def test_search_finds_a_demo_contact_by_a_name_with_ø(register, as_viewer):
+def test_search_finds_a_demo_contact_by_a_name_with_ø(demo, demo_viewer):
     person = someone_with("ø")
     assert person is not None
     for query in (person.name, person.name.upper(), person.name.replace("ø", "o"),
                   person.name.split()[-1]):
         assert person.id in found(query), query
-    page = as_viewer.get("/contacts", query_string={"q": person.name})
+    page = demo_viewer.get("/contacts", query_string={"q": person.name})
     assert page.status_code == 200
     assert person.name in page.get_data(as_text=True)
 
 
-def test_search_finds_demo_contacts_by_email_fragment_and_phone(register):
+def test_search_finds_demo_contacts_by_email_fragment_and_phone(demo):
     person = db.session.scalars(db.select(Contact).join(ContactPhone)
                                 .order_by(Contact.id)).first()
     local = person.primary_phone.removeprefix("+47")
@@ -66,20 +63,20 @@ def counting_statements():
 
 @pytest.mark.parametrize("path", ["/contacts", "/contacts?kind=journalist&beat=politikk",
                                   "/contacts?q=no", "/contacts?q=oslo&page=2"])
-def test_the_contact_list_does_a_fixed_number_of_queries(register, as_viewer, monkeypatch,
+def test_the_contact_list_does_a_fixed_number_of_queries(demo, demo_viewer, monkeypatch,
                                                          path):
     counts = {}
     for page_size in (5, 50):
         monkeypatch.setattr(contact_views, "PAGE_SIZE", page_size)
-        as_viewer.get(path)  # warm caches (user, babel) alike for both sizes
+        demo_viewer.get(path)  # warm caches (user, babel) alike for both sizes
         with counting_statements() as statements:
-            response = as_viewer.get(path)
+            response = demo_viewer.get(path)
         assert response.status_code == 200
         counts[page_size] = len(statements)
     assert counts[5] == counts[50], counts
     assert counts[50] <= 12, counts
 
 
-def test_a_full_page_really_shows_fifty_rows(register, as_viewer):
-    page = as_viewer.get("/contacts").get_data(as_text=True)
+def test_a_full_page_really_shows_fifty_rows(demo, demo_viewer):
+    page = demo_viewer.get("/contacts").get_data(as_text=True)
     assert page.count('href="/contacts/') >= contact_views.PAGE_SIZE

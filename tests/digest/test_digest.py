@@ -288,7 +288,7 @@ def test_settings_page_saves_and_rejects_bad_input(as_viewer, users):
 
 
 def test_admins_see_a_banner_while_digests_fail(client, users):
-    from tests.conftest import login
+    from tests.support import login
     app = client.application
     app.config["CRM_SMTP_URL"] = "smtp://127.0.0.1:1?timeout=2"
     with pytest.raises(services.DigestFailure):
@@ -318,6 +318,7 @@ def test_releases_whose_embargo_lifts_today(app, users, smtp_server):
     assert "Neste dag" not in text and "Trukket" not in text
 
 
+@pytest.mark.slow
 def test_two_processes_sending_at_once_send_one_copy_each(app, users, smtp_server, database_url):
     """Two real `crm send-digest` processes started together: each user gets one email."""
     import os
@@ -337,6 +338,7 @@ def test_two_processes_sending_at_once_send_one_copy_each(app, users, smtp_serve
     assert sum(out.count("sent to ") for out in outputs) == 3
 
 
+@pytest.mark.slow
 def test_two_scheduler_processes_started_at_once_send_one_copy_each(
         app, users, smtp_server, database_url):
     """Two real `crm scheduler` processes: one takes the lease and sends; the other waits."""

@@ -37,7 +37,7 @@ def test_every_string_is_translated_to_norwegian():
 @pytest.mark.parametrize("language,expected", [("nb", "Kontakter"), ("en", "Contacts")])
 def test_the_ui_follows_the_users_language(client, users, language, expected):
     from crm.extensions import db
-    from tests.conftest import login
+    from tests.support import login
     users["editor"].language = language
     db.session.commit()
     login(client, users["editor"].email)

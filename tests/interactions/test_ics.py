@@ -6,8 +6,8 @@ import icalendar
 
 from crm.interactions import ics
 from crm.interactions.services import add_follow_up, complete_follow_up, follow_ups_ics
-from tests.conftest import login
-from tests.interactions.conftest import follow_up, log, oslo
+from tests.factories import follow_up, journalist, log, oslo
+from tests.support import login
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 
@@ -77,9 +77,8 @@ def test_a_real_parser_reads_the_calendar_back():
 
 
 def test_calendar_of_my_open_follow_ups(app, users):
-    from tests.interactions.conftest import make_contact
     editor, admin = users["editor"], users["admin"]
-    kari = make_contact("Kari Nordmann, NRK; \"Dagsrevyen\"")
+    kari = journalist("Kari Nordmann, NRK; \"Dagsrevyen\"")
     interaction = log(kari, staff=editor, subject="Sykehus; kutt, og\nmer \\ annet")
     mine = add_follow_up(interaction, follow_up(oslo(2026, 3, 29, 0, 30), editor,
                                                 note="Ring Kari, igjen; om æøå 😀"))
@@ -106,9 +105,8 @@ def test_calendar_of_my_open_follow_ups(app, users):
 
 
 def test_uids_are_stable_between_exports(app, users):
-    from tests.interactions.conftest import make_contact
     editor = users["editor"]
-    interaction = log(make_contact("Kari Nordmann"), staff=editor)
+    interaction = log(journalist("Kari Nordmann"), staff=editor)
     add_follow_up(interaction, follow_up(oslo(2026, 4, 1, 9, 0), editor))
     first = events(follow_ups_ics(editor, now=NOW))
     second = events(follow_ups_ics(editor, now=datetime(2026, 3, 21, 8, 0, tzinfo=UTC)))
@@ -122,9 +120,8 @@ def test_empty_calendar_is_still_valid(app, users):
 
 
 def test_download_from_my_day(client, users):
-    from tests.interactions.conftest import make_contact
     editor = users["editor"]
-    interaction = log(make_contact("Kari Nordmann"), staff=editor)
+    interaction = log(journalist("Kari Nordmann"), staff=editor)
     add_follow_up(interaction, follow_up(oslo(2026, 4, 1, 9, 0), editor, "Sjekk sitat"))
     login(client, editor.email)
     page = client.get("/").get_data(as_text=True)

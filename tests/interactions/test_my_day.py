@@ -8,8 +8,8 @@ from crm.interactions.services import (
     my_day,
     set_inquiry_status,
 )
-from tests.conftest import login
-from tests.interactions.conftest import follow_up, inquiry, log, make_contact, oslo
+from tests.factories import follow_up, inquiry, journalist, log, oslo
+from tests.support import login
 
 
 def notes(items) -> list[str]:
@@ -22,7 +22,7 @@ def subjects(items) -> list[str]:
 
 def test_follow_ups_are_split_into_overdue_today_and_next_seven_days(app, users):
     me, other = users["editor"], users["admin"]
-    interaction = log(make_contact("Kari Nordmann"), staff=me)
+    interaction = log(journalist("Kari Nordmann"), staff=me)
     for due, note in [
         (oslo(2026, 6, 9, 23, 59), "yesterday late"),
         (oslo(2026, 5, 1, 9, 0), "weeks ago"),
@@ -49,7 +49,7 @@ def test_follow_ups_are_split_into_overdue_today_and_next_seven_days(app, users)
 def test_dst_spring_forward_follow_up_at_half_past_midnight_counts_that_day(app, users):
     """Last Sunday of March: 00:30 Oslo is still 23:30 UTC on Saturday."""
     me = users["editor"]
-    interaction = log(make_contact("Kari Nordmann"), staff=me)
+    interaction = log(journalist("Kari Nordmann"), staff=me)
     add_follow_up(interaction, follow_up(oslo(2026, 3, 29, 0, 30), me, "half past midnight"))
     add_follow_up(interaction, follow_up(oslo(2026, 3, 29, 23, 30), me, "late sunday"))
     add_follow_up(interaction, follow_up(oslo(2026, 3, 28, 23, 30), me, "late saturday"))
@@ -65,7 +65,7 @@ def test_dst_spring_forward_follow_up_at_half_past_midnight_counts_that_day(app,
 def test_dst_fall_back_day_has_25_hours(app, users):
     """Last Sunday of October: 23:30 Oslo is 22:30 UTC, still the same local day."""
     me = users["editor"]
-    interaction = log(make_contact("Kari Nordmann"), staff=me)
+    interaction = log(journalist("Kari Nordmann"), staff=me)
     add_follow_up(interaction, follow_up(oslo(2026, 10, 25, 0, 30), me, "early"))
     add_follow_up(interaction, follow_up(oslo(2026, 10, 25, 23, 30), me, "late"))
     add_follow_up(interaction, follow_up(oslo(2026, 10, 26, 0, 10), me, "monday"))
@@ -76,7 +76,7 @@ def test_dst_fall_back_day_has_25_hours(app, users):
 
 def test_open_inquiries_for_me_and_for_nobody_by_deadline(app, users):
     me, other = users["editor"], users["admin"]
-    kari = make_contact("Kari Nordmann")
+    kari = journalist("Kari Nordmann")
     log(kari, kind="inquiry", subject="mine, no deadline", inquiry=inquiry(assignee=me))
     log(kari, kind="inquiry", subject="mine at 15",
         inquiry=inquiry(oslo(2026, 6, 10, 15, 0), me))
@@ -99,7 +99,7 @@ def test_open_inquiries_for_me_and_for_nobody_by_deadline(app, users):
 
 def test_my_day_page_shows_follow_ups_and_inquiries(client, users):
     me = users["editor"]
-    kari = make_contact("Kari Nordmann")
+    kari = journalist("Kari Nordmann")
     interaction = log(kari, staff=me, subject="Statsbudsjettet")
     add_follow_up(interaction, follow_up(oslo(2020, 1, 1, 9, 0), me, "Send tallene til Kari"))
     log(kari, kind="inquiry", subject="Sitatsjekk <b>NRK</b>",
@@ -115,7 +115,7 @@ def test_my_day_page_shows_follow_ups_and_inquiries(client, users):
 
 def test_marking_done_from_my_day_returns_there(client, users):
     me = users["editor"]
-    interaction = log(make_contact("Kari Nordmann"), staff=me)
+    interaction = log(journalist("Kari Nordmann"), staff=me)
     fu = add_follow_up(interaction, follow_up(oslo(2020, 1, 1, 9, 0), me, "Ring NTB"))
     login(client, me.email)
     response = client.post(f"/follow-ups/{fu.id}/done", data={"next": "/"})
@@ -131,9 +131,9 @@ def test_viewer_sees_my_day_without_write_buttons(client, users):
 
 
 def test_norwegian_user_sees_dates_the_norwegian_way(client, app):
-    from tests.conftest import make_user
+    from tests.factories import make_user
     me = make_user("kari@parti.no", "editor", name="Kari Presse", language="nb")
-    interaction = log(make_contact("Åse Ødegård"), staff=me, when=oslo(2026, 3, 29, 0, 30))
+    interaction = log(journalist("Åse Ødegård"), staff=me, when=oslo(2026, 3, 29, 0, 30))
     add_follow_up(interaction, follow_up(oslo(2026, 3, 29, 0, 30), me, "Følg opp æøå"))
     login(client, me.email)
     page = client.get("/").get_data(as_text=True)

@@ -22,7 +22,7 @@ from crm.interactions.services import (
     set_inquiry_status,
     update_interaction,
 )
-from tests.interactions.conftest import follow_up, inquiry, log, make_contact, oslo
+from tests.factories import follow_up, inquiry, journalist, log, oslo
 
 
 def count(model) -> int:
@@ -236,4 +236,4 @@ def test_timeline_is_newest_first_with_a_total(users, kari):
 def test_other_contacts_have_their_own_timeline(users, kari, ola):
     log(kari)
     assert contact_timeline(ola) == ([], 0)
-    assert contact_timeline(make_contact("Per Ås"))[1] == 0
+    assert contact_timeline(journalist("Per Ås"))[1] == 0

@@ -8,7 +8,7 @@ import pytest
 from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry
 from crm.interactions.services import add_follow_up
-from tests.interactions.conftest import follow_up, inquiry, log, make_contact, oslo
+from tests.factories import follow_up, inquiry, journalist, log, oslo
 
 
 def count(model) -> int:
@@ -70,8 +70,8 @@ def test_contacts_typed_by_name_are_resolved(as_editor, users, kari, ola):
 
 
 def test_ambiguous_name_is_an_error_and_ticking_the_candidate_saves(as_editor, users):
-    nrk = make_contact("Kari Hansen", org="NRK")
-    make_contact("Kari Hansen", org="VG")
+    nrk = journalist("Kari Hansen", org="NRK")
+    journalist("Kari Hansen", org="VG")
     data = form(users, [], contact_names="Kari Hansen", subject="Valgkamp")
     page = text(as_editor.post("/interactions/new", data=data))
     assert "matches 2 contacts" in page and "tick the right one" in page

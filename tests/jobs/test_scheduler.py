@@ -53,6 +53,7 @@ def fast_jobs(monkeypatch):
         "sample", "tests.jobs.test_scheduler:sample_job", "interval", {"seconds": 1})])
 
 
+@pytest.mark.slow
 def test_two_schedulers_started_at_once_run_each_job_once(app, fast_jobs):
     stop = threading.Event()
     messages: list[str] = []

@@ -1,4 +1,7 @@
-"""Fixtures for the monitoring tests: a feed server on loopback and quick data builders."""
+"""Fixtures for the monitoring tests: a feed server on loopback and tight fetch limits.
+
+Data builders (feeds, watch terms, articles) are in tests/factories.py.
+"""
 
 from __future__ import annotations
 
@@ -19,27 +22,3 @@ def fast_limits(app):
     app.config.update(CRM_FEED_CONNECT_TIMEOUT=2, CRM_FEED_READ_TIMEOUT=1, CRM_FEED_DEADLINE=3,
                       CRM_FEED_MAX_BYTES=1024 * 1024, CRM_FEED_MAX_REDIRECTS=5)
     return app.config
-
-
-def make_outlet(name: str):
-    from crm.contacts.services import save_organisation
-    return save_organisation(None, name=name, kind="outlet")
-
-
-def make_contact(name: str, kind: str = "journalist", organisation=None):
-    from crm.contacts.services import ContactData, create_contact
-    return create_contact(ContactData(kind=kind, name=name,
-                                      organisation_id=organisation.id if organisation else None))
-
-
-def make_term(term: str, group: str = "party", **kwargs):
-    from crm.monitoring.mentions import TermData, save_term
-    return save_term(None, TermData(term=term, group=group, **kwargs))[0]
-
-
-def make_feed(url: str, name: str = "", organisation=None, fetch_now: bool = False):
-    from crm.monitoring.services import FeedData, create_feed
-    feed, _report = create_feed(FeedData(url, name or url[-40:],
-                                         organisation.id if organisation else None),
-                                fetch_now=fetch_now, keep_if_failing=True)
-    return feed

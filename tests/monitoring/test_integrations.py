@@ -8,32 +8,22 @@ from crm.digest.content import DigestContext
 from crm.extensions import db
 from crm.monitoring import mentions
 from crm.monitoring.digest import mentions_section
-from crm.monitoring.models import Article, Feed, Mention, WatchTerm
+from crm.monitoring.models import Article, Mention, WatchTerm
 from crm.monitoring.parse import ParsedEntry
 from crm.monitoring.privacy import erase_monitoring, export_monitoring
-from crm.monitoring.store import StoreContext, store_entries
 from crm.timeutil import local_today, utcnow
-from tests.monitoring.conftest import make_contact, make_outlet, make_term
-
-
-def _store(feed, *titles, author=""):
-    entries = [ParsedEntry(f"urn:{t}", "", t, "", "", author, None) for t in titles]
-    store_entries(feed.id, feed.organisation_id, entries, StoreContext.load())
-    db.session.commit()
+from tests import factories as make
 
 
 def _feed(outlet=None):
-    feed = Feed(url="https://www.nrk.no/rss", name="NRK", organisation_id=outlet and outlet.id)
-    db.session.add(feed)
-    db.session.commit()
-    return feed
+    return make.feed("https://www.nrk.no/rss", "NRK", outlet)
 
 
 def test_digest_lists_new_mentions_by_group_without_noise(app, users):
-    make_term("Ap")
-    make_term("Høyre", group="competitor", case_mode="sensitive")
-    feed = _feed(make_outlet("NRK"))
-    _store(feed, "Ap og Høyre enige", "Ap igjen", "Ap støy")
+    make.watch_term("Ap")
+    make.watch_term("Høyre", group="competitor", case_mode="sensitive")
+    feed = _feed(make.outlet("NRK"))
+    make.articles(feed, "Ap og Høyre enige", "Ap igjen", "Ap støy")
     noise = db.session.scalars(db.select(Mention).join(Mention.article).where(
         Article.title == "Ap støy")).one()
     mentions.set_status(noise, "noise")
@@ -55,11 +45,11 @@ def test_digest_lists_new_mentions_by_group_without_noise(app, users):
 
 
 def test_privacy_export_and_erasure_unlink_bylines_and_terms(app):
-    kari = make_contact("Kari Nordmann", organisation=make_outlet("NRK"))
-    store = make_contact("Jonas Gahr Støre", kind="politician")
-    make_term("Støre", group="politician", contact_id=store.id)
+    kari = make.contact("Kari Nordmann", org=make.outlet("NRK"))
+    store = make.contact("Jonas Gahr Støre", kind="politician")
+    make.watch_term("Støre", group="politician", contact_id=store.id)
     feed = _feed(db.session.get(type(kari), kari.id).organisation)
-    _store(feed, "Støre om skatt", author="Kari Nordmann")
+    make.articles(feed, "Støre om skatt", author="Kari Nordmann")
     exported = export_monitoring(kari)
     assert exported["articles_by_byline"][0]["title"] == "Støre om skatt"
     assert export_monitoring(store)["watch_terms"][0]["term"] == "Støre"
@@ -71,16 +61,15 @@ def test_privacy_export_and_erasure_unlink_bylines_and_terms(app):
 
 
 def test_digest_puts_title_hits_and_more_terms_first_and_counts_outlets(app, users):
-    make_term("Ap")
-    make_term("Høyre", group="competitor", case_mode="sensitive")
-    feed = _feed(make_outlet("NRK"))
+    make.watch_term("Ap")
+    make.watch_term("Høyre", group="competitor", case_mode="sensitive")
+    feed = _feed(make.outlet("NRK"))
     entries = [
         ParsedEntry("urn:1", "", "Tittel med Ap", "", "", "", None),
         ParsedEntry("urn:2", "", "Ap og Høyre enige", "", "", "", None),
         ParsedEntry("urn:3", "", "Budsjettet", "", "Ap nevnt bare i ingressen", "", None),
     ]
-    store_entries(feed.id, feed.organisation_id, entries, StoreContext.load())
-    db.session.commit()
+    make.articles(feed, entries)
     now = utcnow()
     ctx = DigestContext(users["editor"], local_today(), now - timedelta(hours=1),
                         now + timedelta(seconds=1), ["party"], now - timedelta(hours=2))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from crm.extensions import db
 from crm.monitoring import services
 from crm.monitoring.models import Article, ArticleSource, Feed, Mention
 from crm.timeutil import utcnow
-from tests.monitoring.conftest import make_contact, make_feed, make_outlet, make_term
+from tests import factories as make
 from tests.monitoring.feedserver import Reply, rss
 
 STORY = {"title": "Støre og Ap legger fram budsjett", "guid": "https://www.nrk.no/a/1",
@@ -22,7 +24,7 @@ def all_of(model):
 
 
 def test_adding_a_feed_reads_it_once_and_reports_what_it_found(app, feed_server):
-    make_term("Arbeiderpartiet")
+    make.watch_term("Arbeiderpartiet")
     url = feed_server.add("/nrk.xml", rss([STORY], title="NRK Politikk"))
     feed, report = services.create_feed(services.FeedData(url))
     assert feed.name == "NRK Politikk" and feed.feed_title == "NRK Politikk"
@@ -59,7 +61,7 @@ def test_feed_settings_are_validated(app):
 
 def test_polling_uses_conditional_get_and_unchanged_feeds_cost_nothing(app, feed_server):
     url = feed_server.add("/nrk.xml", Reply(rss([STORY]), etag='"v1"'))
-    feed = make_feed(url)
+    feed = make.feed(url)
     first = services.poll_feeds([feed])
     assert first.ok == 1 and first.counts.new_articles == 1
     second = services.poll_feeds([db.session.get(Feed, feed.id)])
@@ -75,9 +77,9 @@ def test_polling_uses_conditional_get_and_unchanged_feeds_cost_nothing(app, feed
 
 def test_only_due_feeds_are_polled(app, feed_server):
     url = feed_server.add("/a.xml", rss([STORY]))
-    due, later = make_feed(url, "due"), make_feed(url + "?b", "later")
+    due, later = make.feed(url, "due"), make.feed(url + "?b", "later")
     later.next_poll_at = utcnow() + timedelta(hours=1)
-    paused = make_feed(url + "?c", "paused")
+    paused = make.feed(url + "?c", "paused")
     paused.active = False
     db.session.commit()
     assert [f.name for f in services.due_feeds()] == ["due"]
@@ -86,12 +88,12 @@ def test_only_due_feeds_are_polled(app, feed_server):
 
 
 def test_the_same_story_in_several_feeds_is_one_article_with_several_sources(app, feed_server):
-    make_term("Støre", group="politician")
+    make.watch_term("Støre", group="politician")
     ntb = dict(STORY, guid="ntb-123", link="https://www.vg.no/ntb-123")
     copy = dict(STORY, guid="https://www.ba.no/7788", link="https://www.ba.no/7788",
                 title="Støre og Ap legger fram budsjett")  # same title and day: NTB copy
     same_link = dict(STORY, guid="vg-forside-9", link="https://www.vg.no/ntb-123/?utm_source=x")
-    feeds = [make_feed(feed_server.add(f"/{n}.xml", rss([item])), n)
+    feeds = [make.feed(feed_server.add(f"/{n}.xml", rss([item])), n)
              for n, item in (("vg", ntb), ("ba", copy), ("vgforside", same_link))]
     summary = services.poll_feeds(feeds)
     assert summary.counts.new_articles == 1 and summary.counts.new_sources == 3
@@ -103,23 +105,23 @@ def test_the_same_story_in_several_feeds_is_one_article_with_several_sources(app
 def test_entries_without_guids_or_with_repeated_guids_are_told_apart_by_link(app, feed_server):
     items = [{"title": f"Sak {i}", "guid": "same", "link": f"https://www.vg.no/{i}"}
              for i in range(10)]
-    feed = make_feed(feed_server.add("/dup.xml", rss(items)))
+    feed = make.feed(feed_server.add("/dup.xml", rss(items)))
     services.poll_feeds([feed])
     assert len(all_of(Article)) == 10
 
 
 def test_short_guids_are_only_unique_within_their_feed(app, feed_server):
-    a = make_feed(feed_server.add("/a.xml", rss([{"title": "Sak A", "guid": "1"}])), "a")
-    b = make_feed(feed_server.add("/b.xml", rss([{"title": "Sak B", "guid": "1"}])), "b")
+    a = make.feed(feed_server.add("/a.xml", rss([{"title": "Sak A", "guid": "1"}])), "a")
+    b = make.feed(feed_server.add("/b.xml", rss([{"title": "Sak B", "guid": "1"}])), "b")
     services.poll_feeds([a, b])
     assert sorted(x.title for x in all_of(Article)) == ["Sak A", "Sak B"]
 
 
 def test_a_broken_feed_is_marked_unhealthy_and_backs_off_while_others_go_on(app, feed_server):
-    good = make_feed(feed_server.add("/good.xml", rss([STORY])), "good")
-    bad = make_feed(feed_server.add("/bad.xml", Reply(b"<html>nope</html>",
+    good = make.feed(feed_server.add("/good.xml", rss([STORY])), "good")
+    bad = make.feed(feed_server.add("/bad.xml", Reply(b"<html>nope</html>",
                                                       content_type="text/html")), "bad")
-    down = make_feed(feed_server.add("/down.xml", Reply(b"", status=503)), "down")
+    down = make.feed(feed_server.add("/down.xml", Reply(b"", status=503)), "down")
     summary = services.poll_feeds([good, bad, down])
     assert (summary.ok, summary.failed) == (1, 2)
     bad, down = db.session.get(Feed, bad.id), db.session.get(Feed, down.id)
@@ -137,7 +139,7 @@ def test_a_broken_feed_is_marked_unhealthy_and_backs_off_while_others_go_on(app,
 
 
 def test_retry_after_is_respected(app, feed_server):
-    feed = make_feed(feed_server.add("/busy.xml", Reply(status=429,
+    feed = make.feed(feed_server.add("/busy.xml", Reply(status=429,
                                                         headers={"Retry-After": "7200"})))
     services.poll_feeds([feed])
     feed = db.session.get(Feed, feed.id)
@@ -145,7 +147,7 @@ def test_retry_after_is_respected(app, feed_server):
 
 
 def test_ill_formed_feeds_keep_what_could_be_read_and_report_the_error(app, feed_server):
-    feed = make_feed(feed_server.add("/amp.xml", rss([dict(STORY, title="Ap & Sp")])))
+    feed = make.feed(feed_server.add("/amp.xml", rss([dict(STORY, title="Ap & Sp")])))
     services.poll_feeds([feed])
     feed = db.session.get(Feed, feed.id)
     assert "Not well-formed XML" in str(feed.last_error) and feed.consecutive_failures == 1
@@ -154,13 +156,13 @@ def test_ill_formed_feeds_keep_what_could_be_read_and_report_the_error(app, feed
 
 
 def test_bylines_link_articles_to_journalists_preferring_the_feeds_outlet(app, feed_server):
-    nrk, vg = make_outlet("NRK"), make_outlet("VG")
-    kari_nrk = make_contact("Kari Nordmann", organisation=nrk)
-    make_contact("Kari Nordmann", organisation=vg)
-    ola = make_contact("Ola Åsmund Østby", organisation=vg)
+    nrk, vg = make.outlet("NRK"), make.outlet("VG")
+    kari_nrk = make.contact("Kari Nordmann", org=nrk)
+    make.contact("Kari Nordmann", org=vg)
+    ola = make.contact("Ola Åsmund Østby", org=vg)
     items = [STORY, dict(STORY, guid="urn:2", link="https://www.nrk.no/a/2",
                          title="Annen sak", author="Ola Åsmund Østby og Per Hansen")]
-    feed = make_feed(feed_server.add("/nrk.xml", rss(items)), organisation=nrk)
+    feed = make.feed(feed_server.add("/nrk.xml", rss(items)), organisation=nrk)
     services.poll_feeds([feed])
     by_title = {a.title: a for a in all_of(Article)}
     assert by_title[STORY["title"]].author_contact_id == kari_nrk.id
@@ -170,7 +172,7 @@ def test_bylines_link_articles_to_journalists_preferring_the_feeds_outlet(app, f
 def test_feed_html_is_stored_sanitized(app, feed_server):
     hostile = dict(STORY, description="&lt;p&gt;Ap&lt;script&gt;alert(1)&lt;/script&gt;"
                                       "&lt;img src=x onerror=alert(2)&gt;&lt;/p&gt;")
-    feed = make_feed(feed_server.add("/x.xml", rss([hostile])))
+    feed = make.feed(feed_server.add("/x.xml", rss([hostile])))
     services.poll_feeds([feed])
     (article,) = all_of(Article)
     assert "script" not in article.summary_html and "onerror" not in article.summary_html
@@ -178,9 +180,9 @@ def test_feed_html_is_stored_sanitized(app, feed_server):
 
 
 def test_deleting_a_feed_removes_only_the_articles_no_other_feed_carried(app, feed_server):
-    a = make_feed(feed_server.add("/a.xml", rss([STORY, dict(STORY, guid="urn:only-a",
+    a = make.feed(feed_server.add("/a.xml", rss([STORY, dict(STORY, guid="urn:only-a",
                                                              link="", title="Bare A")])), "a")
-    b = make_feed(feed_server.add("/b.xml", rss([STORY])), "b")
+    b = make.feed(feed_server.add("/b.xml", rss([STORY])), "b")
     services.poll_feeds([a, b])
     assert len(all_of(Article)) == 2
     assert services.delete_feed(db.session.get(Feed, a.id)) == 1
@@ -189,8 +191,8 @@ def test_deleting_a_feed_removes_only_the_articles_no_other_feed_carried(app, fe
 
 
 def test_poll_feeds_command_prints_progress_and_counts(app, runner, feed_server):
-    make_feed(feed_server.add("/a.xml", rss([STORY])), "Avis A")
-    make_feed(feed_server.add("/b.xml", Reply(status=500)), "Avis B")
+    make.feed(feed_server.add("/a.xml", rss([STORY])), "Avis A")
+    make.feed(feed_server.add("/b.xml", Reply(status=500)), "Avis B")
     result = runner.invoke(args=["poll-feeds"])
     assert result.exit_code == 0, result.output
     assert "Polling 2 feeds." in result.output
@@ -209,6 +211,7 @@ def test_poll_feeds_is_a_scheduled_job(app):
     assert spec.func == "crm.monitoring.services:poll_due_feeds"
 
 
+@pytest.mark.slow
 def test_hostile_servers_are_refused_within_their_limits_and_the_others_go_on(
         app, feed_server, fast_limits):
     def stall(handler):
@@ -236,7 +239,7 @@ def test_hostile_servers_are_refused_within_their_limits_and_the_others_go_on(
         "good": feed_server.add("/good", rss([STORY])),
     }
     feed_server.add("/loop-b", Reply(status=302, headers={"Location": "/loop-a"}))
-    feeds = {name: make_feed(url, name) for name, url in urls.items()}
+    feeds = {name: make.feed(url, name) for name, url in urls.items()}
     db.session.add(Feed(url="ftp://127.0.0.1/feed.xml", name="ftp"))  # older data, say
     db.session.commit()
     summary = services.poll_feeds(services.due_feeds(), workers=4)

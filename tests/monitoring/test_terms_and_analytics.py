@@ -10,31 +10,17 @@ from crm.extensions import db
 from crm.monitoring import analytics, mentions
 from crm.monitoring.dedupe import entry_keys, normalise_link, trusted_guids
 from crm.monitoring.models import Article, Feed, Mention, WatchTerm
-from crm.monitoring.parse import ParsedEntry
-from crm.monitoring.store import BylineIndex, StoreContext, load_matcher, store_entries
+from crm.monitoring.store import BylineIndex, load_matcher
 from crm.timeutil import local_today, utcnow
-from tests.monitoring.conftest import make_contact, make_outlet, make_term
+from tests import factories as make
 
-
-def entry(title, summary="", guid="", link="", author="", published=None):
-    return ParsedEntry(guid=guid, link=link, title=title, summary_html=summary,
-                       summary=summary, author=author, published=published)
-
-
-def store(feed, entries):
-    counts = store_entries(feed.id, feed.organisation_id, entries, StoreContext.load())
-    db.session.commit()
-    return counts
+entry = make.entry
+store = make.articles
 
 
 @pytest.fixture
 def feed(app):
-    outlet = make_outlet("Dagsavisen")
-    item = Feed(url="https://www.dagsavisen.no/rss", name="Dagsavisen",
-                organisation_id=outlet.id)
-    db.session.add(item)
-    db.session.commit()
-    return item
+    return make.feed("https://www.dagsavisen.no/rss", "Dagsavisen", make.outlet("Dagsavisen"))
 
 
 def test_a_new_term_finds_recent_articles_but_not_old_ones(feed):
@@ -49,7 +35,7 @@ def test_a_new_term_finds_recent_articles_but_not_old_ones(feed):
 
 
 def test_editing_a_term_keeps_marks_on_mentions_that_still_match(feed):
-    term = make_term("Ap")
+    term = make.watch_term("Ap")
     store(feed, [entry("Ap vil", guid="urn:1"), entry("AP-foto: Ap-leder", guid="urn:2")])
     first, second = db.session.scalars(db.select(Mention).order_by(Mention.id)).all()
     mentions.set_status(first, "relevant")
@@ -62,7 +48,7 @@ def test_editing_a_term_keeps_marks_on_mentions_that_still_match(feed):
 
 
 def test_deleting_a_term_removes_its_mentions(feed):
-    term = make_term("Ap")
+    term = make.watch_term("Ap")
     store(feed, [entry("Ap vil", guid="urn:1")])
     mentions.delete_term(term)
     assert db.session.scalars(db.select(Mention)).all() == []
@@ -78,12 +64,12 @@ def test_term_validation(app):
         with pytest.raises(mentions.TermError) as info:
             mentions.save_term(None, data)
         assert info.value.field == field
-    term = make_term("  Jonas\u00a0Gahr   Støre ")
+    term = make.watch_term("  Jonas\u00a0Gahr   Støre ")
     assert term.term == "Jonas Gahr Støre"
 
 
 def test_rematch_command(app, runner, feed):
-    make_term("Ap")
+    make.watch_term("Ap")
     store(feed, [entry("Ap vil", guid="urn:1")])
     db.session.execute(db.delete(Mention))
     db.session.commit()
@@ -92,9 +78,9 @@ def test_rematch_command(app, runner, feed):
 
 
 def test_stored_articles_get_mentions_and_bylines(feed):
-    journalist = make_contact("Åse Ødegård", organisation=db.session.get(Feed, feed.id)
+    journalist = make.contact("Åse Ødegård", org=db.session.get(Feed, feed.id)
                               .organisation)
-    make_term("Arbeiderpartiet")
+    make.watch_term("Arbeiderpartiet")
     counts = store(feed, [entry("Nytt fra Arbeiderpartiets landsmøte", guid="urn:1",
                                 author="ÅSE ØDEGÅRD")])
     assert counts.new_mentions == 1
@@ -147,9 +133,9 @@ def test_entry_keys_and_guid_trust():
 
 
 def test_coverage_figures_exclude_noise_and_count_days_in_oslo(feed):
-    kari = make_contact("Kari Nordmann", organisation=db.session.get(Feed, feed.id).organisation)
-    make_term("Ap")
-    make_term("Høyre", group="competitor", case_mode="sensitive")
+    kari = make.contact("Kari Nordmann", org=db.session.get(Feed, feed.id).organisation)
+    make.watch_term("Ap")
+    make.watch_term("Høyre", group="competitor", case_mode="sensitive")
     today = local_today()
     noon = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10)
     store(feed, [

@@ -9,7 +9,7 @@ import pytest
 from crm.extensions import db
 from crm.monitoring import services
 from crm.monitoring.models import Feed, Mention, WatchTerm
-from tests.monitoring.conftest import make_contact, make_feed, make_outlet, make_term
+from tests import factories as make
 from tests.monitoring.feedserver import Reply, rss
 
 HOSTILE = {
@@ -25,19 +25,19 @@ HOSTILE = {
 @pytest.fixture
 def polled(app, feed_server):
     """An outlet with a journalist, a politician with a term, and one polled feed."""
-    nrk = make_outlet("NRK")
-    kari = make_contact("Kari Nordmann", organisation=nrk)
-    store = make_contact("Jonas Gahr Støre", kind="politician")
-    make_term("Støre", group="politician", contact_id=store.id)
-    make_term("Ap", group="party")
-    make_term("Høyre", group="competitor", case_mode="sensitive")
+    nrk = make.outlet("NRK")
+    kari = make.contact("Kari Nordmann", org=nrk)
+    store = make.contact("Jonas Gahr Støre", kind="politician")
+    make.watch_term("Støre", group="politician", contact_id=store.id)
+    make.watch_term("Ap", group="party")
+    make.watch_term("Høyre", group="competitor", case_mode="sensitive")
     items = [
         {"title": "Støre møter Høyre", "guid": "https://www.nrk.no/1",
          "link": "https://www.nrk.no/1", "author": "Kari Nordmann",
          "description": "Statsministeren Støre &amp; Ap la fram planen."},
         HOSTILE,
     ]
-    feed = make_feed(feed_server.add("/nrk.xml", rss(items, title="NRK")), "NRK Politikk", nrk)
+    feed = make.feed(feed_server.add("/nrk.xml", rss(items, title="NRK")), "NRK Politikk", nrk)
     services.poll_feeds([feed])
     return {"nrk": nrk, "kari": kari, "store": store, "feed": db.session.get(Feed, feed.id)}
 
@@ -103,7 +103,7 @@ def test_mentions_filters(as_viewer, polled):
     assert "<mark>Støre</mark>" in by_term and "<mark>Ap</mark>" not in by_term
     by_group = as_viewer.get("/monitoring/?group=competitor").get_data(as_text=True)
     assert "<mark>Høyre</mark>" in by_group and "<mark>Støre</mark>" not in by_group
-    other = make_outlet("VG")
+    other = make.outlet("VG")
     assert "No mentions match" in as_viewer.get(
         f"/monitoring/?outlet={other.id}").get_data(as_text=True)
     assert "<mark>" in as_viewer.get(
@@ -138,7 +138,7 @@ def test_marking_relevant_noise_and_read(as_editor, polled):
 
 
 def test_adding_a_feed_shows_what_was_found(as_editor, app, feed_server):
-    make_term("Ap")
+    make.watch_term("Ap")
     url = feed_server.add("/vg.xml", rss([{"title": "Ap vinner", "guid": "urn:vg:1"}],
                                          title="VG Nyheter"))
     response = as_editor.post("/monitoring/feeds/new", data={

@@ -1,6 +1,7 @@
 """Erasure (GDPR Art. 17): personal data goes, anonymised interaction counts stay."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +20,8 @@ from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry, interaction_contact
 from crm.privacy import registry
 from crm.privacy.services import erase_contact, erase_contacts
-from tests.privacy.factories import full_journalist, journalist, log
+from crm.timeutil import utcnow
+from tests.factories import follow_up, full_journalist, inquiry, journalist, log
 
 OLD_IDENTIFIERS = ("Åse Ødegård", "ase.odegard@nrk.no", "ase@example.no", "4791234567",
                    "91234567", "912 34 567", "Storgata", "Foretrekker SMS", "Byline i NRK")
@@ -48,9 +50,13 @@ def ase(users):
     contact = full_journalist()
     per = journalist(name="Per Hansen", emails=["per@vg.no"], phones=[])
     log([contact], subject="Åse Ødegård ringte", notes="Ring Åse på 912 34 567",
-        outcome="Sitat gitt", staff=users["editor"], follow_up_note="Send tall til Åse Ødegård")
+        outcome="Sitat gitt", staff=users["editor"],
+        follow_up=follow_up(utcnow() + timedelta(days=1), users["editor"],
+                            "Send tall til Åse Ødegård"))
     log([contact], kind="phone", subject="Oppfølging", notes="ase@example.no")
-    log([contact], kind="inquiry", subject="Spørsmål", answer="Svar til Åse Ødegård",
+    log([contact], kind="inquiry", subject="Spørsmål",
+        inquiry=inquiry(utcnow() + timedelta(hours=3), status="answered",
+                        answer="Svar til Åse Ødegård"),
         staff=users["admin"])
     log([contact, per], kind="meeting", subject="Lunsj med Per Hansen og Åse Ødegård",
         notes="Åse Ødegård (ase.odegard@nrk.no, +47 912 34 567) lovet tall; Per tok notater")
@@ -163,7 +169,7 @@ def test_other_domains_erasers_run_and_see_the_contact_before_it_is_blanked(ase,
 
 
 def test_bulk_erasure_skips_unknown_and_erased_ids_and_reports_progress(users):
-    a, b, c = (journalist(name=n, emails=[], phones=[]) for n in ("Ane", "Bjørn", "Cecilie"))
+    a, b, c = (journalist(name=n) for n in ("Ane", "Bjørn", "Cecilie"))
     erase_contact(c)
     progress = []
     erased = erase_contacts([a.id, b.id, c.id, 99999, a.id], progress=progress.append,
@@ -186,8 +192,8 @@ def test_erasing_everyone_in_a_shared_interaction_in_one_batch_blanks_it(ase):
 @pytest.mark.parametrize("hostile", [
     "<script>alert(1)</script>", "Ola (Nordmann) [x]*+?", "😀 Ølstad", "O'Brien; DROP TABLE--"])
 def test_hostile_names_are_erased_and_redacted_literally(users, hostile):
-    person = journalist(name=hostile, emails=[], phones=[])
-    other = journalist(name="Kari", emails=[], phones=[])
+    person = journalist(name=hostile)
+    other = journalist(name="Kari")
     log([person, other], subject=f"Møte med {hostile} i dag")
     erase_contact(person)
     assert db.session.scalar(select(Interaction.subject)) == "Møte med [slettet] i dag"
@@ -195,8 +201,8 @@ def test_hostile_names_are_erased_and_redacted_literally(users, hostile):
 
 
 def test_redaction_leaves_longer_names_alone(users):
-    ola = journalist(name="Ola Nordmann", emails=[], phones=[])
-    other = journalist(name="Kari", emails=[], phones=[])
+    ola = journalist(name="Ola Nordmann")
+    other = journalist(name="Kari")
     log([ola, other], notes="Ola Nordmannsen og ola   nordmann")
     erase_contact(ola)
     assert db.session.scalar(select(Interaction.notes)) == "Ola Nordmannsen og [slettet]"
@@ -204,7 +210,7 @@ def test_redaction_leaves_longer_names_alone(users):
 
 def test_audit_entries_of_a_duplicate_merged_into_her_are_cleared_too(ase):
     # What crm.contacts.merging leaves behind: the duplicate's own entries and a "merge" entry.
-    duplicate = journalist(name="Åse Ødegård", emails=[], phones=[], notes="Privat notat")
+    duplicate = journalist(name="Åse Ødegård", notes="Privat notat")
     db.session.add(AuditEntry(action="merge", entity_type="contact", entity_id=ase.id,
                               label="Åse Ødegård", changes={
                                   "merged_contact_id": duplicate.id,

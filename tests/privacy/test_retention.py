@@ -11,14 +11,14 @@ from crm.privacy import registry
 from crm.privacy.retention import RetentionError, months_before, parse_months, retention_report
 from crm.privacy.services import erase_contact
 from crm.timeutil import utcnow
-from tests.privacy.factories import NOW, backdate, journalist, log
+from tests.factories import NOW, backdate, journalist, log
 
 SECOND = timedelta(seconds=1)
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def person(name: str, created=LONG_AGO, updated=None) -> Contact:
-    contact = journalist(name=name, emails=[], phones=[])
+    contact = journalist(name=name)
     backdate(contact, created, updated)
     return contact
 
@@ -122,7 +122,7 @@ def quiet_people():
     ola = person("Ola Nordmann")
     log([ola], when=utcnow() - timedelta(days=1000))
     kari = person("Kari Ødegård")
-    fresh = journalist(name="Fersk Kontakt", emails=[], phones=[])
+    fresh = journalist(name="Fersk Kontakt")
     return ola, kari, fresh
 
 

@@ -15,7 +15,7 @@ from crm.jobs.services import run_job
 from crm.releases import distribution, services, workflow
 from crm.releases.distribution import DistributionError
 from crm.releases.models import Distribution, DistributionRecipient
-from tests.releases.conftest import approved, draft
+from tests.factories import approved, draft
 
 NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Oslo
 EMBARGO = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Oslo
@@ -124,6 +124,7 @@ def test_a_server_that_is_down_fails_fast_and_the_retry_sends_each_once(
     assert len(smtp_server.messages) == 3 and release.status == "published"
 
 
+@pytest.mark.slow
 def test_a_server_that_never_answers_times_out(app, users, second_editor, media_list):
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

@@ -35,7 +35,7 @@ from crm.contacts.services import ContactData, create_contact
 from crm.releases import services, snippets
 from crm.releases.export import render_docx, template_for
 from crm.releases.package import check_docx
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.releases.docxfiles import rezip
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
@@ -225,6 +225,7 @@ def body_has_span(odt, body, words: str, prop: str, value: str) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_the_checks_catch_a_file_libreoffice_cannot_open(app, lo_profile, tmp_path):
     """Not vacuous: a damaged document gives no PDF, and a text file posing as .docx gives a
     PDF without the release's text."""

@@ -6,7 +6,7 @@ from crm.extensions import db
 from crm.privacy.services import erase_contact, export_contact
 from crm.releases import distribution
 from crm.releases.models import DistributionRecipient, Release, ReleaseQuote
-from tests.releases.conftest import approved, contact
+from tests.factories import approved, contact
 
 
 def test_sends_quotes_and_contact_person_are_exported_then_erased(

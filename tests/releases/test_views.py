@@ -9,9 +9,9 @@ from crm.extensions import db
 from crm.releases import templates_store
 from crm.releases.export import render_docx
 from crm.releases.models import Release, ReleaseTemplate, TextSnippet
-from tests.conftest import login
-from tests.releases.conftest import approved, draft
+from tests.factories import approved, draft
 from tests.releases.docxfiles import make_template, rezip
+from tests.support import login
 
 FORM = {"title": "Nye tall for helsekøer", "lead": "Køene vokser.",
         "body": "Avsnitt **én**.\n\n- punkt", "language": "nb", "tags": "helse",

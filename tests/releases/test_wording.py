@@ -6,7 +6,7 @@ import pytest
 
 from crm import create_app
 from crm.releases.wording import embargo_short, embargo_statement, format_date, format_moment
-from tests.conftest import BASE_TEST_CONFIG
+from tests.support import BASE_TEST_CONFIG
 
 WINTER = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 CET in Oslo
 SUMMER = datetime(2026, 7, 1, 7, 5, tzinfo=UTC)  # 09:05 CEST

@@ -10,7 +10,7 @@ from crm.releases import services, snippets, workflow
 from crm.releases.forms import local_to_utc
 from crm.releases.models import Release, ReleaseVersion
 from crm.releases.workflow import WorkflowError
-from tests.releases.conftest import approved, draft
+from tests.factories import approved, draft
 
 
 def data_of(release, **changes):

@@ -68,7 +68,7 @@ def _parse(html: str) -> _Links:
 @pytest.fixture(scope="module")
 def server(database_url, tmp_path_factory):
     """Pressdesk with demo data, served on a loopback port; yields (base URL, app)."""
-    from tests.conftest import BASE_TEST_CONFIG
+    from tests.support import BASE_TEST_CONFIG
 
     config = {**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
               "WTF_CSRF_ENABLED": True, "TESTING": False, "SERVER_NAME": None,

@@ -1,0 +1,105 @@
+"""Plain helpers shared by the tests and their conftest modules: the test configuration, the
+backends, the database a test run may use, and logging a test client in.
+
+conftest modules hold fixtures only; import helpers from here (or from tests.factories for
+data), never from a conftest.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event, text
+
+# CRM_TEST_DATABASE_URL adds PostgreSQL to SQLite. The database named there is wiped; tests
+# that need a database of their own (migrations, shared demo data) create throwaway databases
+# beside it and drop them again.
+PG_URL = os.environ.get("CRM_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+PASSWORD = "correct horse battery"
+
+BASE_TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "CRM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "SERVER_NAME": "pressdesk.test",
+    "CRM_SMTP_URL": "smtp://127.0.0.1:1",
+    # Tests read in English: without a logged-in user's language or an Accept-Language
+    # header (services, CLI, anonymous pages) the UI speaks English; tests/i18n covers nb.
+    "CRM_DEFAULT_LANGUAGE": "en",
+}
+
+
+def postgres_url() -> str:
+    """CRM_TEST_DATABASE_URL with the psycopg (3) driver SQLAlchemy should use."""
+    if PG_URL.startswith("postgresql://"):
+        return PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    return PG_URL
+
+
+def reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@contextmanager
+def throwaway_postgres_database(prefix: str):
+    """A new, empty PostgreSQL database beside CRM_TEST_DATABASE_URL's; dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield postgres_url().rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def forget_user_between_requests(app) -> None:
+    """Make each test request start without the previous one's user and locale.
+
+    Requests reuse the test's app context, and so its `g`; in production every request has
+    its own. Without this, a second client in one test would see the first's user.
+    """
+    from flask import g
+
+    @app.teardown_request
+    def forget_logged_in_user(_exc):
+        g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # the locale Flask-Babel cached for this request
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+class QueryCounter:
+    """Counts the SQL statements sent to the database while it is active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _seen(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __enter__(self):
+        self.statements = []
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
