@@ -22,18 +22,23 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from crm.errors import UserError
+from crm.messages import Message, literal, msg
+
 DEFAULT_TIMEOUT = 30.0
 MESSAGES_PER_CONNECTION = 100  # many servers refuse more on one connection
 
 
-class MailConfigError(ValueError):
+class MailConfigError(UserError):
     """CRM_SMTP_URL cannot be understood."""
 
 
-class SendError(Exception):
-    """One message was not sent; the text says why (with the server's code where it gave one)."""
+class SendError(UserError):
+    """One message was not sent; the message says why, in the reader's language, with the
+    server's code and reply (untranslated) where it gave one."""
 
-    def __init__(self, message: str, *, connection_lost: bool = False, permanent: bool = False):
+    def __init__(self, message: Message, *, connection_lost: bool = False,
+                 permanent: bool = False):
         super().__init__(message)
         self.connection_lost = connection_lost
         self.permanent = permanent
@@ -53,14 +58,14 @@ class SmtpSettings:
     def from_url(cls, url: str) -> SmtpSettings:
         parts = urlsplit(url or "")
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise MailConfigError("CRM_SMTP_URL must look like smtp://host:port or "
-                                  "smtps://user:password@host:port.")
+            raise MailConfigError(msg("CRM_SMTP_URL must look like smtp://host:port or "
+                                      "smtps://user:password@host:port."))
         query = parse_qs(parts.query)
         try:
             port = parts.port or (465 if parts.scheme == "smtps" else 25)
             timeout = float(query.get("timeout", [DEFAULT_TIMEOUT])[0])
         except ValueError:
-            raise MailConfigError("CRM_SMTP_URL has a bad port or timeout.") from None
+            raise MailConfigError(msg("CRM_SMTP_URL has a bad port or timeout.")) from None
         starttls = query.get("starttls", ["0"])[0].lower() in ("1", "true", "yes", "on")
         return cls(host=parts.hostname, port=port, use_ssl=parts.scheme == "smtps",
                    starttls=starttls, username=unquote(parts.username or ""),
@@ -138,8 +143,9 @@ class SmtpSender:
                 smtp.close()
                 raise
         except (smtplib.SMTPException, OSError) as exc:
-            raise SendError(f"Cannot connect to the mail server {s.host}:{s.port}: "
-                            f"{_describe(exc)}", connection_lost=True,
+            raise SendError(msg("Cannot connect to the mail server %(server)s: %(reason)s",
+                                server=f"{s.host}:{s.port}", reason=_describe(exc)),
+                            connection_lost=True,
                             permanent=isinstance(exc, smtplib.SMTPAuthenticationError)
                             ) from None
         self._smtp = smtp
@@ -164,16 +170,17 @@ class SmtpSender:
             self._smtp.send_message(message, from_addr=sender, to_addrs=[to_email])
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
-            raise SendError(f"Recipient refused by the mail server: {code} {_text(reply)}",
+            raise SendError(msg("Recipient refused by the mail server: %(reply)s",
+                                reply=f"{code} {_text(reply)}"),
                             permanent=500 <= code < 600) from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            raise SendError(f"Refused by the mail server: {exc.smtp_code} "
-                            f"{_text(exc.smtp_error)}",
+            raise SendError(msg("Refused by the mail server: %(reply)s",
+                                reply=f"{exc.smtp_code} {_text(exc.smtp_error)}"),
                             permanent=500 <= exc.smtp_code < 600) from None
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
-            raise SendError(f"Mail server connection failed: {_describe(exc)}",
-                            connection_lost=True) from None
+            raise SendError(msg("Mail server connection failed: %(reason)s",
+                                reason=_describe(exc)), connection_lost=True) from None
         self._sent_on_connection += 1
 
     def _drop(self) -> None:
@@ -188,9 +195,10 @@ def _text(reply) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException) -> Message:
+    """Why a connection failed: translated where we can say it, else the system's own words."""
     if isinstance(exc, socket.timeout | TimeoutError):
-        return "timed out"
+        return msg("timed out")
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
-    return str(exc) or type(exc).__name__
+        return literal(f"{exc.smtp_code} {_text(exc.smtp_error)}")
+    return literal(str(exc) or type(exc).__name__)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.extensions import db
+from crm.messages import Message, StoredMessage
 from crm.timeutil import UTCDateTime, utcnow
 
 DIGEST_GROUPS = ("party", "politician", "issue", "competitor")
@@ -45,7 +46,7 @@ class DigestDelivery(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[Message] = mapped_column(StoredMessage, default="")  # for admins
     # What the digest covered, so the next one starts where this one ended.
     covered_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)  # counts per group, size

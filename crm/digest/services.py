@@ -28,6 +28,7 @@ from crm.digest.render import RenderedDigest, link_context, render_digest, user_
 from crm.digest.schedule import is_due, previous_send_moment
 from crm.extensions import db
 from crm.mail import SendError, SmtpSender, SmtpSettings, build_message
+from crm.messages import Message
 from crm.timeutil import utcnow
 
 STALE_CLAIM = timedelta(minutes=15)
@@ -169,10 +170,10 @@ def deliver(user: User, day: date, now: datetime, mailer: SmtpSender) -> str:
     try:
         mailer.send(message_for(user, rendered, day), user.email)
     except SendError as exc:
-        _finish(delivery, status="failed", last_error=str(exc)[:2000],
+        _finish(delivery, status="failed", last_error=exc.msg.truncated(2000),
                 next_attempt_at=now + backoff(delivery.attempts))
         raise
-    _finish(delivery, status="sent", sent_at=utcnow(), last_error="",
+    _finish(delivery, status="sent", sent_at=utcnow(), last_error=Message(""),
             covered_until=digest.context.until,
             summary={"sections": {s.key: s.total for s in digest.sections},
                      "bytes": len(rendered.html.encode()) + len(rendered.text.encode())})

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import update
 
 from crm.contacts.lists import list_recipients
 from crm.contacts.models import Contact, MediaList
+from crm.errors import UserError
 from crm.extensions import db
 from crm.interactions.models import Interaction
 from crm.mail import (
@@ -30,32 +31,54 @@ from crm.mail import (
     SmtpSettings,
     build_message,
 )
+from crm.messages import Message, msg, nmsg
+from crm.releases import workflow
 from crm.releases.export import ExportError, render_docx
-from crm.releases.models import SENDABLE_STATUSES, Distribution, DistributionRecipient, Release
+from crm.releases.models import (
+    SENDABLE_STATUSES,
+    STALE_CLAIM,
+    Distribution,
+    DistributionRecipient,
+    Release,
+)
 from crm.releases.output import email_body
 from crm.timeutil import utcnow
 
-STALE_CLAIM = timedelta(minutes=15)
+__all__ = ["STALE_CLAIM", "SmtpSender"]  # read by tests and callers from here
+
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-UNKNOWN_OUTCOME = ("The sending process stopped while this message was with the mail server: "
-                   "it may or may not have arrived. It is not retried automatically.")
+# Larger distributions go to the scheduler's job (every minute) instead of holding the
+# request; the config key CRM_RELEASE_INLINE_SEND_LIMIT changes it.
+INLINE_SEND_LIMIT = 50
+REASON_MAX = 2000
 
 
-class DistributionError(ValueError):
+def unknown_outcome() -> Message:
+    return msg("The sending process stopped while this message was with the mail server: "
+               "it may or may not have arrived. It is not retried automatically.")
+
+
+class DistributionError(UserError):
     """The distribution cannot be created or changed now; the message says why."""
 
 
-def skip_reason(contact: Contact) -> str:
-    """Why a contact gets no release email, or "" if it may get one."""
+def check_sendable(release: Release) -> None:
+    """Raise DistributionError unless the release may be sent (approved or published)."""
+    if release.status not in SENDABLE_STATUSES:
+        raise DistributionError(msg("Only an approved release can be sent."))
+
+
+def skip_reason(contact: Contact) -> Message | None:
+    """Why a contact gets no release email, or None if it may get one."""
     if contact.erased_at is not None:
-        return "Erased contact."
+        return msg("Erased contact.")
     if contact.opted_out:
-        return "Opted out of mailings."
+        return msg("Opted out of mailings.")
     if contact.lawful_basis == "none":
-        return "No lawful basis recorded."
+        return msg("No lawful basis recorded.")
     if not contact.primary_email:
-        return "No email address."
-    return ""
+        return msg("No email address.")
+    return None
 
 
 def _recipient_rows(media_lists: list[MediaList], contacts: list[Contact]) -> list[dict]:
@@ -67,16 +90,12 @@ def _recipient_rows(media_lists: list[MediaList], contacts: list[Contact]) -> li
         reason = skip_reason(contact)
         email = contact.primary_email
         if not reason and email.lower() in seen_emails:
-            reason = "Same address as another recipient."
+            reason = msg("Same address as another recipient.")
         seen_emails.add(email.lower())
         rows.append({"contact_id": contact.id, "name": contact.name[:200], "email": email,
-                     "status": "skipped" if reason else "pending", "reason": reason})
+                     "status": "skipped" if reason else "pending",
+                     "reason": reason or Message("")})
     return rows
-
-
-def preview_recipients(list_ids: list[int], contact_ids: list[int]) -> list[dict]:
-    """Who would get it and who would be skipped (and why), without storing anything."""
-    return _recipient_rows(*_load(list_ids, contact_ids))
 
 
 def _load(list_ids, contact_ids) -> tuple[list[MediaList], list[Contact]]:
@@ -86,10 +105,40 @@ def _load(list_ids, contact_ids) -> tuple[list[MediaList], list[Contact]]:
     return lists, contacts
 
 
+def preview_recipients(list_ids: list[int], contact_ids: list[int]) -> list[dict]:
+    """Who would get it and who would be skipped (and why), without storing anything."""
+    return _recipient_rows(*_load(list_ids, contact_ids))
+
+
 def earliest_send(release: Release, wanted: datetime | None, now: datetime) -> datetime:
     """The send time: as wanted, but never before now nor before the embargo."""
     moments = [now] + [m for m in (wanted, release.embargo_until) if m is not None]
     return max(moments)
+
+
+def _check_send_at(send_at: datetime | None) -> None:
+    if send_at is not None and send_at.tzinfo is None:
+        raise DistributionError(msg("A send time without a time zone."), field="send_at")
+
+
+@dataclass
+class Preview:
+    """What sending would do: each recipient (skipped ones with why) and when it goes."""
+
+    recipients: list[dict]
+    send_at: datetime
+
+
+def preview(release: Release, *, list_ids: list[int], contact_ids: list[int],
+            send_at: datetime | None, now: datetime | None = None) -> Preview:
+    """The preview shown before a distribution is confirmed; stores nothing.
+
+    Raises DistributionError for a release that may not be sent.
+    """
+    check_sendable(release)
+    _check_send_at(send_at)
+    return Preview(preview_recipients(list_ids, contact_ids),
+                   earliest_send(release, send_at, now or utcnow()))
 
 
 def create_distribution(release: Release, *, list_ids: list[int], contact_ids: list[int],
@@ -101,14 +150,12 @@ def create_distribution(release: Release, *, list_ids: list[int], contact_ids: l
     Raises DistributionError (nothing stored).
     """
     now = now or utcnow()
-    if release.status not in SENDABLE_STATUSES:
-        raise DistributionError("Only an approved release can be sent.")
-    if send_at is not None and send_at.tzinfo is None:
-        raise DistributionError("A send time without a time zone.")
+    check_sendable(release)
+    _check_send_at(send_at)
     media_lists, contacts = _load(list_ids, contact_ids)
     rows = _recipient_rows(media_lists, contacts)
     if not rows:
-        raise DistributionError("Choose at least one media list or contact.")
+        raise DistributionError(msg("Choose at least one media list or contact."))
     distribution = Distribution(
         release=release, status="scheduled", created_by_id=user_id,
         scheduled_for=earliest_send(release, send_at, now),
@@ -119,26 +166,64 @@ def create_distribution(release: Release, *, list_ids: list[int], contact_ids: l
     return distribution
 
 
-def is_due(distribution: Distribution, now: datetime) -> bool:
-    release = distribution.release
-    return (distribution.status == "scheduled" and distribution.scheduled_for <= now
-            and release.status in SENDABLE_STATUSES
-            and (release.embargo_until is None or release.embargo_until <= now))
+@dataclass
+class Outcome:
+    """What `distribute` did: sent at once (`report`), left to the scheduler although due
+    (`background`), or scheduled for later."""
+
+    distribution: Distribution
+    report: SendReport | None = None
+    background: int = 0  # recipients the scheduler's job sends within a minute
+
+    @property
+    def message(self) -> Message:
+        if self.report is not None:
+            return self.report.message()
+        if self.background:
+            return nmsg("Sending to %(num)d recipient in the background (within a minute); "
+                        "this page shows the progress.",
+                        "Sending to %(num)d recipients in the background (within a minute); "
+                        "this page shows the progress.", self.background)
+        if self.distribution.status == "scheduled":
+            return msg("Scheduled.")
+        return msg("Waiting for the send time or the embargo.")
+
+    @property
+    def ok(self) -> bool:
+        return self.report is None or not self.report.failed
+
+
+def distribute(release: Release, *, list_ids: list[int], contact_ids: list[int],
+               send_at: datetime | None, user_id: int | None,
+               now: datetime | None = None, inline_limit: int | None = None) -> Outcome:
+    """Create a distribution and, if it is due and small, send it at once.
+
+    Up to `inline_limit` pending recipients (CRM_RELEASE_INLINE_SEND_LIMIT, default
+    INLINE_SEND_LIMIT) are sent in the caller's time; a larger due distribution is left to
+    the scheduler's send-releases job, and one for later (a send time, an embargo) waits for
+    it. Raises DistributionError (nothing stored).
+    """
+    now = now or utcnow()
+    if inline_limit is None:
+        inline_limit = current_app.config.get("CRM_RELEASE_INLINE_SEND_LIMIT",
+                                              INLINE_SEND_LIMIT)
+    created = create_distribution(release, list_ids=list_ids, contact_ids=contact_ids,
+                                  send_at=send_at, user_id=user_id, now=now)
+    if not created.is_due(now):
+        return Outcome(created)
+    pending = created.count("pending")
+    if pending > inline_limit:
+        return Outcome(created, background=pending)
+    return Outcome(created, report=send_distribution(created, now))
 
 
 def _claim(distribution: Distribution, now: datetime) -> bool:
     """Take the distribution for sending; False if it is not due or another runner has it."""
-    release = distribution.release
-    if release.status not in SENDABLE_STATUSES or (
-            release.embargo_until is not None and release.embargo_until > now):
-        return False
     result = db.session.execute(
-        update(Distribution).where(
-            Distribution.id == distribution.id,
-            or_(and_(Distribution.status == "scheduled", Distribution.scheduled_for <= now),
-                and_(Distribution.status == "sending",
-                     Distribution.claimed_at < now - STALE_CLAIM)))
-        .values(status="sending", claimed_at=now))
+        update(Distribution).where(Distribution.id == distribution.id,
+                                   Distribution.is_due(now))
+        .values(status="sending", claimed_at=now)
+        .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
         return False
@@ -152,11 +237,20 @@ class SendReport:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[Message] = field(default_factory=list)
+
+    def message(self) -> Message:
+        """The counts, for the person who sent it."""
+        return msg("%(sent)d sent, %(failed)d failed, %(skipped)d skipped.", sent=self.sent,
+                   failed=self.failed, skipped=self.skipped)
 
     def __str__(self) -> str:
-        text = f"{self.sent} sent, {self.failed} failed, {self.skipped} skipped"
-        return text + ("; " + self.errors[-1] if self.errors else "")
+        """The counts and the last error, for the job's result."""
+        counts = msg("%(sent)d sent, %(failed)d failed, %(skipped)d skipped", sent=self.sent,
+                     failed=self.failed, skipped=self.skipped)
+        if self.errors:
+            return str(msg("%(counts)s; %(error)s", counts=counts, error=self.errors[-1]))
+        return str(counts)
 
 
 def _set(recipient: DistributionRecipient, **values) -> None:
@@ -190,12 +284,13 @@ def _record_interaction(contact: Contact, email: str, about: dict, now: datetime
     return interaction.id
 
 
-def _fail_all_pending(distribution: Distribution, reason: str, report: SendReport) -> None:
+def _fail_all_pending(distribution: Distribution, reason: Message, report: SendReport) -> None:
+    reason = reason.truncated(REASON_MAX)
     for recipient in distribution.recipients:
         if recipient.status == "pending":
-            recipient.status, recipient.reason = "failed", reason[:2000]
+            recipient.status, recipient.reason = "failed", reason
             report.failed += 1
-    distribution.last_error = reason[:2000]
+    distribution.last_error = reason
     db.session.commit()
 
 
@@ -212,14 +307,14 @@ def send_distribution(distribution: Distribution, now: datetime | None = None) -
     report = SendReport()
     stale = [r for r in distribution.recipients if r.status == "sending"]
     for recipient in stale:  # left by a runner that died mid-send
-        _set(recipient, status="unknown", reason=UNKNOWN_OUTCOME)
+        _set(recipient, status="unknown", reason=unknown_outcome())
     db.session.commit()
     try:
         name, content = render_docx(distribution.release)
         body = email_body(distribution.release)
         settings = SmtpSettings.from_url(current_app.config["CRM_SMTP_URL"])
     except (ExportError, MailConfigError) as exc:
-        _fail_all_pending(distribution, str(exc), report)
+        _fail_all_pending(distribution, exc.msg, report)
     else:
         attachment = Attachment(name, content, DOCX_MIME)
         with SmtpSender(settings) as sender:
@@ -229,10 +324,9 @@ def send_distribution(distribution: Distribution, now: datetime | None = None) -
                 _commit_what_is_known()
     distribution.status, distribution.finished_at = "done", utcnow()
     if report.errors:
-        distribution.last_error = report.errors[-1][:2000]
-    release = distribution.release
-    if report.sent and release.status == "approved":
-        release.status, release.published_at = "published", now
+        distribution.last_error = report.errors[-1].truncated(REASON_MAX)
+    if report.sent:
+        workflow.mark_published(distribution.release, now)
     db.session.commit()
     return report
 
@@ -258,13 +352,14 @@ def _send_each(distribution, sender, body, attachment, report: SendReport,
         if recipient.status != "pending":
             continue
         contact = recipient.contact
-        reason = skip_reason(contact) if contact is not None else "The contact was deleted."
+        reason = skip_reason(contact) if contact is not None else msg("The contact was deleted.")
         if reason:
             _set(recipient, status="skipped", reason=reason)
             report.skipped += 1
             continue
         if lost_in_a_row >= 2:
-            _fail_all_pending(distribution, "Not attempted: " + report.errors[-1], report)
+            _fail_all_pending(distribution, msg("Not attempted: %(reason)s",
+                                                reason=report.errors[-1]), report)
             return
         if not _claim_recipient(recipient, now + timedelta(seconds=time.monotonic() - started)):
             continue
@@ -278,29 +373,32 @@ def _send_each(distribution, sender, body, attachment, report: SendReport,
         except SendError as exc:
             lost_in_a_row = lost_in_a_row + 1 if exc.connection_lost else 0
             report.failed += 1
-            report.errors.append(f"{email}: {exc}")
-            _set(recipient, status="failed", reason=str(exc)[:2000])
+            # An address and a message: the same punctuation in every language.
+            report.errors.append(Message("%(email)s: %(error)s", {"email": email,
+                                                                   "error": exc.msg}))
+            _set(recipient, status="failed", reason=exc.msg.truncated(REASON_MAX))
             continue
         lost_in_a_row = 0
         sent_at = utcnow()
         interaction_id = _record_interaction(contact, email, about, sent_at)
-        _set(recipient, status="sent", sent_at=sent_at, reason="",
+        _set(recipient, status="sent", sent_at=sent_at, reason=Message(""),
              message_id=str(message["Message-ID"])[:300], interaction_id=interaction_id)
         report.sent += 1
 
 
 def retry_failed(distribution: Distribution, now: datetime | None = None) -> SendReport | None:
-    """Send again to the recipients that failed (never to those already sent) and commit."""
+    """Send again to the recipients that failed (never to those already sent) and commit.
+
+    Raises DistributionError when `Distribution.can_retry` is false (the page shows the
+    button only when it is true).
+    """
     now = now or utcnow()
-    if distribution.release.status not in SENDABLE_STATUSES:
-        raise DistributionError("Only an approved or published release can be sent.")
-    if distribution.status not in ("done", "scheduled"):
-        raise DistributionError("This distribution is being sent or was cancelled.")
-    failed = [r for r in distribution.recipients if r.status == "failed"]
-    if not failed:
-        raise DistributionError("No recipient failed.")
-    for recipient in failed:
-        recipient.status = "pending"
+    refusal = distribution.retry_refusal()
+    if refusal is not None:
+        raise DistributionError(refusal)
+    for recipient in distribution.recipients:
+        if recipient.status == "failed":
+            recipient.status = "pending"
     distribution.status = "scheduled"
     distribution.scheduled_for = min(distribution.scheduled_for, now)
     db.session.commit()
@@ -308,21 +406,23 @@ def retry_failed(distribution: Distribution, now: datetime | None = None) -> Sen
 
 
 def cancel(distribution: Distribution) -> None:
+    """Cancel a scheduled distribution and commit."""
     if distribution.status != "scheduled":
-        raise DistributionError("Only a scheduled distribution can be cancelled.")
+        raise DistributionError(msg("Only a scheduled distribution can be cancelled."))
     distribution.status, distribution.finished_at = "cancelled", utcnow()
     db.session.commit()
 
 
+def cancel_scheduled(release: Release, now: datetime) -> None:
+    """Cancel every scheduled distribution of the release (workflow: withdraw; no commit)."""
+    for distribution in release.distributions:
+        if distribution.status == "scheduled":
+            distribution.status, distribution.finished_at = "cancelled", now
+
+
 def due_distributions(now: datetime) -> list[Distribution]:
-    return list(db.session.scalars(
-        db.select(Distribution).join(Release).where(
-            or_(and_(Distribution.status == "scheduled", Distribution.scheduled_for <= now),
-                and_(Distribution.status == "sending",
-                     Distribution.claimed_at < now - STALE_CLAIM)),
-            Release.status.in_(SENDABLE_STATUSES),
-            or_(Release.embargo_until.is_(None), Release.embargo_until <= now))
-        .order_by(Distribution.scheduled_for)))
+    return list(db.session.scalars(db.select(Distribution).where(Distribution.is_due(now))
+                                   .order_by(Distribution.scheduled_for)))
 
 
 class DistributionFailure(RuntimeError):
@@ -343,7 +443,8 @@ def send_due_distributions(now: datetime | None = None) -> str:
         total.failed += report.failed
         total.skipped += report.skipped
         total.errors.extend(report.errors)
-    summary = f"{len(reports)} distributions: {total}"
+    summary = nmsg("%(num)d distribution: %(report)s", "%(num)d distributions: %(report)s",
+                   len(reports), report=str(total))
     if total.failed:
-        raise DistributionFailure(summary)
-    return summary
+        raise DistributionFailure(str(summary))
+    return str(summary)

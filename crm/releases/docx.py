@@ -24,6 +24,8 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
+from crm.errors import UserError
+from crm.messages import Message, msg
 from crm.releases import markup
 
 INLINE_VARIABLES = ("title", "lead", "quote", "date", "time", "embargo", "embargo_until",
@@ -37,8 +39,15 @@ MEMORY_LIMIT = 1024 * 1024 * 1024  # address space of a render process
 _BLOCK_USE = re.compile(r"\{\{-?\s*(" + "|".join(BLOCK_VARIABLES) + r")\b")
 
 
-class RenderError(Exception):
+class RenderError(UserError):
     """A template could not be rendered; the message is fit to show to its uploader."""
+
+
+def _together(messages: list[Message]) -> Message:
+    """Several messages as one, each rendered in the reader's language, joined by spaces."""
+    if len(messages) == 1:
+        return messages[0]
+    return Message("%(first)s %(rest)s", {"first": messages[0], "rest": _together(messages[1:])})
 
 
 def sandbox() -> ImmutableSandboxedEnvironment:
@@ -76,21 +85,22 @@ def _context(tpl, data: dict) -> dict:
     return context
 
 
-def _block_misuse(tpl) -> list[str]:
+def _block_misuse(tpl) -> list[Message]:
     """Block placeholders written inline ({{ body }} instead of {{p body }}) or in a header."""
     problems = []
     body_xml = tpl.patch_xml(tpl.get_xml())
     for m in _BLOCK_USE.finditer(body_xml):
         before = body_xml[:m.start()]
         if max(before.rfind("<w:t>"), before.rfind("<w:t ")) > before.rfind("</w:t>"):
-            problems.append(f"Write {{{{p {m.group(1)} }}}} alone on its own paragraph, "
-                            f"not {{{{ {m.group(1)} }}}} inside a line of text.")
+            problems.append(msg("Write %(block)s alone on its own paragraph, not %(inline)s "
+                                "inside a line of text.", block=f"{{{{p {m.group(1)} }}}}",
+                                inline=f"{{{{ {m.group(1)} }}}}"))
     for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
         for _key, part in tpl.get_headers_footers(uri):
             for m in _BLOCK_USE.finditer(tpl.patch_xml(tpl.get_part_xml(part))):
-                problems.append(f"{m.group(1)} can only be used in the document body, "
-                                f"not in a header or footer.")
-    return sorted(set(problems))
+                problems.append(msg("%(name)s can only be used in the document body, not in "
+                                    "a header or footer.", name=m.group(1)))
+    return sorted(set(problems), key=lambda m: (m.msgid, sorted(m.params.items())))
 
 
 def _variables(tpl) -> set[str]:
@@ -102,7 +112,7 @@ def _render(template_bytes: bytes, data: dict) -> bytes:
     tpl.init_docx()
     problems = _block_misuse(tpl)
     if problems:
-        raise RenderError(" ".join(problems))
+        raise RenderError(_together(problems))
     tpl.render(_context(tpl, data), jinja_env=sandbox())
     out = io.BytesIO()
     tpl.save(out)
@@ -117,18 +127,18 @@ def _inspect(template_bytes: bytes, data: dict) -> dict:
     return {"variables": sorted(variables)}
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException) -> Message:
     if isinstance(exc, RenderError):
-        return str(exc)
+        return exc.msg
     if isinstance(exc, SecurityError):
-        return "The template tries to reach something it may not (blocked by the sandbox)."
+        return msg("The template tries to reach something it may not (blocked by the sandbox).")
     if isinstance(exc, TemplateSyntaxError):
-        return f"Template syntax error: {exc.message}"
+        return msg("Template syntax error: %(detail)s", detail=str(exc.message))
     if isinstance(exc, TemplateError):
-        return f"Template error: {exc.message or type(exc).__name__}"
+        return msg("Template error: %(detail)s", detail=str(exc.message or type(exc).__name__))
     if isinstance(exc, MemoryError):
-        return "The template needs too much memory."
-    return f"The document could not be rendered ({type(exc).__name__})."
+        return msg("The template needs too much memory.")
+    return msg("The document could not be rendered (%(error)s).", error=type(exc).__name__)
 
 
 def _child(conn, func_name: str, template_bytes: bytes, data: dict, cpu_seconds: int) -> None:
@@ -140,7 +150,7 @@ def _child(conn, func_name: str, template_bytes: bytes, data: dict, cpu_seconds:
         func = {"render": _render, "inspect": _inspect}[func_name]
         conn.send(("ok", func(template_bytes, data)))
     except BaseException as exc:  # everything goes back to the parent as a message
-        conn.send(("error", _describe(exc)))
+        conn.send(("error", _describe(exc).to_dict()))  # plain data across the pipe
     finally:
         conn.close()
 
@@ -167,12 +177,13 @@ def _run(func_name: str, template_bytes: bytes, data: dict, timeout: float):
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise RenderError(f"Rendering took longer than {timeout:g} seconds and was stopped.")
+            raise RenderError(msg("Rendering took longer than %(seconds)s seconds and was "
+                                  "stopped.", seconds=f"{timeout:g}"))
         try:
             status, payload = receiver.recv()
         except EOFError:
-            raise RenderError("The renderer stopped without an answer (memory or CPU limit)."
-                              ) from None
+            raise RenderError(msg("The renderer stopped without an answer (memory or CPU "
+                                  "limit).")) from None
     finally:
         receiver.close()
         if process.is_alive():
@@ -180,7 +191,7 @@ def _run(func_name: str, template_bytes: bytes, data: dict, timeout: float):
         process.join(5)
         process.close()
     if status != "ok":
-        raise RenderError(payload)
+        raise RenderError(Message.from_dict(payload))
     return payload
 
 

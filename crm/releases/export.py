@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from flask import current_app
 
+from crm.errors import UserError
+from crm.messages import msg
 from crm.releases import docx
 from crm.releases.models import Release, ReleaseTemplate
 from crm.releases.output import document_data, filename
 from crm.releases.templates_store import default_for
 
 
-class ExportError(RuntimeError):
+class ExportError(UserError):
     """No template, or the template failed to render; the message says why."""
 
 
 def template_for(release: Release) -> ReleaseTemplate:
     template = release.template or default_for(release.language)
     if template is None:
-        raise ExportError("There is no release template; upload one or set a default.")
+        raise ExportError(msg("There is no release template; upload one or set a default."))
     return template
 
 
@@ -28,5 +30,6 @@ def render_docx(release: Release) -> tuple[str, bytes]:
     try:
         content = docx.render(template.content, document_data(release), timeout=timeout)
     except docx.RenderError as exc:
-        raise ExportError(f"The template {template.name!r} failed: {exc}") from None
+        raise ExportError(msg("The template “%(name)s” failed: %(reason)s",
+                                      name=template.name, reason=exc.msg)) from None
     return filename(release), content

@@ -19,8 +19,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.formutil import choices
+from crm.messages import msg
 from crm.releases.models import ReleaseLanguage, TemplateLanguage
 from crm.releases.services import BODY_MAX, LEAD_MAX, MAX_QUOTES, QUOTE_MAX, TITLE_MAX
 from crm.timeutil import from_local, to_local
@@ -82,14 +83,14 @@ class SnippetForm(FlaskForm):
 
 
 def local_to_utc(value: datetime | None, field_name: str) -> datetime | None:
-    """A naive time typed in Norwegian time as aware UTC; FieldError for a time that does not
+    """A naive time typed in Norwegian time as aware UTC; UserError for a time that does not
     exist (the hour skipped when clocks go forward)."""
     if value is None:
         return None
     aware = from_local(value)
     if to_local(aware).replace(tzinfo=None) != value:
-        raise FieldError(field_name, "That time does not exist in Norwegian time "
-                                     "(clocks go forward then).")
+        raise UserError(msg("That time does not exist in Norwegian time "
+                            "(clocks go forward then)."), field=field_name)
     return aware
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -15,12 +15,18 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    exists,
+    or_,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
 from crm.labels import LabelledEnum
+from crm.messages import Message, StoredMessage, msg
 from crm.timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -68,6 +74,8 @@ EDITABLE_STATUSES = ("draft", "in_review", "approved")
 SENDABLE_STATUSES = ("approved", "published")
 DISTRIBUTION_STATUSES = ("scheduled", "sending", "done", "cancelled")
 RECIPIENT_STATUSES = RecipientStatus.values()
+# A "sending" distribution whose runner has not renewed its claim this long is taken as dead.
+STALE_CLAIM = timedelta(minutes=15)
 
 release_tag = Table(
     "release_tag",
@@ -241,7 +249,7 @@ class Distribution(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[Message] = mapped_column(StoredMessage, default="")
 
     release: Mapped[Release] = relationship(back_populates="distributions")
     created_by: Mapped[User | None] = relationship()
@@ -254,6 +262,38 @@ class Distribution(Audited, db.Model):
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.recipients if r.status == status)
+
+    @hybrid_method
+    def is_due(self, now: datetime) -> bool:
+        """Whether it may be sent at `now` (the rule is the SQL expression below, only)."""
+        session = object_session(self)
+        return session is not None and session.scalar(select(Distribution.id).where(
+            Distribution.id == self.id, Distribution.is_due(now))) is not None
+
+    @is_due.expression
+    def is_due(cls, now: datetime):
+        """Due: scheduled and its time has come, or "sending" under a claim gone stale, and
+        the release approved or published with no embargo still ahead."""
+        release_ready = exists().where(
+            Release.id == cls.release_id, Release.status.in_(SENDABLE_STATUSES),
+            or_(Release.embargo_until.is_(None), Release.embargo_until <= now))
+        return and_(or_(and_(cls.status == "scheduled", cls.scheduled_for <= now),
+                        and_(cls.status == "sending", cls.claimed_at < now - STALE_CLAIM)),
+                    release_ready)
+
+    def retry_refusal(self) -> Message | None:
+        """Why the failed recipients cannot be sent to again now, or None if they can."""
+        if self.release.status not in SENDABLE_STATUSES:
+            return msg("Only an approved or published release can be sent.")
+        if self.status not in ("done", "scheduled"):
+            return msg("This distribution is being sent or was cancelled.")
+        if not self.count("failed"):
+            return msg("No recipient failed.")
+        return None
+
+    @property
+    def can_retry(self) -> bool:
+        return self.retry_refusal() is None
 
 
 class DistributionRecipient(db.Model):
@@ -274,7 +314,8 @@ class DistributionRecipient(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    reason: Mapped[str] = mapped_column(Text, default="")  # why skipped, or the last error
+    # why skipped, or the last error
+    reason: Mapped[Message] = mapped_column(StoredMessage, default="")
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[str] = mapped_column(String(300), default="")

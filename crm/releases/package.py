@@ -14,6 +14,9 @@ import zipfile
 
 from lxml import etree
 
+from crm.errors import UserError
+from crm.messages import msg
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 MAX_MEMBERS = 1000
@@ -25,7 +28,7 @@ MAIN_CONTENT_TYPE = ("application/vnd.openxmlformats-officedocument"
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
-class PackageError(ValueError):
+class PackageError(UserError):
     """The file is not an acceptable .docx; the message says why, for the uploader."""
 
 
@@ -37,23 +40,26 @@ def _parser() -> etree.XMLParser:
 def check_docx(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
     """Raise PackageError unless `data` is an acceptable Word document."""
     if not data:
-        raise PackageError("The file is empty.")
+        raise PackageError(msg("The file is empty."))
     if len(data) > max_bytes:
-        raise PackageError(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise PackageError(msg("The file is larger than %(size)d MB.",
+                               size=max_bytes // (1024 * 1024)))
     if not data.startswith(b"PK"):
-        raise PackageError("This is not a Word document (.docx): it is not a zip package.")
+        raise PackageError(msg("This is not a Word document (.docx): it is not a zip "
+                               "package."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise PackageError("This is not a Word document (.docx): the zip is damaged.") from None
+        raise PackageError(msg("This is not a Word document (.docx): the zip is "
+                               "damaged.")) from None
     with archive:
         _check_members(members)
         names = {m.filename for m in members}
         missing = [p for p in REQUIRED_PARTS if p not in names]
         if missing:
-            raise PackageError("This zip is not a Word document: it lacks "
-                               + ", ".join(missing) + ".")
+            raise PackageError(msg("This zip is not a Word document: it lacks %(parts)s.",
+                                   parts=", ".join(missing)))
         _check_content_types(archive)
         try:
             bad = archive.testzip()
@@ -61,39 +67,41 @@ def check_docx(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
                 NotImplementedError, RuntimeError):
             bad = "?"
         if bad is not None:
-            raise PackageError("The Word document is damaged (a part fails its checksum).")
+            raise PackageError(msg("The Word document is damaged (a part fails its "
+                                   "checksum)."))
 
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_MEMBERS:
-        raise PackageError(f"The document has more than {MAX_MEMBERS} parts.")
+        raise PackageError(msg("The document has more than %(count)d parts.",
+                               count=MAX_MEMBERS))
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise PackageError("The document is encrypted.")
+            raise PackageError(msg("The document is encrypted."))
         total += member.file_size
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise PackageError("The document unpacks to more than "
-                               f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB (a zip bomb?).")
+            raise PackageError(msg("The document unpacks to more than %(size)d MB (a zip bomb?).",
+                                   size=MAX_UNCOMPRESSED_BYTES // (1024 * 1024)))
         if member.file_size > RATIO_FLOOR and \
                 member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            raise PackageError("A part of the document is compressed suspiciously well "
-                               "(a zip bomb?).")
+            raise PackageError(msg("A part of the document is compressed suspiciously well "
+                                   "(a zip bomb?)."))
 
 
 def _check_content_types(archive: zipfile.ZipFile) -> None:
     try:
         root = etree.fromstring(archive.read("[Content_Types].xml"), _parser())
     except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError, OSError):
-        raise PackageError("The document's [Content_Types].xml is damaged.") from None
+        raise PackageError(msg("The document's [Content_Types].xml is damaged.")) from None
     overrides = {el.get("PartName"): el.get("ContentType")
                  for el in root.iter(_CT_NS + "Override")}
     main = overrides.get("/word/document.xml", "")
     if main != MAIN_CONTENT_TYPE:
         if "macroEnabled" in main:
-            raise PackageError("Macro-enabled documents (.docm) are not accepted.")
+            raise PackageError(msg("Macro-enabled documents (.docm) are not accepted."))
         if "template" in main:
-            raise PackageError("Save the template as a Word document (.docx), not .dotx.")
-        raise PackageError("The zip is not a Word document (wrong main content type).")
+            raise PackageError(msg("Save the template as a Word document (.docx), not .dotx."))
+        raise PackageError(msg("The zip is not a Word document (wrong main content type)."))
     if any(name.lower().endswith("vbaproject.bin") for name in archive.namelist()):
-        raise PackageError("Documents with macros are not accepted.")
+        raise PackageError(msg("Documents with macros are not accepted."))

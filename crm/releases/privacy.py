@@ -32,7 +32,7 @@ def export_releases(contact) -> dict:
         .order_by(Release.id)).all()
     return {
         "releases_sent": [{"release": title, "name": r.name, "email": r.email,
-                           "status": r.status, "reason": r.reason,
+                           "status": r.status, "reason": str(r.reason),
                            "sent_at": r.sent_at.isoformat() if r.sent_at else None}
                           for r, title in sends],
         "quotes": [{"release": title, "text": text} for text, title in quotes],

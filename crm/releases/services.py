@@ -1,6 +1,7 @@
 """Drafting releases: save (every save keeps a version), compare versions, restore one.
 
-Saving an approved release sends it back to review: the approval was for other words.
+Saving an approved release sends it back to review (workflow.reopen_review): the approval was
+for other words. Bad input raises UserError naming the field; nothing is stored.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from datetime import UTC, datetime
 
 from crm.contacts.models import Contact
 from crm.contacts.services import get_or_create_tags
-from crm.contacts.validation import FieldError, normalise_labels
+from crm.contacts.validation import normalise_labels
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import msg
+from crm.releases import workflow
 from crm.releases.markup import clean
 from crm.releases.models import (
     RELEASE_LANGUAGES,
@@ -23,7 +27,6 @@ from crm.releases.models import (
     ReleaseVersion,
     TextSnippet,
 )
-from crm.releases.workflow import WorkflowError
 from crm.text import normalise_space
 
 TITLE_MAX = 300
@@ -55,47 +58,51 @@ def _contact(contact_id: int | None, field_name: str) -> Contact | None:
         return None
     contact = db.session.get(Contact, contact_id)
     if contact is None or contact.erased_at is not None:
-        raise FieldError(field_name, "That contact does not exist.")
+        raise UserError(msg("That contact does not exist."), field=field_name)
     return contact
 
 
 def _checked(data: ReleaseData, release: Release | None) -> dict:
-    """Validated, normalised values (a snapshot) from `data`. Raises FieldError."""
+    """Validated, normalised values (a snapshot) from `data`. Raises UserError."""
     title = normalise_space(clean(data.title))
     if not title:
-        raise FieldError("title", "A title is required.")
+        raise UserError(msg("A title is required."), field="title")
     if len(title) > TITLE_MAX:
-        raise FieldError("title", f"The title may have at most {TITLE_MAX} characters.")
+        raise UserError(msg("The title may have at most %(max)d characters.", max=TITLE_MAX),
+                        field="title")
     lead = clean(data.lead).strip()
     body = clean(data.body).strip()
     if len(lead) > LEAD_MAX:
-        raise FieldError("lead", f"The lead may have at most {LEAD_MAX} characters.")
+        raise UserError(msg("The lead may have at most %(max)d characters.", max=LEAD_MAX),
+                        field="lead")
     if len(body) > BODY_MAX:
-        raise FieldError("body", f"The text may have at most {BODY_MAX} characters.")
+        raise UserError(msg("The text may have at most %(max)d characters.", max=BODY_MAX),
+                        field="body")
     if data.language not in RELEASE_LANGUAGES:
-        raise FieldError("language", "Unknown language.")
+        raise UserError(msg("Unknown language."), field="language")
     for value, name in ((data.release_at, "release_at"), (data.embargo_until, "embargo_until")):
         if value is not None and value.tzinfo is None:
-            raise FieldError(name, "A time without a time zone.")
+            raise UserError(msg("A time without a time zone."), field=name)
     _contact(data.spokesperson_id, "spokesperson_id")
     quotes = [(cid, clean(text).strip()) for cid, text in data.quotes if clean(text).strip()]
     if len(quotes) > MAX_QUOTES:
-        raise FieldError("quotes", f"At most {MAX_QUOTES} quotes.")
+        raise UserError(msg("At most %(max)d quotes.", max=MAX_QUOTES), field="quotes")
     for cid, text in quotes:
         _contact(cid, "quotes")
         if len(text) > QUOTE_MAX:
-            raise FieldError("quotes", f"A quote may have at most {QUOTE_MAX} characters.")
+            raise UserError(msg("A quote may have at most %(max)d characters.", max=QUOTE_MAX),
+                            field="quotes")
     current_snippets = {s.id for s in release.snippets} if release else set()
     snippet_ids = list(dict.fromkeys(data.snippet_ids))
     for sid in snippet_ids:
         snippet = db.session.get(TextSnippet, sid)
         if snippet is None or (snippet.retired and sid not in current_snippets):
-            raise FieldError("snippet_ids", "That snippet does not exist.")
+            raise UserError(msg("That snippet does not exist."), field="snippet_ids")
     if data.template_id is not None:
         template = db.session.get(ReleaseTemplate, data.template_id)
         if template is None or (template.retired_at is not None
                                 and (release is None or release.template_id != template.id)):
-            raise FieldError("template_id", "That template does not exist.")
+            raise UserError(msg("That template does not exist."), field="template_id")
     return {
         "title": title, "lead": lead, "body": body, "language": data.language,
         "tags": sorted(normalise_labels(data.tags)), "spokesperson_id": data.spokesperson_id,
@@ -141,11 +148,12 @@ def save_release(release: Release | None, data: ReleaseData, user_id: int | None
     """Create or change a release, keep a version, and commit.
 
     The saver becomes the last editor (who may not approve it). Saving an approved release
-    sends it back to review. A save that changes nothing keeps no version. Raises FieldError
-    on bad input and WorkflowError for a published or withdrawn release; nothing is stored.
+    sends it back to review. A save that changes nothing keeps no version. Raises UserError
+    on bad input and workflow.WorkflowError for a published or withdrawn release; nothing is
+    stored.
     """
-    if release is not None and not release.is_editable:
-        raise WorkflowError("A published or withdrawn release cannot be changed.")
+    if release is not None:
+        workflow.check_editable(release)
     values = _checked(data, release)
     if release is not None and values == snapshot(release):
         return release
@@ -155,9 +163,7 @@ def save_release(release: Release | None, data: ReleaseData, user_id: int | None
     with db.session.no_autoflush:
         _apply(release, values)
     release.updated_by_id = user_id
-    if release.status == "approved":
-        release.status = "in_review"
-        release.approved_by_id = release.approved_at = None
+    workflow.reopen_review(release, user_id)
     release.version += 1
     release.versions.append(ReleaseVersion(number=release.version, author_id=user_id,
                                            note=note[:300], data=values))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import msg
 from crm.releases.markup import clean
 from crm.releases.models import RELEASE_LANGUAGES, TextSnippet
 from crm.text import normalise_space
@@ -23,23 +24,24 @@ def all_snippets() -> list[TextSnippet]:
 
 def save_snippet(snippet: TextSnippet | None, *, name: str, language: str, body: str,
                  retired: bool = False) -> TextSnippet:
-    """Create or change a snippet and commit. Raises FieldError (nothing stored)."""
+    """Create or change a snippet and commit. Raises UserError (nothing stored)."""
     name = normalise_space(name)
     if not name:
-        raise FieldError("name", "A name is required.")
+        raise UserError(msg("A name is required."), field="name")
     if len(name) > 200:
-        raise FieldError("name", "A name may have at most 200 characters.")
+        raise UserError(msg("A name may have at most 200 characters."), field="name")
     if language not in RELEASE_LANGUAGES:
-        raise FieldError("language", "Unknown language.")
+        raise UserError(msg("Unknown language."), field="language")
     body = clean(body).strip()
     if not body:
-        raise FieldError("body", "The text is empty.")
+        raise UserError(msg("The text is empty."), field="body")
     if len(body) > BODY_MAX:
-        raise FieldError("body", f"The text may have at most {BODY_MAX} characters.")
+        raise UserError(msg("The text may have at most %(max)d characters.", max=BODY_MAX),
+                        field="body")
     clash = db.session.scalar(db.select(TextSnippet).where(
         db.func.lower(TextSnippet.name) == name.lower()))
     if clash is not None and clash is not snippet:
-        raise FieldError("name", "A snippet with this name exists.")
+        raise UserError(msg("A snippet with this name exists."), field="name")
     if snippet is None:
         snippet = TextSnippet()
         db.session.add(snippet)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 
+from crm.errors import UserError
 from crm.extensions import db
+from crm.messages import msg
 from crm.releases import default_template, docx
 from crm.releases.models import TEMPLATE_LANGUAGES, ReleaseTemplate
 from crm.releases.output import sample_data
@@ -18,7 +20,7 @@ from crm.text import normalise_space
 from crm.timeutil import utcnow
 
 
-class TemplateRejected(ValueError):
+class TemplateRejected(UserError):
     """The upload is not a usable template; the message says why."""
 
 
@@ -46,9 +48,10 @@ def validate(data: bytes, language: str = "nb") -> docx.Inspection:
         check_docx(data)
         return docx.inspect(data, sample_data(language))
     except PackageError as exc:
-        raise TemplateRejected(str(exc)) from None
+        raise TemplateRejected(exc.msg, field="file") from None
     except docx.RenderError as exc:
-        raise TemplateRejected(f"The template cannot be used: {exc}") from None
+        raise TemplateRejected(msg("The template cannot be used: %(reason)s", reason=exc.msg),
+                               field="file") from None
 
 
 def upload_template(*, name: str, language: str, filename: str, data: bytes,
@@ -59,9 +62,9 @@ def upload_template(*, name: str, language: str, filename: str, data: bytes,
     """
     name = normalise_space(name)[:200]
     if not name:
-        raise TemplateRejected("A name is required.")
+        raise TemplateRejected(msg("A name is required."), field="name")
     if language not in TEMPLATE_LANGUAGES:
-        raise TemplateRejected("Unknown language.")
+        raise TemplateRejected(msg("Unknown language."), field="language")
     inspection = validate(data, language)
     template = ReleaseTemplate(
         name=name, language=language, filename=_safe_filename(filename), content=data,
@@ -121,7 +124,7 @@ def default_for(language: str, install: bool = True) -> ReleaseTemplate | None:
 def set_default(template: ReleaseTemplate) -> None:
     """Make `template` its language's default (and commit)."""
     if template.retired_at is not None:
-        raise TemplateRejected("A retired template cannot be the default.")
+        raise TemplateRejected(msg("A retired template cannot be the default."))
     for other in db.session.scalars(db.select(ReleaseTemplate).where(
             ReleaseTemplate.language == template.language, ReleaseTemplate.is_default)):
         other.is_default = False

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.auth.roles import editor_required
 from crm.contacts.models import Contact
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
 from crm.releases import bp, output, services, workflow
@@ -18,18 +17,8 @@ from crm.releases.forms import ReleaseForm, local_to_utc, utc_to_local_input
 from crm.releases.models import STATUSES, Release, ReleaseStatus
 from crm.releases.snippets import active_snippets
 from crm.releases.templates_store import active_templates
-
-ACTION_LABELS = {"submit": _l("Submit for review"), "approve": _l("Approve"),
-                 "send_back": _l("Send back to draft"), "publish": _l("Mark as published"),
-                 "withdraw": _l("Withdraw")}
-PAGE_SIZE = 50
-
-
-def get_release(release_id: int) -> Release:
-    release = db.session.get(Release, release_id)
-    if release is None:
-        abort(404)
-    return release
+from crm.releases.workflow import ACTION_LABELS
+from crm.view_helpers import PAGE_SIZE, page_arg, show_error
 
 
 @bp.route("/")
@@ -43,7 +32,7 @@ def index():
     if q:
         query = query.where(Release.title.ilike("%" + q.replace("\\", "\\\\").replace(
             "%", "\\%").replace("_", "\\_") + "%", escape="\\"))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
     return render_template("releases/index.html", page=page, status=status, q=q,
                            statuses=STATUSES)
 
@@ -114,18 +103,13 @@ def _save(release: Release | None):
         was_approved = release is not None and release.status == "approved"
         try:
             release = services.save_release(release, _data(form), current_user.id)
-        except FieldError as exc:
-            db.session.rollback()
-            target = getattr(form, exc.field, None)
-            if target is not None and hasattr(target, "errors") and \
-                    isinstance(target.errors, list):
-                target.errors.append(exc.message)
-            else:
-                flash(exc.message, "error")
         except workflow.WorkflowError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash(exc.message, "error")
             return redirect(url_for("releases.detail", release_id=release.id))
+        except UserError as exc:
+            db.session.rollback()
+            show_error(form, exc)
         else:
             flash(_("Release saved (version %(n)d).", n=release.version), "success")
             if was_approved:
@@ -145,9 +129,11 @@ def new():
 @editor_required
 def edit(release_id: int):
     """Change a release (a new version; an approved one goes back to review)."""
-    release = get_release(release_id)
-    if not release.is_editable:
-        flash(_("A published or withdrawn release cannot be changed."), "error")
+    release = db.get_or_404(Release, release_id)
+    try:
+        workflow.check_editable(release)
+    except workflow.WorkflowError as exc:
+        flash(exc.message, "error")
         return redirect(url_for("releases.detail", release_id=release.id))
     return _save(release)
 
@@ -155,7 +141,7 @@ def edit(release_id: int):
 @bp.route("/<int:release_id>")
 def detail(release_id: int):
     """One release: status, actions, the email text, versions and distributions."""
-    release = get_release(release_id)
+    release = db.get_or_404(Release, release_id)
     actions = workflow.allowed_actions(release, current_user.id)
     four_eyes = release.status == "in_review" and not workflow.may_approve(
         release, current_user.id)
@@ -168,14 +154,14 @@ def detail(release_id: int):
 @editor_required
 def act(release_id: int, action: str):
     """Apply a workflow action (submit, approve, send back, publish, withdraw)."""
-    release = get_release(release_id)
-    if action not in workflow.TRANSITIONS:
+    release = db.get_or_404(Release, release_id)
+    if action not in workflow.USER_ACTIONS:
         abort(404)
     try:
         workflow.transition(release, action, current_user.id)
     except workflow.WorkflowError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(exc.message, "error")
     else:
         flash(_("Status: %(status)s.", status=ReleaseStatus.label_of(release.status)), "success")
     return redirect(url_for("releases.detail", release_id=release.id))
@@ -184,11 +170,11 @@ def act(release_id: int, action: str):
 @bp.route("/<int:release_id>/download.docx")
 def download(release_id: int):
     """The release as a Word document from its template."""
-    release = get_release(release_id)
+    release = db.get_or_404(Release, release_id)
     try:
         name, content = render_docx(release)
     except ExportError as exc:
-        flash(str(exc), "error")
+        flash(exc.message, "error")
         return redirect(url_for("releases.detail", release_id=release.id))
     return Response(content, mimetype="application/vnd.openxmlformats-officedocument"
                                       ".wordprocessingml.document",
@@ -199,14 +185,14 @@ def download(release_id: int):
 @bp.route("/<int:release_id>/email.txt")
 def email_text(release_id: int):
     """The plain-text email body."""
-    body = output.email_body(get_release(release_id))
+    body = output.email_body(db.get_or_404(Release, release_id))
     return Response(body.text, mimetype="text/plain")
 
 
 @bp.route("/<int:release_id>/email.html")
 def email_html(release_id: int):
     """The HTML email body, as recipients see it (built from escaped text only)."""
-    body = output.email_body(get_release(release_id))
+    body = output.email_body(db.get_or_404(Release, release_id))
     return Response(body.html, mimetype="text/html",
                     headers={"Content-Security-Policy": "default-src 'none'; "
                                                         "style-src 'unsafe-inline'"})
@@ -215,7 +201,7 @@ def email_html(release_id: int):
 @bp.route("/<int:release_id>/versions")
 def versions(release_id: int):
     """Every saved version; compare two."""
-    release = get_release(release_id)
+    release = db.get_or_404(Release, release_id)
     numbers = [v.number for v in release.versions]
     new_n = request.args.get("b", type=int) or (numbers[0] if numbers else None)
     old_n = request.args.get("a", type=int) or (new_n - 1 if new_n else None)
@@ -232,15 +218,15 @@ def versions(release_id: int):
 @editor_required
 def restore(release_id: int, number: int):
     """Save an old version's content as the newest version."""
-    release = get_release(release_id)
+    release = db.get_or_404(Release, release_id)
     version = services.get_version(release, number)
     if version is None:
         abort(404)
     try:
         services.restore_version(release, version, current_user.id)
-    except (FieldError, workflow.WorkflowError) as exc:
+    except UserError as exc:
         db.session.rollback()
-        flash(getattr(exc, "message", str(exc)), "error")
+        flash(exc.message, "error")
     else:
         flash(_("Version %(n)d restored as version %(m)d.", n=number, m=release.version),
               "success")

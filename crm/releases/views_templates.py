@@ -7,20 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.roles import editor_required
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
 from crm.releases import bp, docx, snippets, templates_store
 from crm.releases.forms import SnippetForm, TemplateUploadForm
 from crm.releases.markup import to_html
 from crm.releases.models import ReleaseTemplate, TextSnippet
 from crm.releases.package import MAX_UPLOAD_BYTES
-
-
-def get_template(template_id: int) -> ReleaseTemplate:
-    template = db.session.get(ReleaseTemplate, template_id)
-    if template is None:
-        abort(404)
-    return template
+from crm.view_helpers import show_error
 
 
 @bp.route("/templates", methods=["GET", "POST"])
@@ -37,9 +31,9 @@ def templates():
                     name=form.name.data, language=form.language.data,
                     filename=form.file.data.filename or "", data=data,
                     user_id=current_user.id)
-            except templates_store.TemplateRejected as exc:
+            except UserError as exc:
                 db.session.rollback()
-                form.file.errors = [*form.file.errors, str(exc)]
+                show_error(form, exc, fallback="file")
             else:
                 flash(_("Template uploaded."), "success")
                 if unknown:
@@ -56,7 +50,7 @@ def templates():
 @bp.route("/templates/<int:template_id>")
 def template_detail(template_id: int):
     """A template: the placeholders it uses, with a warning for unknown ones."""
-    template = get_template(template_id)
+    template = db.get_or_404(ReleaseTemplate, template_id)
     known = [v for v in template.variables if v in docx.KNOWN_VARIABLES]
     unknown = [v for v in template.variables if v not in docx.KNOWN_VARIABLES]
     missing = [v for v in docx.KNOWN_VARIABLES if v not in template.variables]
@@ -68,7 +62,7 @@ def template_detail(template_id: int):
 @bp.route("/templates/<int:template_id>/download.docx")
 def template_download(template_id: int):
     """The template file itself, to restyle in Word."""
-    template = get_template(template_id)
+    template = db.get_or_404(ReleaseTemplate, template_id)
     name = template.filename.replace('"', "")
     return Response(template.content,
                     mimetype="application/vnd.openxmlformats-officedocument"
@@ -82,10 +76,10 @@ def template_download(template_id: int):
 def template_default(template_id: int):
     """Make a template its language's default."""
     try:
-        templates_store.set_default(get_template(template_id))
-    except templates_store.TemplateRejected as exc:
+        templates_store.set_default(db.get_or_404(ReleaseTemplate, template_id))
+    except UserError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(exc.message, "error")
     else:
         flash(_("Default template set."), "success")
     return redirect(url_for("releases.templates"))
@@ -95,7 +89,7 @@ def template_default(template_id: int):
 @editor_required
 def template_retire(template_id: int):
     """Stop offering a template."""
-    templates_store.retire(get_template(template_id))
+    templates_store.retire(db.get_or_404(ReleaseTemplate, template_id))
     flash(_("Template retired."), "success")
     return redirect(url_for("releases.templates"))
 
@@ -115,9 +109,9 @@ def _save_snippet(snippet: TextSnippet | None):
         try:
             snippets.save_snippet(snippet, name=form.name.data, language=form.language.data,
                                   body=form.body.data, retired=form.retired.data)
-        except FieldError as exc:
+        except UserError as exc:
             db.session.rollback()
-            getattr(form, exc.field).errors.append(exc.message)
+            show_error(form, exc)
         else:
             flash(_("Snippet saved."), "success")
             return redirect(url_for("releases.snippet_list"))
@@ -135,7 +129,4 @@ def snippet_new():
 @editor_required
 def snippet_edit(snippet_id: int):
     """Change or retire a snippet."""
-    snippet = db.session.get(TextSnippet, snippet_id)
-    if snippet is None:
-        abort(404)
-    return _save_snippet(snippet)
+    return _save_snippet(db.get_or_404(TextSnippet, snippet_id))

@@ -271,13 +271,13 @@ def test_an_upload_over_the_request_limit_is_refused_cleanly(app, as_editor):
 
 
 def test_a_large_list_is_sent_by_the_scheduler_not_in_the_request(
-        as_editor, users, second_editor, media_list, smtp_server, monkeypatch):
-    from crm.releases import distribution, views_distribution
-    monkeypatch.setattr(views_distribution, "INLINE_SEND_LIMIT", 2)
+        app, as_editor, users, second_editor, media_list, smtp_server):
+    from crm.releases import distribution
+    app.config["CRM_RELEASE_INLINE_SEND_LIMIT"] = 2
     release = approved(users["editor"], second_editor)
     text = page(as_editor.post(f"/releases/{release.id}/distribute",
                                data={"list_ids": media_list.id, "confirm": "1"},
                                follow_redirects=True))
     assert "in the background" in text and smtp_server.messages == []
-    assert distribution.send_due_distributions().startswith("1 distributions: 3 sent")
+    assert distribution.send_due_distributions().startswith("1 distribution: 3 sent")
     assert len(smtp_server.messages) == 3

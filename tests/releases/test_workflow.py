@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crm.contacts.validation import FieldError
+from crm.errors import UserError
 from crm.extensions import db
 from crm.releases import services, snippets, workflow
 from crm.releases.forms import local_to_utc
@@ -123,7 +123,7 @@ def test_the_diff_shows_what_changed_line_by_line(users, politician):
 ])
 def test_bad_input_is_refused_and_nothing_is_stored(users, changes, field):
     values = {"title": "Gyldig", **changes}
-    with pytest.raises(FieldError) as caught:
+    with pytest.raises(UserError) as caught:
         services.save_release(None, services.ReleaseData(**values), users["editor"].id)
     assert caught.value.field == field
     db.session.rollback()
@@ -146,7 +146,7 @@ def test_embargo_typed_in_oslo_time_is_stored_in_utc():
                                                                         tzinfo=UTC)
     assert local_to_utc(datetime(2026, 7, 1, 7, 0), "e") == datetime(2026, 7, 1, 5, 0,
                                                                      tzinfo=UTC)
-    with pytest.raises(FieldError, match="does not exist"):
+    with pytest.raises(UserError, match="does not exist"):
         local_to_utc(datetime(2026, 3, 29, 2, 30), "e")  # clocks go from 02:00 to 03:00
 
 
@@ -158,5 +158,5 @@ def test_retired_snippets_cannot_be_added_but_stay_where_they_are(users):
                           retired=True)
     services.save_release(release, data_of(release, title="Endret"), editor.id)
     assert [s.name for s in release.snippets] == ["Om partiet"]
-    with pytest.raises(FieldError):
+    with pytest.raises(UserError):
         draft(editor, snippet_ids=[about.id])
