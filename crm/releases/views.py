@@ -18,7 +18,7 @@ from crm.releases.models import STATUSES, Release, ReleaseStatus
 from crm.releases.snippets import active_snippets
 from crm.releases.templates_store import active_templates
 from crm.releases.workflow import ACTION_LABELS
-from crm.view_helpers import PAGE_SIZE, page_arg, show_error
+from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, show_error
 
 
 @bp.route("/")
@@ -203,8 +203,8 @@ def versions(release_id: int):
     """Every saved version; compare two."""
     release = db.get_or_404(Release, release_id)
     numbers = [v.number for v in release.versions]
-    new_n = request.args.get("b", type=int) or (numbers[0] if numbers else None)
-    old_n = request.args.get("a", type=int) or (new_n - 1 if new_n else None)
+    new_n = id_arg("b") or (numbers[0] if numbers else None)
+    old_n = id_arg("a") or (new_n - 1 if new_n else None)
     diff = None
     old = services.get_version(release, old_n) if old_n else None
     new = services.get_version(release, new_n) if new_n else None

@@ -370,3 +370,19 @@ def test_two_scheduler_processes_started_at_once_send_one_copy_each(
         u.email for u in users.values()), outputs
     assert sum("holds the lease" in out for out in outputs) == 1, outputs
     assert all("Scheduler stopped." in out for out in outputs), outputs
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("nb", "Får ikke kontakt med e-posttjeneren 127.0.0.1:1"),
+    ("en", "Cannot connect to the mail server 127.0.0.1:1"),
+])
+def test_the_stored_digest_error_reads_in_the_admins_language(client, users, language,
+                                                               expected):
+    from tests.conftest import login
+    client.application.config["CRM_SMTP_URL"] = "smtp://127.0.0.1:1?timeout=2"
+    with pytest.raises(services.DigestFailure):
+        services.send_due_digests(MONDAY_0730)  # the job speaks the default language
+    users["admin"].language = language
+    db.session.commit()
+    login(client, users["admin"].email)
+    assert expected in client.get("/contacts").get_data(as_text=True)

@@ -286,3 +286,72 @@ def test_the_cli_command_sends_what_is_due(runner, users, second_editor, media_l
     result = runner.invoke(args=["send-releases"])
     assert result.exit_code == 0, result.output
     assert "3 sent" in result.output and len(smtp_server.messages) == 3
+
+
+def test_the_due_rule_is_one_expression_for_the_query_and_for_one_distribution(
+        users, second_editor, media_list):
+    release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
+    at_embargo = distribution.create_distribution(
+        release, list_ids=[media_list.id], contact_ids=[], send_at=None, user_id=None, now=NOW)
+    later = distribution.create_distribution(
+        release, list_ids=[media_list.id], contact_ids=[], user_id=None, now=NOW,
+        send_at=EMBARGO + timedelta(hours=1))
+    stale = distribution.create_distribution(
+        release, list_ids=[media_list.id], contact_ids=[], send_at=None, user_id=None, now=NOW)
+    stale.status, stale.claimed_at = "sending", EMBARGO - distribution.STALE_CLAIM
+    db.session.commit()
+
+    def due(now):
+        query = {d.id for d in distribution.due_distributions(now)}
+        single = {d.id for d in (at_embargo, later, stale) if d.is_due(now)}
+        assert query == single  # the same rule both ways
+        return query
+
+    assert due(EMBARGO - timedelta(seconds=1)) == set()  # the embargo holds everything back
+    assert due(EMBARGO + timedelta(seconds=1)) == {at_embargo.id, stale.id}
+    assert due(EMBARGO + timedelta(hours=1)) == {at_embargo.id, later.id, stale.id}
+    workflow.transition(release, "send_back", users["editor"].id)  # no longer approved
+    assert due(EMBARGO + timedelta(hours=1)) == set()
+
+
+def test_the_send_policy_inline_for_few_the_scheduler_for_many_and_later_ones_wait(
+        users, second_editor, media_list, smtp_server):
+    release = approved(users["editor"], second_editor)
+    chosen = {"list_ids": [media_list.id], "contact_ids": [], "user_id": None, "now": NOW}
+    outcome = distribution.distribute(release, **chosen, send_at=None, inline_limit=3)
+    assert outcome.report.sent == 3 and outcome.ok and len(smtp_server.messages) == 3
+    assert str(outcome.message) == "3 sent, 0 failed, 0 skipped."  # skipped at send time
+    outcome = distribution.distribute(release, **chosen, send_at=None, inline_limit=2)
+    assert outcome.report is None and outcome.background == 3
+    assert outcome.distribution.status == "scheduled" and len(smtp_server.messages) == 3
+    assert "3 recipients in the background" in str(outcome.message)
+    outcome = distribution.distribute(release, **chosen, send_at=NOW + timedelta(hours=2),
+                                      inline_limit=50)
+    assert (outcome.report, outcome.background) == (None, 0)
+    assert str(outcome.message) == "Scheduled." and len(smtp_server.messages) == 3
+    draft_release = draft(users["editor"])
+    with pytest.raises(DistributionError, match="Only an approved release"):
+        distribution.distribute(draft_release, **chosen, send_at=None)
+    with pytest.raises(DistributionError, match="Only an approved release"):
+        distribution.preview(draft_release, list_ids=[media_list.id], contact_ids=[],
+                             send_at=None)
+
+
+def test_can_retry_is_the_rule_of_retry_failed(users, second_editor, media_list,
+                                                smtp_server):
+    smtp_server.handler.refuse = {"per@vg.no"}
+    release = approved(users["editor"], second_editor)
+    dist, _report = send_now(release, media_list)
+    assert dist.can_retry
+    workflow.transition(release, "withdraw", users["editor"].id)
+    assert not dist.can_retry
+    with pytest.raises(DistributionError, match="approved or published"):
+        distribution.retry_failed(dist)
+
+
+def test_publishing_by_sending_goes_through_the_workflow(users, second_editor, media_list,
+                                                         smtp_server):
+    release = approved(users["editor"], second_editor)
+    send_now(release, media_list)
+    assert release.status == "published" and release.published_at == NOW
+    assert release.approved_by_id == second_editor.id  # the approval stays

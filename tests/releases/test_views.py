@@ -166,6 +166,7 @@ def test_versions_are_compared_and_restored(as_editor, users):
     text = page(as_editor.get(f"/releases/{release.id}/versions?a=1&b=2"))
     assert "<del>Gammel linje</del>" in text and "<ins>Ny linje</ins>" in text
     page(as_editor.get(f"/releases/{release.id}/versions?a=abc&b=99"))
+    page(as_editor.get(f"/releases/{release.id}/versions?a=99999999999999999999&b=-1"))
     page(as_editor.post(f"/releases/{release.id}/versions/1/restore", follow_redirects=True))
     assert release.version == 3 and release.body == "Gammel linje"
     assert as_editor.post(f"/releases/{release.id}/versions/77/restore").status_code == 404
@@ -281,3 +282,62 @@ def test_a_large_list_is_sent_by_the_scheduler_not_in_the_request(
     assert "in the background" in text and smtp_server.messages == []
     assert distribution.send_due_distributions().startswith("1 distribution: 3 sent")
     assert len(smtp_server.messages) == 3
+
+
+def speaking(client, user, language):
+    user.language = language
+    db.session.commit()
+    login(client, user.email)
+    return client
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("nb", "Bare en godkjent pressemelding kan sendes."),
+    ("en", "Only an approved release can be sent."),
+])
+def test_sending_a_release_that_is_not_approved_reads_in_the_users_language(
+        client, users, media_list, language, expected):
+    release = draft(users["editor"])
+    speaking(client, users["editor"], language)
+    for response in (client.get(f"/releases/{release.id}/distribute", follow_redirects=True),
+                     client.post(f"/releases/{release.id}/distribute",
+                                 data={"list_ids": media_list.id, "confirm": "1"},
+                                 follow_redirects=True)):
+        assert expected in page(response)
+    assert release.distributions == []
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("nb", ["Mottakeren ble avvist av e-posttjeneren: 550", "Har reservert seg mot utsendelser.",
+            "Ikke registrert behandlingsgrunnlag."]),
+    ("en", ["Recipient refused by the mail server: 550", "Opted out of mailings.",
+            "No lawful basis recorded."]),
+])
+def test_a_recipients_failure_reason_reads_in_the_readers_language(
+        client, users, second_editor, media_list, smtp_server, language, expected):
+    from crm.releases import distribution
+    smtp_server.handler.refuse = {"per@vg.no"}
+    release = approved(users["editor"], second_editor)
+    # Sent by the scheduler (in the default language), read later by either reader.
+    distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                     send_at=None, user_id=None)
+    with pytest.raises(distribution.DistributionFailure):
+        distribution.send_due_distributions()
+    text = page(speaking(client, users["viewer"], language).get(
+        f"/releases/distributions/{release.distributions[0].id}"))
+    for sentence in expected:
+        assert sentence in text
+
+
+def test_a_bad_template_is_refused_in_the_users_language(client, users):
+    text = page(speaking(client, users["editor"], "nb").post(
+        "/releases/templates", data={"name": "Mal", "language": "nb",
+                                     "file": (io.BytesIO(b"not a word file"), "mal.docx")},
+        content_type="multipart/form-data"))
+    assert "Dette er ikke et Word-dokument (.docx): det er ikke en zip-pakke." in text
+
+
+def test_system_transitions_have_no_url(as_editor, users, second_editor):
+    release = approved(users["editor"], second_editor)
+    assert as_editor.post(f"/releases/{release.id}/action/reopen_review").status_code == 404
+    assert release.status == "approved"

@@ -160,3 +160,21 @@ def test_retired_snippets_cannot_be_added_but_stay_where_they_are(users):
     assert [s.name for s in release.snippets] == ["Om partiet"]
     with pytest.raises(UserError):
         draft(editor, snippet_ids=[about.id])
+
+
+def test_system_transitions_are_no_user_actions(users, second_editor):
+    release = approved(users["editor"], second_editor)
+    assert "reopen_review" not in workflow.allowed_actions(release, users["editor"].id)
+    with pytest.raises(WorkflowError, match="Unknown"):
+        workflow.transition(release, "reopen_review", users["editor"].id)
+    assert release.status == "approved"
+    workflow.reopen_review(release, users["editor"].id)  # what an edit does
+    assert release.status == "in_review" and release.approved_by_id is None
+
+
+def test_a_refused_transition_names_the_action_and_the_status(users):
+    release = draft(users["editor"])
+    with pytest.raises(WorkflowError) as caught:
+        workflow.transition(release, "publish", users["editor"].id)
+    assert str(caught.value) == "“Mark as published” is not possible for a release that is " \
+                                "“Draft”."
