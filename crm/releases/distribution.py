@@ -36,15 +36,13 @@ from crm.releases import workflow
 from crm.releases.export import ExportError, render_docx
 from crm.releases.models import (
     SENDABLE_STATUSES,
-    STALE_CLAIM,
+    STALE_CLAIM,  # noqa: F401  (callers read it from here)
     Distribution,
     DistributionRecipient,
     Release,
 )
 from crm.releases.output import email_body
 from crm.timeutil import utcnow
-
-__all__ = ["STALE_CLAIM", "SmtpSender"]  # read by tests and callers from here
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Larger distributions go to the scheduler's job (every minute) instead of holding the
