@@ -7,6 +7,12 @@ committed step: pending -> sending -> sent | failed. A recipient marked sent is 
 again; a retry only goes to those that failed. If a process dies between the server accepting
 a message and the commit, that recipient stays "sending"; the next run marks it "unknown",
 which no retry touches: a person checks, rather than the release going out twice.
+
+When a distribution is due is one SQL expression, `Distribution.is_due` (models.py): the
+scheduler's query, the claim and the check of one distribution all use it. `distribute` is the
+send policy for people: a small due distribution is sent at once, a large one left to the
+scheduler's job, a later one waits. The first recipient reached publishes an approved release
+through the workflow. Reasons and errors are stored as Messages, read in the reader's language.
 """
 
 from __future__ import annotations
