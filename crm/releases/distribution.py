@@ -248,13 +248,16 @@ class SendReport:
         return msg("%(sent)d sent, %(failed)d failed, %(skipped)d skipped.", sent=self.sent,
                    failed=self.failed, skipped=self.skipped)
 
-    def __str__(self) -> str:
+    def summary(self) -> Message:
         """The counts and the last error, for the job's result."""
         counts = msg("%(sent)d sent, %(failed)d failed, %(skipped)d skipped", sent=self.sent,
                      failed=self.failed, skipped=self.skipped)
         if self.errors:
-            return str(msg("%(counts)s; %(error)s", counts=counts, error=self.errors[-1]))
-        return str(counts)
+            return msg("%(counts)s; %(error)s", counts=counts, error=self.errors[-1])
+        return counts
+
+    def __str__(self) -> str:
+        return str(self.summary())
 
 
 def _set(recipient: DistributionRecipient, **values) -> None:
@@ -432,12 +435,20 @@ def due_distributions(now: datetime) -> list[Distribution]:
 class DistributionFailure(RuntimeError):
     """Some recipients failed; the run is shown as failed on the jobs page."""
 
+    def __init__(self, message: Message):
+        super().__init__(message.msgid)
+        self.msg = message
 
-def send_due_distributions(now: datetime | None = None) -> str:
+    def __str__(self) -> str:
+        return str(self.msg)
+
+
+def send_due_distributions(now: datetime | None = None) -> Message:
     """The scheduled job: send every distribution whose time and embargo have come.
 
-    Raises DistributionFailure (after sending everything it could) when a recipient failed,
-    so the job's run is marked failed for admins; the failures wait for a retry by a person.
+    Returns what it did (the job's result, read in the reader's language). Raises
+    DistributionFailure (after sending everything it could) when a recipient failed, so the
+    job's run is marked failed for admins; the failures wait for a retry by a person.
     """
     now = now or utcnow()
     reports = [r for r in (send_distribution(d, now) for d in due_distributions(now)) if r]
@@ -448,7 +459,7 @@ def send_due_distributions(now: datetime | None = None) -> str:
         total.skipped += report.skipped
         total.errors.extend(report.errors)
     summary = nmsg("%(num)d distribution: %(report)s", "%(num)d distributions: %(report)s",
-                   len(reports), report=str(total))
+                   len(reports), report=total.summary())
     if total.failed:
-        raise DistributionFailure(str(summary))
-    return str(summary)
+        raise DistributionFailure(summary)
+    return summary

@@ -140,7 +140,7 @@ def test_loading_the_demo_sends_no_email_and_leaves_nothing_to_send(app, make_ap
         assert count(Distribution, Distribution.status != "done") == 0
         # Nothing becomes due later either, not even when the embargo lifts tomorrow.
         assert distribution_service.due_distributions(utcnow() + timedelta(days=2)) == []
-        assert distribution_service.send_due_distributions().startswith("0 distributions")
+        assert str(distribution_service.send_due_distributions()).startswith("0 distributions")
         assert count(DistributionRecipient, DistributionRecipient.interaction_id.is_not(
             None)) == 0, "no interaction claims an email went out"
         assert count(Interaction) > 0

@@ -280,7 +280,7 @@ def test_a_large_list_is_sent_by_the_scheduler_not_in_the_request(
                                data={"list_ids": media_list.id, "confirm": "1"},
                                follow_redirects=True))
     assert "in the background" in text and smtp_server.messages == []
-    assert distribution.send_due_distributions().startswith("1 distribution: 3 sent")
+    assert str(distribution.send_due_distributions()).startswith("1 distribution: 3 sent")
     assert len(smtp_server.messages) == 3
 
 
