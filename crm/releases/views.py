@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
 from crm.contacts.models import Contact
@@ -14,7 +15,14 @@ from crm.formutil import choices
 from crm.releases import bp, output, services, workflow
 from crm.releases.export import ExportError, render_docx
 from crm.releases.forms import ReleaseForm, local_to_utc, utc_to_local_input
-from crm.releases.models import STATUSES, Release, ReleaseStatus
+from crm.releases.models import (
+    STATUSES,
+    Distribution,
+    Release,
+    ReleaseQuote,
+    ReleaseStatus,
+    ReleaseVersion,
+)
 from crm.releases.snippets import active_snippets
 from crm.releases.templates_store import active_templates
 from crm.releases.workflow import ACTION_LABELS
@@ -141,7 +149,10 @@ def edit(release_id: int):
 @bp.route("/<int:release_id>")
 def detail(release_id: int):
     """One release: status, actions, the email text, versions and distributions."""
-    release = db.get_or_404(Release, release_id)
+    release = db.get_or_404(Release, release_id, options=[
+        selectinload(Release.quotes).selectinload(ReleaseQuote.contact),
+        selectinload(Release.versions).selectinload(ReleaseVersion.author),
+        selectinload(Release.distributions).selectinload(Distribution.recipients)])
     actions = workflow.allowed_actions(release, current_user.id)
     four_eyes = release.status == "in_review" and not workflow.may_approve(
         release, current_user.id)
