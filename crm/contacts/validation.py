@@ -14,13 +14,6 @@ from crm.text import normalise_space
 _SPLIT = re.compile(r"[\n,;]+")
 
 
-class FieldError(UserError):
-    """Deprecated spelling of UserError(message, field) for code not yet converted."""
-
-    def __init__(self, field: str, message):
-        super().__init__(message, field)
-
-
 def split_items(raw: str | list[str] | None) -> list[str]:
     """Split a textarea or comma list into stripped, non-empty items (order kept, no repeats)."""
     if raw is None:
