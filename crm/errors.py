@@ -39,6 +39,21 @@ class UserError(ValueError):
     def __str__(self) -> str:
         return self.msg.render()
 
+
+class JobFailure(RuntimeError):
+    """A periodic job that did what it could and failed the rest (some recipients refused).
+
+    Its Message is what the jobs page shows, in the reader's language; the job is retried on
+    its schedule. Any other exception from a job is a bug: logged with its traceback.
+    """
+
+    def __init__(self, message: Message):
+        super().__init__(message.msgid)
+        self.msg = message
+
+    def __str__(self) -> str:
+        return self.msg.render()
+
 PLAIN_500 = ("<!doctype html><meta charset=utf-8><title>500</title><h1>500</h1>"
              "<p>Something went wrong on our side. Nothing you had saved was lost; try again."
              "</p><p>Noe gikk galt hos oss. Det du hadde lagret, er ikke tapt; prøv igjen.</p>")

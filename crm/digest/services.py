@@ -26,9 +26,10 @@ from crm.digest.content import Digest, DigestContext, build_digest
 from crm.digest.models import DEFAULT_WEEKDAYS, DIGEST_GROUPS, DigestDelivery, DigestSettings
 from crm.digest.render import RenderedDigest, link_context, render_digest, user_locale
 from crm.digest.schedule import is_due, previous_send_moment
+from crm.errors import JobFailure
 from crm.extensions import db
 from crm.mail import SendError, SmtpSender, SmtpSettings, build_message
-from crm.messages import Message
+from crm.messages import Message, msg, nmsg
 from crm.timeutil import utcnow
 
 STALE_CLAIM = timedelta(minutes=15)
@@ -145,13 +146,18 @@ class RunResult:
     sent: int = 0
     failed: int = 0
     waiting: int = 0
-    errors: list[str] | None = None
+    errors: list[Message] | None = None
+
+    def message(self) -> Message:
+        counts = nmsg("%(num)d digest sent, %(failed)d failed, %(waiting)d not due or already "
+                      "sent", "%(num)d digests sent, %(failed)d failed, %(waiting)d not due or "
+                      "already sent", self.sent, failed=self.failed, waiting=self.waiting)
+        if not self.errors:
+            return counts
+        return msg("%(counts)s; last error: %(error)s", counts=counts, error=self.errors[-1])
 
     def __str__(self) -> str:
-        text = f"{self.sent} sent, {self.failed} failed, {self.waiting} not due or already sent"
-        if self.errors:
-            text += "; last error: " + self.errors[-1]
-        return text
+        return str(self.message())
 
 
 def _finish(delivery: DigestDelivery, **values) -> None:
@@ -211,7 +217,8 @@ def send_due_digests(now: datetime | None = None) -> RunResult:
                 outcome = deliver(user, day, now, mailer)
             except SendError as exc:
                 result.failed += 1
-                result.errors.append(f"{user.email}: {exc}")
+                result.errors.append(msg("%(email)s: %(error)s", email=user.email,
+                                         error=exc.msg))
                 if exc.connection_lost:
                     # The server is unreachable: the others would fail the same way.
                     result.waiting += len(pending) - result.sent - result.failed
@@ -224,11 +231,11 @@ def send_due_digests(now: datetime | None = None) -> RunResult:
     finally:
         mailer.close()
     if result.failed:
-        raise DigestFailure(str(result))
+        raise DigestFailure(result.message())
     return result
 
 
-class DigestFailure(RuntimeError):
+class DigestFailure(JobFailure):
     """Some digests could not be sent; they are retried with backoff (admins see this)."""
 
 

@@ -12,6 +12,7 @@ from importlib import import_module
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
+from crm.errors import JobFailure
 from crm.extensions import db
 from crm.jobs.models import JobRun, SchedulerLease
 from crm.messages import Message, literal, msg
@@ -72,6 +73,19 @@ def resolve(path: str):
     return getattr(import_module(module), attr)
 
 
+def job_message(result) -> Message:
+    """What a job returned, as a Message: a job returns None, a Message, or a result object
+    with a `message()` method (RunResult, PollSummary), so the jobs page can show it in the
+    reader's language."""
+    if result is None:
+        return Message("")
+    if isinstance(result, Message):
+        return result
+    if callable(getattr(result, "message", None)):
+        return result.message()
+    return literal(str(result)[:20000])
+
+
 def run_job(job_id: str, func_path: str, holder: str = "") -> JobRun:
     """Run one job function now and record how it ended; never raises."""
     run = JobRun(job_id=job_id, started_at=utcnow(), holder=holder)
@@ -81,16 +95,15 @@ def run_job(job_id: str, func_path: str, holder: str = "") -> JobRun:
     try:
         result = resolve(func_path)()
         ok = True
-        message = result if isinstance(result, Message) else \
-            literal(str(result)[:20000]) if result is not None else Message("")
+        message = job_message(result)
     except Exception as exc:  # a job's failure is recorded, never kills the scheduler
         db.session.rollback()
         log.exception("Job %s failed", job_id)
         ok = False
         # The traceback goes to the log; the jobs page says what failed, in the reader's
         # language.
-        message = msg("The job stopped with an error: %(error)s",
-                      error=f"{type(exc).__name__}: {exc}"[:1000])
+        error = exc.msg if isinstance(exc, JobFailure) else f"{type(exc).__name__}: {exc}"[:1000]
+        message = msg("The job stopped with an error: %(error)s", error=error)
     run = db.session.get(JobRun, run_id)
     run.ok, run.message, run.finished_at = ok, message, utcnow()
     db.session.commit()

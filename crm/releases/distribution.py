@@ -26,7 +26,7 @@ from sqlalchemy import update
 
 from crm.contacts.lists import list_recipients
 from crm.contacts.models import Contact, MediaList
-from crm.errors import UserError
+from crm.errors import JobFailure, UserError
 from crm.extensions import db
 from crm.interactions.models import Interaction
 from crm.mail import (
@@ -280,11 +280,19 @@ def _claim_recipient(recipient: DistributionRecipient, at: datetime) -> bool:
     return result.rowcount == 1
 
 
+def _office_language(message: Message) -> str:
+    """A note people edit later is plain text: written in the office's configured language."""
+    from flask_babel import force_locale
+    with force_locale(current_app.config["CRM_DEFAULT_LANGUAGE"]):
+        return str(message)
+
+
 def _record_interaction(contact: Contact, email: str, about: dict, now: datetime) -> int:
     interaction = Interaction(
         kind="release", direction="outbound", occurred_at=now, staff_id=about["staff_id"],
         subject=about["title"][:300],
-        notes=f"Press release sent by email to {email} (distribution {about['id']}).",
+        notes=_office_language(msg("Press release sent by email to %(email)s (distribution "
+                                   "%(id)d).", email=email, id=about["id"])),
         contacts=[contact])
     db.session.add(interaction)
     db.session.flush()
@@ -432,15 +440,8 @@ def due_distributions(now: datetime) -> list[Distribution]:
                                    .order_by(Distribution.scheduled_for)))
 
 
-class DistributionFailure(RuntimeError):
+class DistributionFailure(JobFailure):
     """Some recipients failed; the run is shown as failed on the jobs page."""
-
-    def __init__(self, message: Message):
-        super().__init__(message.msgid)
-        self.msg = message
-
-    def __str__(self) -> str:
-        return str(self.msg)
 
 
 def send_due_distributions(now: datetime | None = None) -> Message:
