@@ -15,11 +15,14 @@ PUBLIC_ENDPOINTS = {"auth.login", "static"}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: config, extensions, blueprints, guards, error pages, template helpers."""
+    """Build the app: config, extensions, blueprints, the domains' hooks, guards, error pages,
+    template helpers, commands (every domain of crm/domains.py)."""
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     configure(app, test_config)
     init_extensions(app)
     register_blueprints(app)
+    from crm.domains import register_hooks
+    register_hooks()
     install_guards(app)
     from crm import errors, templating
     errors.register(app)
@@ -42,12 +45,13 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from crm import models  # noqa: F401  (every model known before mappers configure)
     from crm.audit.listeners import install as install_audit
     from crm.auth.models import User
+    from crm.domains import load_models
     from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
     from crm.i18n import select_locale, select_timezone
 
+    load_models()  # every model known before the mappers configure
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
     migrate.init_app(app, db, directory=migrations, compare_type=True,
@@ -77,21 +81,10 @@ class BoundedIntConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
-    from crm import (
-        audit,
-        auth,
-        contacts,
-        digest,
-        interactions,
-        jobs,
-        monitoring,
-        privacy,
-        releases,
-    )
+    from crm.domains import blueprints
 
-    for module in (auth, audit, contacts, interactions, releases, monitoring, digest, jobs,
-                   privacy):
-        app.register_blueprint(module.bp)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
 
 
 def install_guards(app: Flask) -> None:

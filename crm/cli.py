@@ -7,17 +7,11 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    """Add every domain's commands: each domain's cli.py has a list `commands`."""
-    from importlib import import_module
+    """Add every domain's commands (crm/domains.py: a domain's cli.py has a list `commands`)."""
+    from crm.domains import commands
 
-    for domain in DOMAINS_WITH_COMMANDS:
-        for command in import_module(f"crm.{domain}.cli").commands:
-            app.cli.add_command(command)
-
-
-# A domain with commands has crm/<domain>/cli.py defining `commands = [...]`.
-DOMAINS_WITH_COMMANDS = ("auth", "contacts", "demo", "jobs", "digest", "releases", "privacy",
-                         "monitoring")
+    for command in commands():
+        app.cli.add_command(command)
 
 
 def _create_app():

@@ -3,7 +3,8 @@
 Never started by create_app: `crm scheduler` runs it in its own process (./scripts/run starts
 one beside the web server). Several may be started (one per host, or by accident); a lease in
 the database lets exactly one of them run the jobs while the others wait as standbys.
-Each job is a plain service function, also reachable from its own CLI command.
+Each job is a plain service function of a domain listed in crm/domains.py (tests/test_domains.py
+checks), also reachable from its own CLI command.
 """
 
 from __future__ import annotations

@@ -77,5 +77,3 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["nav_items"] = navigation.nav_items
     app.jinja_env.globals["admin_items"] = navigation.admin_items
-    for name in ("contact_actions", "contact_panels", "contact_sections"):
-        app.jinja_env.globals[name] = getattr(navigation, name)

@@ -202,3 +202,8 @@ class MediaListMember(db.Model):
 
     media_list: Mapped[MediaList] = relationship(back_populates="members")
     contact: Mapped[Contact] = relationship()
+
+
+# The search index (FTS5 triggers, pg_trgm index) is created with the tables: its DDL events
+# must be known wherever the models are.
+from crm.contacts import search  # noqa: E402,F401

@@ -22,6 +22,7 @@ from crm.contacts.validation import format_phone
 from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
+from crm.navigation import contact_page
 from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, show_error
 
 # What a row of the list shows, loaded for the whole page at once (not a query per row).
@@ -65,7 +66,9 @@ def get_live_contact(contact_id: int | None) -> Contact:
 @bp.route("/contacts/<int:contact_id>")
 def detail(contact_id: int):
     """One contact with its timeline."""
-    return render_template("contacts/detail.html", contact=get_contact(contact_id))
+    contact = get_contact(contact_id)
+    return render_template("contacts/detail.html", contact=contact,
+                           page_parts=contact_page(contact))
 
 
 def _form_with_choices(**kwargs) -> ContactForm:

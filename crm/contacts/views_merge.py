@@ -15,23 +15,10 @@ from crm.contacts.services import ContactFilter, filtered_contacts
 from crm.contacts.views import get_live_contact
 from crm.extensions import db
 from crm.interactions.models import interaction_contact
-from crm.navigation import contact_hook
 from crm.view_helpers import id_arg
 
 GROUPS_SHOWN = 100
 CANDIDATES_SHOWN = 25
-
-
-@contact_hook("actions")
-def _transfer_actions(contact: Contact) -> list[dict]:
-    if contact.erased_at is not None:
-        return []
-    actions = [{"url": url_for("contacts.export_vcard", contact_id=contact.id),
-                "label": _("vCard")}]
-    if current_user.has_role("editor"):
-        actions.append({"url": url_for("contacts.merge", a=contact.id),
-                        "label": _("Merge with…")})
-    return actions
 
 
 def _link_counts(contact: Contact) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """What a digest holds: sections that domains contribute, capped so 2,000 mentions stay readable.
 
 A section provider is a function (context: DigestContext) -> list[DigestSection]. Domains
-register theirs with `register_section`; the digest knows none of them by name.
+register theirs in `crm.registry.DIGEST_SECTIONS` from their `hooks.py`, and keep them in
+`crm/<domain>/digest.py`; the digest knows none of them by name.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from crm.auth.models import User
+from crm.registry import DIGEST_SECTIONS
 
 ITEMS_PER_GROUP = 15  # "and N more" beyond this
 
@@ -62,13 +64,6 @@ class DigestSection:
 
 
 SectionProvider = Callable[[DigestContext], list[DigestSection]]
-_PROVIDERS: list[SectionProvider] = []
-
-
-def register_section(provider: SectionProvider) -> SectionProvider:
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
-    return provider
 
 
 @dataclass
@@ -83,7 +78,7 @@ class Digest:
 
 def build_digest(context: DigestContext) -> Digest:
     sections: list[DigestSection] = []
-    for provider in _PROVIDERS:
+    for provider in DIGEST_SECTIONS.values():
         sections.extend(provider(context))
     sections.sort(key=lambda s: s.order)
     return Digest(context=context, sections=sections)

@@ -21,7 +21,6 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.auth.models import User
-from crm.digest import sections  # noqa: F401  (registers the sections)
 from crm.digest.content import Digest, DigestContext, build_digest
 from crm.digest.models import DEFAULT_WEEKDAYS, DIGEST_GROUPS, DigestDelivery, DigestSettings
 from crm.digest.render import RenderedDigest, link_context, render_digest, user_locale

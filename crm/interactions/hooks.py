@@ -1,4 +1,4 @@
-"""What interactions add to the app: menu entries, contact-page hooks, template helpers."""
+"""What interactions add to the rest of Pressdesk (called by create_app; see crm/registry.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from crm.interactions import bp
+from crm import registry
+from crm.interactions.digest import tasks_section
+from crm.interactions.privacy import (
+    erase_interactions,
+    export_follow_ups,
+    export_interactions,
+    export_press_inquiries,
+    interaction_activity,
+)
 from crm.interactions.queries import contact_timeline
-from crm.interactions.services import follow_up_state, inquiry_is_overdue
-from crm.navigation import NavItem, add_main, contact_hook
-from crm.timeutil import utcnow
-
-add_main(NavItem("interactions.interaction_list", _l("Interactions"),
-                 "interactions.interaction", order=10))
-add_main(NavItem("interactions.inquiry_list", _l("Inquiries"), "interactions.inquir", order=20))
+from crm.navigation import NavItem
+from crm.privacy.parts import PrivacyPart
 
 
-@contact_hook("actions")
 def contact_actions(contact) -> list[dict]:
     """"Log interaction" and "Log press inquiry" buttons for those who may write."""
     if not (current_user.is_authenticated and current_user.can_write) or contact.erased_at:
@@ -31,7 +33,6 @@ def contact_actions(contact) -> list[dict]:
     ]
 
 
-@contact_hook("sections")
 def contact_sections(contact) -> list[dict]:
     """The contact's timeline: interactions newest first, with follow-ups and inquiry status."""
     interactions, total = contact_timeline(contact)
@@ -39,7 +40,21 @@ def contact_sections(contact) -> list[dict]:
              "total": total}]
 
 
-@bp.app_context_processor
-def interaction_helpers() -> dict:
-    return {"follow_up_state": follow_up_state,
-            "inquiry_is_overdue": inquiry_is_overdue, "utcnow": utcnow}
+def register() -> None:
+    registry.MAIN_MENU.register("interactions", NavItem(
+        "interactions.interaction_list", _l("Interactions"), "interactions.interaction"),
+        order=10)
+    registry.MAIN_MENU.register("inquiries", NavItem(
+        "interactions.inquiry_list", _l("Inquiries"), "interactions.inquir"), order=20)
+    registry.CONTACT_ACTIONS.register("interactions", contact_actions, order=10)
+    registry.CONTACT_SECTIONS.register("interactions", contact_sections, order=10)
+    registry.DIGEST_SECTIONS.register("tasks", tasks_section, order=20)
+    # The interaction log's rows link to contacts through interaction_contact; follow-ups and
+    # inquiries hang off the interactions and are erased with them.
+    registry.PRIVACY_PARTS.register("interactions", PrivacyPart(
+        export=export_interactions, erase=erase_interactions, activity=interaction_activity,
+        tables=("interaction_contact",)), order=20)
+    registry.PRIVACY_PARTS.register("follow_ups", PrivacyPart(export=export_follow_ups),
+                                    order=21)
+    registry.PRIVACY_PARTS.register("press_inquiries",
+                                    PrivacyPart(export=export_press_inquiries), order=22)

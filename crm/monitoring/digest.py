@@ -15,7 +15,6 @@ from crm.digest.content import (
     DigestItem,
     DigestSection,
     capped,
-    register_section,
 )
 from crm.extensions import db
 from crm.monitoring.models import TERM_GROUPS, Article, ArticleSource, Feed, Mention, WatchTerm
@@ -68,7 +67,6 @@ def _most_important_first(mentions: list[Mention], terms: dict[int, int]) -> lis
         m.place != "title", -terms.get(m.article_id, 1), -m.sort_at.timestamp(), -m.id))
 
 
-@register_section
 def mentions_section(context: DigestContext) -> list[DigestSection]:
     """New mentions since the reader's previous digest, by group, most important first, with
     each group's count per outlet and the count for the period before."""

@@ -11,7 +11,6 @@ from sqlalchemy import update
 
 from crm.extensions import db
 from crm.monitoring.models import Article, WatchTerm
-from crm.privacy.registry import register_eraser, register_exporter
 
 
 def export_monitoring(contact) -> dict:
@@ -34,6 +33,3 @@ def erase_monitoring(contact) -> None:
     db.session.execute(update(WatchTerm).where(WatchTerm.contact_id == contact.id)
                        .values(contact_id=None))
 
-
-register_exporter("monitoring", export_monitoring)
-register_eraser("monitoring", erase_monitoring)

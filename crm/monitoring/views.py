@@ -24,7 +24,6 @@ from crm.monitoring.models import (
 )
 from crm.monitoring.opml import OpmlError, export_opml, import_opml
 from crm.monitoring.sanitize import clean_html
-from crm.navigation import contact_hook
 from crm.view_helpers import PAGE_SIZE, date_arg, id_arg, next_url, page_arg, show_error
 
 
@@ -108,18 +107,6 @@ def article(article_id: int):
 def feed_html_filter(value: str):
     """Feed HTML made safe to show (nh3), whatever was stored."""
     return clean_html(value)
-
-
-@contact_hook("sections")
-def contact_monitoring_section(contact):
-    """Articles a journalist wrote; mentions of a politician's watch terms."""
-    written = mentions.articles_by(contact.id)
-    mentioned = mentions.mentions_of(contact.id)
-    if not written and not mentioned:
-        return []
-    return [{"template": "monitoring/_contact_section.html", "articles": written,
-             "mention_counts": mentions.mention_counts([a.id for a in written]),
-             "mentions": mentioned}]
 
 
 # --- feeds ----------------------------------------------------------------------------------

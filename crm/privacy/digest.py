@@ -11,12 +11,10 @@ from crm.digest.content import (
     DigestGroup,
     DigestItem,
     DigestSection,
-    register_section,
 )
 from crm.privacy.retention import retention_report
 
 
-@register_section
 def retention_section(context: DigestContext) -> list[DigestSection]:
     if not context.user.is_admin:
         return []

@@ -1,247 +1,41 @@
-"""What the register and the interaction log hold about a contact, for export and erasure.
+"""What a domain registers so the privacy services cover its data: a `PrivacyPart`.
 
-Registered here for now; releases and monitoring register their own parts from their domains.
+Each domain that holds personal data about contacts registers one or more parts in
+`crm.registry.PRIVACY_PARTS` from its `hooks.py` (contacts, interactions, releases and
+monitoring do; their functions live in `crm/<domain>/privacy.py`). Privacy imports none of
+them. A part has any of:
+
+- `export(contact) -> JSON-able`: what the domain holds about the contact; the export puts
+  it under the part's name (the order of the registry is the order of the export);
+- `erase(contact) -> None`: removes what it holds about the contact (no commit; the erasure
+  service owns the transaction). Erasers run before the contact row is blanked, so they
+  still see the contact's name, emails and phones. Write with Core statements
+  (`db.session.execute(update(...))`) rather than by changing ORM objects: the audit log
+  records the old values of every ORM change, which would copy the personal data you remove
+  into new audit entries;
+- `activity(contact_ids) -> {contact_id: datetime}`: the last time the domain dealt with each
+  contact (aware UTC). `contact_ids` is a list of ids or a SELECT of ids; use it with
+  `column.in_(contact_ids)` in one grouped query, never one query per contact;
+- `tables`: the names of the tables with a foreign key to `contact` whose rows this part
+  exports and erases. `tests/privacy/test_completeness.py` fails when a table with such a
+  key is covered by no part (or, for the contact's own rows, by the erasure service itself).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from crm.audit.models import AuditEntry
-from crm.auth.models import User
-from crm.contacts.models import Contact, MediaList, MediaListMember
-from crm.extensions import db
-from crm.interactions.models import FollowUp, Interaction, PressInquiry, interaction_contact
-from crm.privacy import redaction
-from crm.privacy.registry import register_activity, register_eraser, register_exporter
-
-# Free-text fields of the interaction log, blanked or redacted on erasure.
-INTERACTION_TEXT = ("subject", "notes", "outcome")
-FOLLOW_UP_TEXT = ("note",)
-INQUIRY_TEXT = ("answer",)
-TEXT_KEYS = frozenset(INTERACTION_TEXT + FOLLOW_UP_TEXT + INQUIRY_TEXT)
+Exporter = Callable[[Any], Any]
+Eraser = Callable[[Any], None]
+ActivitySource = Callable[[Any], Mapping[int, datetime]]
 
 
-def _user_name(user: User | None) -> str | None:
-    return user.display_name if user is not None else None
-
-
-# Export ----------------------------------------------------------------------------------
-
-def export_contact(contact: Contact) -> dict:
-    memberships = db.session.execute(
-        select(MediaList.id, MediaList.name)
-        .join(MediaListMember, MediaListMember.media_list_id == MediaList.id)
-        .where(MediaListMember.contact_id == contact.id).order_by(MediaList.name)).all()
-    organisation = contact.organisation
-    return {
-        "id": contact.id, "kind": contact.kind, "name": contact.name, "title": contact.title,
-        "organisation": None if organisation is None else {
-            "id": organisation.id, "name": organisation.name, "kind": organisation.kind},
-        "region": contact.region, "office": contact.office,
-        "constituency": contact.constituency, "committee": contact.committee,
-        "emails": [e.email for e in contact.emails],
-        "phones": [p.number for p in contact.phones],
-        "beats": [b.name for b in contact.beats],
-        "tags": [t.name for t in contact.tags],
-        "media_lists": [{"id": ml_id, "name": name} for ml_id, name in memberships],
-        "address": contact.address, "social": contact.social, "notes": contact.notes,
-        "preferred_language": contact.preferred_language,
-        "lawful_basis": contact.lawful_basis, "consent_date": contact.consent_date,
-        "data_source": contact.data_source, "opted_out": contact.opted_out,
-        "created_at": contact.created_at, "updated_at": contact.updated_at,
-        "erased_at": contact.erased_at,
-    }
-
-
-def _interaction_ids(contact_id: int):
-    return select(interaction_contact.c.interaction_id).where(
-        interaction_contact.c.contact_id == contact_id)
-
-
-def export_interactions(contact: Contact) -> list[dict]:
-    interactions = db.session.scalars(
-        select(Interaction).where(Interaction.id.in_(_interaction_ids(contact.id)))
-        .options(selectinload(Interaction.staff))
-        .order_by(Interaction.occurred_at, Interaction.id)).all()
-    # Other people involved are counted, never named: their data is not this subject's.
-    involved = dict(db.session.execute(
-        select(interaction_contact.c.interaction_id, func.count())
-        .where(interaction_contact.c.interaction_id.in_(_interaction_ids(contact.id)))
-        .group_by(interaction_contact.c.interaction_id)).all())
-    return [{
-        "id": i.id, "kind": i.kind, "direction": i.direction, "occurred_at": i.occurred_at,
-        "staff": _user_name(i.staff), "subject": i.subject, "notes": i.notes,
-        "outcome": i.outcome, "other_contacts_involved": involved.get(i.id, 1) - 1,
-        "created_at": i.created_at, "updated_at": i.updated_at,
-    } for i in interactions]
-
-
-def export_follow_ups(contact: Contact) -> list[dict]:
-    follow_ups = db.session.scalars(
-        select(FollowUp).where(FollowUp.interaction_id.in_(_interaction_ids(contact.id)))
-        .options(selectinload(FollowUp.assignee)).order_by(FollowUp.due_at, FollowUp.id)).all()
-    return [{
-        "id": f.id, "interaction_id": f.interaction_id, "due_at": f.due_at, "note": f.note,
-        "assignee": _user_name(f.assignee), "done_at": f.done_at, "created_at": f.created_at,
-    } for f in follow_ups]
-
-
-def export_press_inquiries(contact: Contact) -> list[dict]:
-    inquiries = db.session.scalars(
-        select(PressInquiry)
-        .where(PressInquiry.interaction_id.in_(_interaction_ids(contact.id)))
-        .options(selectinload(PressInquiry.assignee))
-        .order_by(PressInquiry.interaction_id)).all()
-    return [{
-        "interaction_id": q.interaction_id, "deadline": q.deadline, "status": q.status,
-        "assignee": _user_name(q.assignee), "answer": q.answer, "answered_at": q.answered_at,
-    } for q in inquiries]
-
-
-def audit_identities(contact_ids: list[int]) -> set[int]:
-    """The contacts' ids and the ids of contacts merged into them (their audit entries too)."""
-    ids, todo = set(contact_ids), list(contact_ids)
-    while todo:
-        merges = db.session.scalars(select(AuditEntry.changes).where(
-            AuditEntry.entity_type == "contact", AuditEntry.action == "merge",
-            AuditEntry.entity_id.in_(todo))).all()
-        found = {c.get("merged_contact_id") for c in merges if isinstance(c, dict)}
-        todo = [i for i in found if isinstance(i, int) and i not in ids]
-        ids.update(todo)
-    return ids
-
-
-def export_audit_entries(contact: Contact) -> list[dict]:
-    rows = db.session.execute(
-        select(AuditEntry, User).outerjoin(User, User.id == AuditEntry.user_id)
-        .where(AuditEntry.entity_type == "contact",
-               AuditEntry.entity_id.in_(audit_identities([contact.id])))
-        .order_by(AuditEntry.id)).all()
-    return [{
-        "id": entry.id, "contact_id": entry.entity_id, "created_at": entry.created_at,
-        "action": entry.action,
-        "by": _user_name(user), "label": entry.label, "changes": entry.changes,
-    } for entry, user in rows]
-
-
-# Erasure ---------------------------------------------------------------------------------
-
-def split_interactions(contact_id: int) -> tuple[list[int], list[int]]:
-    """The contact's interactions: (no other un-erased contact involved, others involved)."""
-    linked = list(db.session.scalars(_interaction_ids(contact_id)))
-    if not linked:
-        return [], []
-    # The ids as a list, not a subquery: PostgreSQL then plans index lookups, not a scan.
-    shared = set(db.session.scalars(
-        select(interaction_contact.c.interaction_id)
-        .join(Contact, Contact.id == interaction_contact.c.contact_id)
-        .where(interaction_contact.c.interaction_id.in_(linked),
-               interaction_contact.c.contact_id != contact_id, Contact.erased_at.is_(None))))
-    return sorted(i for i in linked if i not in shared), sorted(shared)
-
-
-def _follow_up_ids(interaction_ids: list[int]) -> list[int]:
-    if not interaction_ids:
-        return []
-    return list(db.session.scalars(
-        select(FollowUp.id).where(FollowUp.interaction_id.in_(interaction_ids))))
-
-
-def _audit_entries_of(interaction_ids: list[int]):
-    follow_ups = _follow_up_ids(interaction_ids)
-    return or_(
-        and_(AuditEntry.entity_type.in_(("interaction", "press_inquiry")),
-                AuditEntry.entity_id.in_(interaction_ids)),
-        and_(AuditEntry.entity_type == "follow_up", AuditEntry.entity_id.in_(follow_ups)))
-
-
-def _blank_interactions(interaction_ids: list[int]) -> None:
-    """Blank the free text of interactions only this contact was part of; keep kind and date."""
-    if not interaction_ids:
-        return
-    db.session.execute(update(Interaction).where(Interaction.id.in_(interaction_ids))
-                       .values(subject="", notes="", outcome="")
-                       .execution_options(synchronize_session=False))
-    db.session.execute(update(FollowUp).where(FollowUp.interaction_id.in_(interaction_ids))
-                       .values(note="").execution_options(synchronize_session=False))
-    db.session.execute(update(PressInquiry)
-                       .where(PressInquiry.interaction_id.in_(interaction_ids))
-                       .values(answer="").execution_options(synchronize_session=False))
-    entries = db.session.execute(
-        select(AuditEntry.id, AuditEntry.changes).where(_audit_entries_of(interaction_ids))).all()
-    for entry_id, changes in entries:
-        kept = {k: v for k, v in (changes or {}).items() if k not in TEXT_KEYS}
-        db.session.execute(update(AuditEntry).where(AuditEntry.id == entry_id)
-                           .values(changes=kept, label="")
-                           .execution_options(synchronize_session=False))
-
-
-def _redact_rows(model, key, ids: list[int], fields: tuple[str, ...], pattern) -> None:
-    columns = [getattr(model, f) for f in fields]
-    rows = db.session.execute(select(key, *columns).where(key.in_(ids))).all()
-    for row_id, *texts in rows:
-        values = {f: redaction.redact_text(t, pattern) for f, t in zip(fields, texts,
-                                                                          strict=True)}
-        if list(values.values()) != texts:
-            db.session.execute(update(model).where(key == row_id).values(**values)
-                               .execution_options(synchronize_session=False))
-
-
-def _redact_interactions(interaction_ids: list[int], pattern) -> None:
-    """Shared interactions keep their text, less the erased person's name, emails, phones."""
-    if not interaction_ids or pattern is None:
-        return
-    _redact_rows(Interaction, Interaction.id, interaction_ids, INTERACTION_TEXT, pattern)
-    _redact_rows(PressInquiry, PressInquiry.interaction_id, interaction_ids, INQUIRY_TEXT,
-                 pattern)
-    _redact_rows(FollowUp, FollowUp.id, _follow_up_ids(interaction_ids), FOLLOW_UP_TEXT,
-                 pattern)
-    entries = db.session.execute(select(AuditEntry.id, AuditEntry.label, AuditEntry.changes)
-                                 .where(_audit_entries_of(interaction_ids))).all()
-    for entry_id, label, changes in entries:
-        new_label = redaction.redact_text(label, pattern)
-        new_changes = redaction.redact_value(changes, pattern)
-        if new_label != label or new_changes != changes:
-            db.session.execute(update(AuditEntry).where(AuditEntry.id == entry_id)
-                               .values(label=new_label, changes=new_changes)
-                               .execution_options(synchronize_session=False))
-
-
-def erase_interactions(contact: Contact) -> None:
-    """See `crm.privacy.services.erase_contact` for what happens to the interaction log."""
-    sole, shared = split_interactions(contact.id)
-    _blank_interactions(sole)
-    pattern = redaction.pattern_for(redaction.identifiers(
-        contact.name, [e.email for e in contact.emails], [p.number for p in contact.phones]))
-    _redact_interactions(shared, pattern)
-
-
-# Activity --------------------------------------------------------------------------------
-
-def interaction_activity(contact_ids) -> dict:
-    """The last interaction per contact, one grouped query over `contact_ids`."""
-    link = interaction_contact.c
-    rows = db.session.execute(
-        select(link.contact_id, func.max(Interaction.occurred_at))
-        .join(Interaction, Interaction.id == link.interaction_id)
-        .where(link.contact_id.in_(contact_ids)).group_by(link.contact_id)).all()
-    return dict(rows)
-
-
-def interaction_counts(contact_ids) -> dict[int, int]:
-    """How many interactions each contact is part of, one grouped query."""
-    link = interaction_contact.c
-    return dict(db.session.execute(
-        select(link.contact_id, func.count()).where(link.contact_id.in_(contact_ids))
-        .group_by(link.contact_id)).all())
-
-
-register_exporter("contact", export_contact)
-register_exporter("interactions", export_interactions)
-register_exporter("follow_ups", export_follow_ups)
-register_exporter("press_inquiries", export_press_inquiries)
-register_exporter("audit_entries", export_audit_entries)
-register_eraser("interactions", erase_interactions)
-register_activity(interaction_activity, "interactions")
+@dataclass(frozen=True)
+class PrivacyPart:
+    export: Exporter | None = None
+    erase: Eraser | None = None
+    activity: ActivitySource | None = None
+    tables: tuple[str, ...] = ()

@@ -17,8 +17,9 @@ from sqlalchemy.sql import Select
 from crm.contacts.models import Contact
 from crm.errors import UserError
 from crm.extensions import db
+from crm.interactions.privacy import interaction_counts
 from crm.messages import Message, msg, nmsg
-from crm.privacy import parts, registry
+from crm.registry import PRIVACY_PARTS
 from crm.timeutil import to_local, utcnow
 
 DEFAULT_MONTHS = 24
@@ -80,7 +81,8 @@ def _quiet_since(cutoff: datetime) -> tuple:
 def last_activity(contact_ids, base: dict[int, datetime]) -> dict[int, datetime]:
     """`base` (contact id -> created/updated) raised to each activity source's latest."""
     latest = dict(base)
-    for _name, source in registry.activity_sources():
+    sources = [part.activity for part in PRIVACY_PARTS.values() if part.activity is not None]
+    for source in sources:
         for cid, when in source(contact_ids).items():
             if cid in latest and when is not None and when > latest[cid]:
                 latest[cid] = when
@@ -115,7 +117,7 @@ def report_page(ids: list[int]) -> tuple[dict[int, Contact], dict[int, int]]:
     """Contacts (with organisations) and interaction counts for one page of a report."""
     contacts = {c.id: c for c in db.session.scalars(
         select(Contact).where(Contact.id.in_(ids)).options(selectinload(Contact.organisation)))}
-    return contacts, parts.interaction_counts(ids)
+    return contacts, interaction_counts(ids)
 
 
 def report_names_and_counts(report: RetentionReport
@@ -123,7 +125,7 @@ def report_names_and_counts(report: RetentionReport
     """Names and interaction counts for every row: two queries, whatever the size."""
     names = dict(db.session.execute(
         select(Contact.id, Contact.name).where(Contact.id.in_(report.candidates))).all())
-    return names, parts.interaction_counts(report.candidates)
+    return names, interaction_counts(report.candidates)
 
 
 def retention_check(now: datetime | None = None) -> Message:

@@ -23,8 +23,10 @@ from crm.contacts.models import (
     MediaListMember,
     contact_tag,
 )
+from crm.contacts.privacy import audit_identities
 from crm.extensions import db
-from crm.privacy import parts, registry
+from crm.interactions.privacy import split_interactions
+from crm.registry import PRIVACY_PARTS
 from crm.text import sort_key
 from crm.timeutil import to_local, utcnow
 
@@ -32,6 +34,10 @@ EXPORT_FORMAT = "pressdesk-subject-access/1"
 DEFAULT_CONTROLLER = "Pressdesk (set CRM_DATA_CONTROLLER to the party's legal name)"
 ERASED_NAME = "Slettet kontakt"
 BATCH_SIZE = 100
+# The contact's own rows, deleted by the erasure itself; every other table with a foreign key
+# to the contact belongs to a registered privacy part (crm/privacy/parts.py).
+CONTACT_OWN_ROWS = (ContactEmail.__table__, ContactPhone.__table__, ContactBeat.__table__,
+                    MediaListMember.__table__, contact_tag)
 
 
 # Export ----------------------------------------------------------------------------------
@@ -50,8 +56,9 @@ def export_contact(contact: Contact, now: datetime | None = None) -> dict:
         "note": "All personal data Pressdesk holds about this person (GDPR Art. 15). "
                 "Other people involved in the same interactions are counted, not named.",
     }}
-    for name, exporter in registry.exporters():
-        data[name] = exporter(contact)
+    for name, part in PRIVACY_PARTS.items():
+        if part.export is not None:
+            data[name] = part.export(contact)
     return data
 
 
@@ -99,7 +106,7 @@ class ErasurePlan:
 
 
 def erasure_plan(contact: Contact) -> ErasurePlan:
-    sole, shared = parts.split_interactions(contact.id)
+    sole, shared = split_interactions(contact.id)
     count = db.func.count()
     return ErasurePlan(
         emails=len(contact.emails), phones=len(contact.phones), beats=len(contact.beats),
@@ -109,7 +116,7 @@ def erasure_plan(contact: Contact) -> ErasurePlan:
         interactions_blanked=len(sole), interactions_shared=len(shared),
         audit_entries=db.session.scalar(select(count).select_from(AuditEntry).where(
             AuditEntry.entity_type == "contact",
-            AuditEntry.entity_id.in_(parts.audit_identities([contact.id])))))
+            AuditEntry.entity_id.in_(audit_identities([contact.id])))))
 
 
 def erased_name(contact_id: int) -> str:
@@ -132,19 +139,18 @@ def _erase(contacts: list[Contact], actor_id: int | None, via: str, now: datetim
         return
     db.session.flush()
     for contact in contacts:
-        for _name, eraser in registry.erasers():
-            eraser(contact)
+        for part in PRIVACY_PARTS.values():
+            if part.erase is not None:
+                part.erase(contact)
         db.session.flush()  # what an eraser changed through the ORM is audited by now
         # Marked erased at once, so the next contact's erasers see it as gone.
         _blank_contact_row(contact.id, now)
     ids = [contact.id for contact in contacts]
-    for model in (ContactEmail, ContactPhone, ContactBeat, MediaListMember):
-        db.session.execute(delete(model).where(model.contact_id.in_(ids))
-                           .execution_options(synchronize_session=False))
-    db.session.execute(delete(contact_tag).where(contact_tag.c.contact_id.in_(ids)))
+    for table in CONTACT_OWN_ROWS:
+        db.session.execute(delete(table).where(table.c.contact_id.in_(ids)))
     db.session.execute(update(AuditEntry).where(
         AuditEntry.entity_type == "contact",
-        AuditEntry.entity_id.in_(parts.audit_identities(ids)),
+        AuditEntry.entity_id.in_(audit_identities(ids)),
     ).values(changes={}, label="").execution_options(synchronize_session=False))
     db.session.execute(insert(AuditEntry), [
         {"created_at": now, "user_id": actor_id, "action": "erase", "entity_type": "contact",

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.roles import admin_required, editor_required
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.navigation import NavItem, add_admin, contact_hook
 from crm.privacy import bp, services
 from crm.privacy import retention as retention_service
 from crm.view_helpers import page_arg
@@ -21,26 +19,6 @@ from crm.view_helpers import page_arg
 PAGE_SIZE = 100
 BULK_LIMIT = 500  # contacts erased per web request; the command line has no limit
 CONFIRM_LIST = 50  # names shown on the bulk confirmation page
-
-add_admin(NavItem("privacy.retention", _l("Retention"), "privacy.", role="admin"))
-
-
-@contact_hook("actions")
-def _contact_actions(contact: Contact) -> list[dict]:
-    actions = []
-    if current_user.has_role("editor"):
-        actions.append({"url": url_for("privacy.export", contact_id=contact.id),
-                        "label": _("Export data (JSON)")})
-    if current_user.has_role("admin") and contact.erased_at is None:
-        actions.append({"url": url_for("privacy.erase", contact_id=contact.id),
-                        "label": _("Erase personal data")})
-    return actions
-
-
-@contact_hook("panels")
-def _contact_panel(contact: Contact) -> list[dict]:
-    return [{"template": "privacy/_panel.html",
-             "last_activity": retention_service.contact_last_activity(contact)}]
 
 
 @bp.route("/contacts/<int:contact_id>/export")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from crm.extensions import db
-from crm.privacy.registry import register_eraser, register_exporter
 from crm.releases.models import Distribution, DistributionRecipient, Release, ReleaseQuote
 
 
@@ -49,6 +48,3 @@ def erase_releases(contact) -> None:
     db.session.execute(update(Release).where(Release.spokesperson_id == contact.id)
                        .values(spokesperson_id=None))
 
-
-register_exporter("releases", export_releases)
-register_eraser("releases", erase_releases)

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crm.digest import services
-from crm.digest.content import DigestGroup, DigestItem, DigestSection, register_section
+from crm.digest.content import DigestGroup, DigestItem, DigestSection
 from crm.digest.models import DigestDelivery
 from crm.digest.schedule import is_due
 from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry
 from crm.jobs.services import run_job
 from crm.mail import SmtpSender
+from crm.registry import DIGEST_SECTIONS
 
 OSLO = ZoneInfo("Europe/Oslo")
 # Monday 23 November 2026, 07:30 in Oslo (06:30 UTC).
@@ -92,7 +93,7 @@ def test_the_day_in_the_subject_is_written_in_the_users_language(app, users, smt
     assert "23.11.2026" in nb and "Nov 23, 2026" in en
 
 
-def test_feed_text_is_escaped_in_the_html(app, users, smtp_server):
+def test_feed_text_is_escaped_in_the_html(app, users, smtp_server, monkeypatch):
     only(users)
 
     def hostile(context):
@@ -100,18 +101,14 @@ def test_feed_text_is_escaped_in_the_html(app, users, smtp_server):
                           snippet="Ap & Høyre <img src=x onerror=alert(1)>", highlight=["Ap"])
         return [DigestSection("mentions", "Omtale", [DigestGroup("party", "Parti", [item], 1)])]
 
-    register_section(hostile)
-    try:
-        services.send_due_digests(MONDAY_0730)
-    finally:
-        from crm.digest import content
-        content._PROVIDERS.remove(hostile)
+    monkeypatch.setitem(DIGEST_SECTIONS, "test", hostile)
+    services.send_due_digests(MONDAY_0730)
     html = smtp_server.messages[0].get_body(("html",)).get_content()
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html and "Ap</mark> &amp; Høyre" in html
 
 
-def test_a_large_group_is_capped_with_and_n_more(app, users, smtp_server):
+def test_a_large_group_is_capped_with_and_n_more(app, users, smtp_server, monkeypatch):
     only(users)
 
     def many(context):
@@ -119,12 +116,8 @@ def test_a_large_group_is_capped_with_and_n_more(app, users, smtp_server):
         return [DigestSection("mentions", "Omtale",
                               [DigestGroup("party", "Parti", items[:15], 2000)])]
 
-    register_section(many)
-    try:
-        services.send_due_digests(MONDAY_0730)
-    finally:
-        from crm.digest import content
-        content._PROVIDERS.remove(many)
+    monkeypatch.setitem(DIGEST_SECTIONS, "test", many)
+    services.send_due_digests(MONDAY_0730)
     text = smtp_server.messages[0].get_body(("plain",)).get_content()
     assert "Sak 14" in text and "Sak 15" not in text and "1985" in text
 

@@ -1,6 +1,7 @@
 """Erasure (GDPR Art. 17): personal data goes, anonymised interaction counts stay."""
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -18,8 +19,9 @@ from crm.contacts.models import (
 from crm.contacts.services import ContactFilter, filtered_contacts
 from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry, interaction_contact
-from crm.privacy import registry
+from crm.privacy.parts import PrivacyPart
 from crm.privacy.services import erase_contact, erase_contacts
+from crm.registry import PRIVACY_PARTS
 from crm.timeutil import utcnow
 from tests.factories import follow_up, full_journalist, inquiry, journalist, log
 
@@ -151,7 +153,7 @@ def test_audit_entries_about_her_keep_who_and_when_but_lose_the_values(ase, user
 def test_erasure_is_one_transaction(ase, monkeypatch):
     def broken(contact):
         raise RuntimeError("disk full")
-    monkeypatch.setitem(registry._ERASERS, "zz_broken", broken)
+    monkeypatch.setitem(PRIVACY_PARTS, "zz_broken", PrivacyPart(erase=broken))
     with pytest.raises(RuntimeError):
         erase_contact(ase)
     db.session.expire_all()
@@ -163,7 +165,8 @@ def test_erasure_is_one_transaction(ase, monkeypatch):
 
 def test_other_domains_erasers_run_and_see_the_contact_before_it_is_blanked(ase, monkeypatch):
     seen = []
-    monkeypatch.setitem(registry._ERASERS, "releases", lambda c: seen.append(c.name))
+    monkeypatch.setitem(PRIVACY_PARTS, "releases", replace(PRIVACY_PARTS["releases"],
+                                                      erase=lambda c: seen.append(c.name)))
     erase_contact(ase)
     assert seen == ["Åse Ødegård"]
 

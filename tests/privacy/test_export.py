@@ -1,14 +1,16 @@
 """Per-contact export (GDPR Art. 15): everything held, as one UTF-8 JSON download."""
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from crm.audit.models import AuditEntry
 from crm.extensions import db
-from crm.privacy import registry
+from crm.privacy.parts import PrivacyPart
 from crm.privacy.services import export_contact, export_json
+from crm.registry import PRIVACY_PARTS
 from crm.timeutil import utcnow
 from tests.factories import NOW, follow_up, full_journalist, inquiry, journalist, log
 from tests.support import login
@@ -121,12 +123,13 @@ def test_unknown_contact_is_404(as_editor):
 
 
 def test_other_domains_add_their_part_through_the_registry(app, monkeypatch):
-    monkeypatch.setitem(registry._EXPORTERS, "releases", lambda c: [{"sent_to": c.id}])
+    monkeypatch.setitem(PRIVACY_PARTS, "releases", replace(
+        PRIVACY_PARTS["releases"], export=lambda c: [{"sent_to": c.id}]))
     contact = journalist()
     data = json.loads(export_json(contact))
     assert data["releases"] == [{"sent_to": contact.id}]
     with pytest.raises(ValueError):
-        registry.register_exporter("export", lambda c: None)
+        PRIVACY_PARTS.register("export", PrivacyPart(export=lambda c: None))
 
 
 @pytest.mark.parametrize("role,sees_export,sees_erase", [

@@ -1,5 +1,6 @@
 """The retention report: contacts with no activity for N months, and erasing them."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -7,9 +8,9 @@ from sqlalchemy import event, select
 
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.privacy import registry
 from crm.privacy.retention import RetentionError, months_before, parse_months, retention_report
 from crm.privacy.services import erase_contact
+from crm.registry import PRIVACY_PARTS
 from crm.timeutil import utcnow
 from tests.factories import NOW, backdate, journalist, log
 
@@ -83,8 +84,8 @@ def test_a_longer_period_lists_fewer_contacts(app):
 def test_other_domains_report_activity_through_the_registry(app, monkeypatch):
     active = person("Got a press release last week")
     quiet = person("Quiet")
-    monkeypatch.setitem(registry._ACTIVITY, "releases",
-                        lambda ids: {active.id: NOW - timedelta(days=7)})
+    monkeypatch.setitem(PRIVACY_PARTS, "releases", replace(
+        PRIVACY_PARTS["releases"], activity=lambda ids: {active.id: NOW - timedelta(days=7)}))
     assert retention_report(24, now=NOW).ids == [quiet.id]
 
 

@@ -1,18 +1,11 @@
-"""The digest sections Pressdesk's domains contribute (imported once by crm.digest.services)."""
+"""The tasks section of the morning digest: the reader's follow-ups and open press inquiries."""
 
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
 
-from crm.digest.content import (
-    DigestContext,
-    DigestGroup,
-    DigestItem,
-    DigestSection,
-    capped,
-    register_section,
-)
+from crm.digest.content import DigestContext, DigestGroup, DigestItem, DigestSection, capped
 from crm.interactions import services as interactions
 from crm.templating import localtime
 
@@ -38,7 +31,6 @@ def _inquiry_item(inquiry, now) -> DigestItem:
                       meta=deadline, overdue=interactions.inquiry_is_overdue(inquiry, now))
 
 
-@register_section
 def tasks_section(context: DigestContext) -> list[DigestSection]:
     """The reader's overdue and due-today follow-ups and open press inquiries by deadline."""
     day = interactions.my_day(context.user, context.until)
@@ -52,26 +44,3 @@ def tasks_section(context: DigestContext) -> list[DigestSection]:
         DigestGroup("inquiries", _("Open press inquiries"), capped(inquiries), len(inquiries)),
     ]
     return [DigestSection("tasks", _("Your day"), [g for g in groups if g.total], order=20)]
-
-
-@register_section
-def embargo_section(context: DigestContext) -> list[DigestSection]:
-    """Releases (not withdrawn) whose embargo lifts during the digest's local day."""
-    from crm.extensions import db
-    from crm.releases.models import Release
-    from crm.timeutil import local_day_bounds
-
-    start, end = local_day_bounds(context.day)
-    releases = db.session.scalars(
-        db.select(Release)
-        .where(Release.embargo_until >= start, Release.embargo_until < end,
-               Release.status != "withdrawn")
-        .order_by(Release.embargo_until)).all()
-    items = [DigestItem(title=r.title,
-                        url=url_for("releases.detail", release_id=r.id, _external=True),
-                        meta=_("embargo lifts %(when)s", when=localtime(r.embargo_until, "time")))
-             for r in releases]
-    if not items:
-        return []
-    group = DigestGroup("embargo", _("Embargo lifts today"), capped(items), len(items))
-    return [DigestSection("releases", _("Press releases"), [group], order=30)]

@@ -1,0 +1,13 @@
+"""What the jobs domain adds to the rest of Pressdesk (called by create_app; see crm/registry.py)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from crm import registry
+from crm.navigation import NavItem
+
+
+def register() -> None:
+    registry.ADMIN_MENU.register("jobs", NavItem("jobs.index", _l("Jobs"), "jobs.", role="admin"),
+                                 order=10)
