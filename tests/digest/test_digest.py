@@ -371,7 +371,7 @@ def test_two_scheduler_processes_started_at_once_send_one_copy_each(
 ])
 def test_the_stored_digest_error_reads_in_the_admins_language(client, users, language,
                                                                expected):
-    from tests.conftest import login
+    from tests.support import login
     client.application.config["CRM_SMTP_URL"] = "smtp://127.0.0.1:1?timeout=2"
     with pytest.raises(services.DigestFailure):
         services.send_due_digests(MONDAY_0730)  # the job speaks the default language
