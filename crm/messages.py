@@ -138,6 +138,12 @@ def joined(messages: list[Message]) -> Message:
     return messages[0] if len(messages) == 1 else Message("%(items)s", {"items": messages})
 
 
+def concerning(subject: str, message: Message) -> Message:
+    """"subject: message" (an address and why it failed): the same punctuation in every
+    language, so nothing to translate."""
+    return Message("%(subject)s: %(message)s", {"subject": subject, "message": message})
+
+
 def msg(msgid: str, **params: Any) -> Message:
     """A translatable message; `msgid` is the English text with %(name)s placeholders."""
     return Message(msgid, params)

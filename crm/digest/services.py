@@ -28,7 +28,7 @@ from crm.digest.schedule import is_due, previous_send_moment
 from crm.errors import JobFailure
 from crm.extensions import db
 from crm.mail import SendError, SmtpSender, SmtpSettings, build_message
-from crm.messages import Message, msg, nmsg
+from crm.messages import Message, concerning, msg, nmsg
 from crm.timeutil import utcnow
 
 STALE_CLAIM = timedelta(minutes=15)
@@ -216,8 +216,7 @@ def send_due_digests(now: datetime | None = None) -> RunResult:
                 outcome = deliver(user, day, now, mailer)
             except SendError as exc:
                 result.failed += 1
-                result.errors.append(msg("%(email)s: %(error)s", email=user.email,
-                                         error=exc.msg))
+                result.errors.append(concerning(user.email, exc.msg))
                 if exc.connection_lost:
                     # The server is unreachable: the others would fail the same way.
                     result.waiting += len(pending) - result.sent - result.failed

@@ -37,7 +37,7 @@ from crm.mail import (
     SmtpSettings,
     build_message,
 )
-from crm.messages import Message, msg, nmsg
+from crm.messages import Message, concerning, msg, nmsg
 from crm.releases import workflow
 from crm.releases.export import ExportError, render_docx
 from crm.releases.models import (
@@ -388,9 +388,7 @@ def _send_each(distribution, sender, body, attachment, report: SendReport,
         except SendError as exc:
             lost_in_a_row = lost_in_a_row + 1 if exc.connection_lost else 0
             report.failed += 1
-            # An address and a message: the same punctuation in every language.
-            report.errors.append(Message("%(email)s: %(error)s", {"email": email,
-                                                                   "error": exc.msg}))
+            report.errors.append(concerning(email, exc.msg))
             _set(recipient, status="failed", reason=exc.msg.truncated(REASON_MAX))
             continue
         lost_in_a_row = 0
