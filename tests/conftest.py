@@ -25,6 +25,7 @@ from tests.support import (
     BACKENDS,
     BASE_TEST_CONFIG,
     QueryCounter,
+    empty_all_tables,
     forget_user_between_requests,
     login,
     postgres_url,
@@ -57,12 +58,6 @@ def database_url(request, tmp_path_factory):
         yield url
 
 
-def _empty_all_tables() -> None:
-    with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
-
-
 @pytest.fixture(scope="session")
 def _session_app(database_url):
     """The one app on the session database of this backend (see the module docstring)."""
@@ -82,7 +77,7 @@ def app(_session_app):
     with _session_app.app_context():
         yield _session_app
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
         db.engine.dispose()
     _session_app.config.clear()
     _session_app.config.update(config)

@@ -78,6 +78,14 @@ def forget_user_between_requests(app) -> None:
         g.pop("_flask_babel", None)  # the locale Flask-Babel cached for this request
 
 
+def empty_all_tables() -> None:
+    """Delete every row (children first) on the current app's database."""
+    from crm.extensions import db
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
 def login(client, email: str, password: str = PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
 

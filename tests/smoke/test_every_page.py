@@ -23,8 +23,8 @@ from werkzeug.serving import make_server
 
 from crm import create_app
 from crm.extensions import db
+from tests.support import BASE_TEST_CONFIG, PASSWORD, empty_all_tables
 
-PASSWORD = "correct horse battery"
 ROLES = ("viewer", "editor", "admin")
 
 # URL arguments and the table whose first row's id fills them.
@@ -68,8 +68,6 @@ def _parse(html: str) -> _Links:
 @pytest.fixture(scope="module")
 def server(database_url, tmp_path_factory):
     """Pressdesk with demo data, served on a loopback port; yields (base URL, app)."""
-    from tests.support import BASE_TEST_CONFIG
-
     config = {**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
               "WTF_CSRF_ENABLED": True, "TESTING": False, "SERVER_NAME": None,
               "CRM_DEFAULT_LANGUAGE": "nb"}
@@ -91,9 +89,7 @@ def server(database_url, tmp_path_factory):
         httpd.shutdown()
         thread.join(10)
         with app.app_context():
-            with db.engine.begin() as conn:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
+            empty_all_tables()
             db.engine.dispose()
 
 
