@@ -56,6 +56,8 @@ def import_contacts_command(file, kind, dry_run, skip_invalid, import_duplicates
         raise click.ClickException(str(exc)) from exc
     delimiter = {"\t": "tab"}.get(parsed.delimiter, parsed.delimiter)
     click.echo(f"Read {len(parsed.rows)} rows ({parsed.encoding}, delimiter {delimiter!r}).")
+    for note in parsed.notes:
+        click.echo(f"Warning: {note}", err=True)
     mapping = _apply_overrides(parsed.headers, guess_mapping(parsed.headers), overrides)
     for header, key in zip(parsed.headers, mapping, strict=True):
         click.echo(f"  {header} -> {key or '(ignored)'}")

@@ -30,6 +30,8 @@ IMPORT_FIELDS: tuple[ImportField, ...] = (
         "contactname", "displayname", "visningsnavn"), limit=200),
     ImportField("first_name", _l("First name"), ("fornavn", "firstname", "givenname"),
                 limit=200),
+    ImportField("middle_name", _l("Middle name"), (
+        "mellomnavn", "middlename", "additionalname"), limit=200),
     ImportField("last_name", _l("Last name"), (
         "etternavn", "lastname", "surname", "familyname"), limit=200),
     ImportField("kind", _l("Kind (journalist, politician, official)"), (
@@ -38,10 +40,12 @@ IMPORT_FIELDS: tuple[ImportField, ...] = (
         "organisasjon", "organisation", "organization", "org", "redaksjon", "medium", "media",
         "mediehus", "outlet", "avis", "publikasjon", "publication", "arbeidsgiver",
         "employer", "firma", "company", "selskap", "parti", "party", "departement",
-        "ministry", "etat", "agency", "virksomhet"), multi=True, limit=200),
+        "ministry", "etat", "agency", "virksomhet", "organizationname", "organisationname",
+        "companyname"), multi=True, limit=200),
+    # "Title" alone is the courtesy title (Mr, Dr) in Outlook: a weak synonym (see _WEAK).
     ImportField("title", _l("Role or title"), (
         "stilling", "tittel", "title", "jobtitle", "rolle", "role", "position",
-        "stillingstittel"), limit=200),
+        "stillingstittel", "organizationtitle", "organisationtitle"), limit=200),
     ImportField("office", _l("Office"), ("verv", "office", "embete"), limit=100),
     ImportField("constituency", _l("Constituency"), (
         "valgkrets", "constituency", "valgdistrikt"), limit=100),
@@ -60,12 +64,18 @@ IMPORT_FIELDS: tuple[ImportField, ...] = (
         "fagomrade", "fagomrader", "fagfelt"), multi=True),
     ImportField("tags", _l("Tags"), (
         "tags", "tag", "stikkord", "etiketter", "etikett", "labels", "label", "nokkelord",
-        "keywords"), multi=True),
+        "keywords", "categories", "groupmembership", "groups", "grupper"), multi=True),
+    # Outlook has no one address column at work: its parts are joined line by line.
     ImportField("address", _l("Address"), (
-        "adresse", "address", "postadresse", "besoksadresse"), multi=True, limit=20000),
+        "adresse", "address", "postadresse", "besoksadresse", "addressformatted",
+        "formattedaddress", "businessaddress", "businessstreet", "businesscity",
+        "businesspostalcode", "businesscountryregion", "jobbadresse", "arbeidsadresse"),
+        multi=True, limit=20000),
+    # LinkedIn's "URL" is the profile; Google's and Outlook's web pages go here too.
     ImportField("social", _l("Social media"), (
         "sosialemedier", "socialmedia", "social", "twitter", "x", "linkedin", "instagram",
-        "facebook", "mastodon", "bluesky", "threads"), multi=True, limit=20000),
+        "facebook", "mastodon", "bluesky", "threads", "url", "profileurl", "linkedinurl",
+        "website", "webpage", "nettside", "hjemmeside"), multi=True, limit=20000),
     ImportField("notes", _l("Notes"), (
         "merknad", "merknader", "notes", "note", "notat", "notater", "kommentar",
         "kommentarer", "comment", "comments", "beskrivelse", "description"), multi=True,
@@ -82,10 +92,24 @@ IMPORT_FIELDS: tuple[ImportField, ...] = (
         "kilde", "source", "datakilde", "datasource"), limit=300),
 )
 FIELDS_BY_KEY = {f.key: f for f in IMPORT_FIELDS}
-# Headers such as "Telefon jobb" or "E-post privat" still say what they hold.
-_PREFIX_FIELDS = ("emails", "phones")
 _TRAILING_DIGITS = re.compile(r"\d+$")
 LABEL_LOCALES = ("en", "nb")
+# Google's, Outlook's and LinkedIn's exports, matched by whole header words:
+# "E-mail 1 - Value" holds the address, "E-mail 1 - Label" / "E-mail Type" / "E-mail Display
+# Name" / "Phonetic First Name" describe another column and hold no contact data.
+_DESCRIBING = {"label", "type", "display", "phonetic", "yomi", "prefix", "suffix", "initials",
+               "pronunciation"}
+# Columns about someone else, or numbers nobody calls.
+_NOT_THE_CONTACT = {"assistant", "assistants", "manager", "managers", "spouse", "children",
+                    "referred", "fax", "pager", "telex", "isdn", "callback"}
+_FILLER_WORDS = {"value", "nummer"}
+# Headers such as "Telefon jobb", "E-post privat" (first word) or "Mobile Phone", "Business
+# Phone", "Company Main Phone" (last word) still say what they hold.
+_PREFIX_FIELDS = ("emails", "phones")
+_LAST_WORD_FIELDS = {"phone": "phones", "telefon": "phones", "mobil": "phones",
+                     "mobile": "phones", "email": "emails", "epost": "emails"}
+# Synonyms that give way to a more specific column for the same field.
+_WEAK = {"title"}
 
 
 def header_key(header: str) -> str:
@@ -108,33 +132,60 @@ def _label_keys() -> dict[str, str]:
     return keys
 
 
-def guess_field(header: str, labels: dict[str, str] | None = None) -> str:
+def _words(header: str) -> list[str]:
+    """Folded words without numbers and fillers: "E-mail 2 - Value" -> ["e", "mail"]."""
+    words = [w for w in fold(header).split() if not w.isdigit() and w not in _FILLER_WORDS]
+    # "e mail" and "e post" are one word.
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] == "e" and word in ("mail", "post"):
+            joined[-1] = "e" + word
+        else:
+            joined.append(word)
+    return joined
+
+
+def _guess(header: str, labels: dict[str, str] | None = None) -> tuple[str, int]:
+    """(field key or "", strength): 2 a specific header, 1 a weak one ("Title")."""
     key = header_key(header)
     if not key:
-        return ""
-    if key in _SYNONYMS:
-        return _SYNONYMS[key]
-    if labels and key in labels:
-        return labels[key]
+        return "", 0
+    words = _words(header)
+    if len(words) > 1 and _DESCRIBING.intersection(words):
+        return "", 0
+    if _NOT_THE_CONTACT.intersection(words):
+        return "", 0
+    compact = "".join(words)
+    for candidate in (key, compact):
+        if candidate in _SYNONYMS:
+            return _SYNONYMS[candidate], 1 if candidate in _WEAK else 2
+        if labels and candidate in labels:
+            return labels[candidate], 2
     for field_key in _PREFIX_FIELDS:
         for synonym in FIELDS_BY_KEY[field_key].synonyms:
-            if len(synonym) >= 4 and key.startswith(header_key(synonym)):
-                return field_key
-    return ""
+            if len(synonym) >= 4 and compact.startswith(header_key(synonym)):
+                return field_key, 2
+    if len(words) > 1 and words[-1] in _LAST_WORD_FIELDS:
+        return _LAST_WORD_FIELDS[words[-1]], 2
+    return "", 0
+
+
+def guess_field(header: str, labels: dict[str, str] | None = None) -> str:
+    return _guess(header, labels)[0]
 
 
 def guess_mapping(headers: list[str]) -> list[str]:
-    """One field key (or "" to ignore) per column; a single-value field is used once."""
-    used: set[str] = set()
-    mapping = []
+    """One field key (or "" to ignore) per column; a single-value field goes to its most
+    specific column ("Job Title" over Outlook's courtesy "Title"), else the first."""
     labels = _label_keys()
-    for header in headers:
-        key = guess_field(header, labels)
-        if key and not FIELDS_BY_KEY[key].multi and key in used:
-            key = ""
-        used.add(key)
-        mapping.append(key)
-    return mapping
+    guesses = [_guess(header, labels) for header in headers]
+    best: dict[str, int] = {}
+    for index, (key, strength) in enumerate(guesses):
+        if key and not FIELDS_BY_KEY[key].multi:
+            if key not in best or strength > guesses[best[key]][1]:
+                best[key] = index
+    return [key if key and (FIELDS_BY_KEY[key].multi or best[key] == index) else ""
+            for index, (key, _strength) in enumerate(guesses)]
 
 
 def check_mapping(mapping: list[str], column_count: int) -> tuple[list[str], list[str]]:

@@ -112,13 +112,19 @@ def clean_cell(value: str) -> str:
     return value
 
 
+# Google Contacts puts several values in one cell ("ola@vg.no ::: ola@gmail.com") and marks
+# its own groups with "* " ("* myContacts ::: Journalister").
+GOOGLE_SEPARATOR = " ::: "
+
+
 def _values(cells: list[str], mapping: list[str]) -> dict[str, list[str]]:
     values: dict[str, list[str]] = defaultdict(list)
     for index, key in enumerate(mapping):
         if key and index < len(cells):
-            value = clean_cell(cells[index])
-            if value:
-                values[key].append(value)
+            for part in clean_cell(cells[index]).split(GOOGLE_SEPARATOR):
+                value = clean_cell(part)
+                if value and not (key == "tags" and value.startswith("* ")):
+                    values[key].append(value)
     return values
 
 
@@ -202,7 +208,8 @@ def build_row(number: int, cells: list[str], mapping: list[str], header_count: i
 
     name = normalise_space(values["name"][0]) if values.get("name") else ""
     if not name:
-        name = normalise_space(" ".join([one("first_name"), one("last_name")]))
+        name = normalise_space(" ".join([one("first_name"), one("middle_name"),
+                                         one("last_name")]))
     if not name:
         errors.append(_("The name is missing."))
     elif len(name) > 200:

@@ -86,10 +86,16 @@ def test_utf16_unicode_text_from_excel(app):
     assert parsed.encoding == "UTF-16" and parsed.rows[0][1] == ["Øystein", "oy@nrk.no"]
 
 
-def test_bytes_outside_windows_1252_fall_back_to_latin_1(app):
+def test_bytes_outside_windows_1252_are_read_as_the_likelier_8_bit_text(app):
+    # 0x81 is undefined in Windows-1252; in Mac Roman it is "Å", in Latin-1 a control code.
     data = b"Navn;Merknad\r\nOla;abc\x81def\r\n"
     parsed = parse_csv(data)
-    assert parsed.encoding == "Latin-1" and parsed.rows[0][1][1] == "abc\x81def"
+    assert parsed.encoding == "Mac Roman" and parsed.rows[0][1][1] == "abcÅdef"
+    # With Windows-1252 letters beside it (ø as 0xF8, which Mac Roman reads as "¯"): Latin-1,
+    # and the control character is pointed out.
+    parsed = parse_csv(b"Navn;Merknad\r\nOla;abc\x81def\r\nS\xf8rensen;Gr\xf8nn\r\n")
+    assert parsed.encoding == "Latin-1"
+    assert any("wrongly decoded" in str(note) for note in parsed.notes)
 
 
 def test_single_column_file(app):
