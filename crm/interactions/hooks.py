@@ -27,9 +27,9 @@ def contact_actions(contact) -> list[dict]:
         return []
     return [
         {"url": url_for("interactions.interaction_new", contact=contact.id),
-         "label": _("Log interaction")},
+         "label": _("Log interaction"), "primary": True},
         {"url": url_for("interactions.interaction_new", contact=contact.id, kind="inquiry"),
-         "label": _("Log press inquiry")},
+         "label": _("Log press inquiry"), "primary": True},
     ]
 
 

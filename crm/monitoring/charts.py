@@ -12,10 +12,13 @@ PALETTE = {"party": "#1f5fbf", "politician": "#7a5af8", "issue": "#0e9384",
 
 
 def _svg(width: int, height: int, body: list[str], label: str) -> Markup:
+    """The chart in a box of its own: it fills the box but never shrinks below its natural
+    width (class w<width> in app.css), so labels stay at least 11 px; where the box is
+    narrower (a phone) the chart scrolls inside it."""
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(label)}" class="chart">'
-        + "".join(body) + "</svg>")
+        f'<div class="chart-box"><svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(label)}" class="chart w{width}">' + "".join(body) + "</svg></div>")
 
 
 def daily_stacked(per_day: dict[date, Counter], groups: list[str], labels: dict[str, str],
@@ -37,7 +40,7 @@ def daily_stacked(per_day: dict[date, Counter], groups: list[str], labels: dict[
         value = peak * frac
         tick = f"{value:.0f}" if value == int(value) else ""
         body.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
-                    f'stroke="#e3e6ec"/><text x="{left - 4}" y="{y + 4:.1f}" font-size="10" '
+                    f'stroke="#e3e6ec"/><text x="{left - 4}" y="{y + 4:.1f}" font-size="11" '
                     f'text-anchor="end" fill="#667085">{tick}</text>')
     label_every = max(1, len(days) // 10)
     for i, day in enumerate(days):
@@ -53,7 +56,7 @@ def daily_stacked(per_day: dict[date, Counter], groups: list[str], labels: dict[
                         f'fill="{PALETTE[group]}"><title>{day:%d.%m.%Y} '
                         f'{escape(labels[group])}: {n}</title></rect>')
         if i % label_every == 0:
-            body.append(f'<text x="{x + bar / 2:.1f}" y="{height - 12}" font-size="10" '
+            body.append(f'<text x="{x + bar / 2:.1f}" y="{height - 12}" font-size="11" '
                         f'text-anchor="middle" fill="#667085">{day:%d.%m}</text>')
     return _svg(width, height, body, title)
 
@@ -69,7 +72,7 @@ def horizontal_bars(rows: list[tuple[str, float, str]], title: str,
         body.append('<text x="0" y="40" font-size="12" fill="#667085">–</text>')
     for i, (label, value, shown) in enumerate(rows):
         y = 24 + i * row_h
-        w = (width - label_w - 60) * value / peak
+        w = (width - label_w - 80) * value / peak  # room for the value after the bar
         short = label if len(label) <= 22 else label[:21] + "…"
         body.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end">'
                     f'{escape(short)}</text>'
