@@ -25,7 +25,19 @@ class Audited:
 
 # What an entry's action code says, in the reader's language.
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted"),
-                 "merge": _l("merged"), "export": _l("exported")}
+                 "merge": _l("merged"), "export": _l("exported"), "bulk": _l("changed in bulk")}
+# What a bulk entry did (crm/contacts/bulk.py), with its count and the list or tag.
+BULK_SUMMARIES = {
+    "add_to_list": lambda n, name: nmsg("%(num)d contact added to the media list %(name)s",
+                                        "%(num)d contacts added to the media list %(name)s",
+                                        n, name=name),
+    "add_tag": lambda n, name: nmsg("tag %(name)s added to %(num)d contact",
+                                    "tag %(name)s added to %(num)d contacts", n, name=name),
+    "remove_tag": lambda n, name: nmsg("tag %(name)s removed from %(num)d contact",
+                                       "tag %(name)s removed from %(num)d contacts", n,
+                                       name=name),
+    "delete": lambda n, name: nmsg("%(num)d contact deleted", "%(num)d contacts deleted", n),
+}
 
 
 class AuditEntry(db.Model):
@@ -55,6 +67,12 @@ class AuditEntry(db.Model):
                         "%(format)s export of %(num)d contacts",
                         int(changes.get("count") or 0),
                         format=str(changes.get("format", "")).upper())
+        if self.action == "bulk":
+            changes = self.changes or {}
+            summary = BULK_SUMMARIES.get(str(changes.get("operation")))
+            if summary:
+                return summary(int(changes.get("count") or 0),
+                               str(changes.get("list") or changes.get("tag") or ""))
         return self.label
 
     def readable_changes(self) -> dict:

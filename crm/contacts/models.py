@@ -204,6 +204,20 @@ class MediaListMember(db.Model):
     contact: Mapped[Contact] = relationship()
 
 
+class SavedFilter(db.Model):
+    """A contact-list filter a user saved under a name; shared ones the whole team sees."""
+
+    __tablename__ = "saved_filter"
+    __table_args__ = (Index("ix_saved_filter_owner", "user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(String(2000), default="")  # the list's URL query string
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 # The search index (FTS5 triggers, pg_trgm index) is created with the tables: its DDL events
 # must be known wherever the models are.
 from crm.contacts import search  # noqa: E402,F401

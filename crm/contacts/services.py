@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from sqlalchemy.sql import Select
@@ -183,13 +183,64 @@ class ContactFilter:
     media_list_id: int | None = None
     region: str = ""
     include_erased: bool = False
+    ids: tuple[int, ...] = ()  # only these contacts (ticked rows of the list)
+    sort: str = "name"  # one of SORTS
+
+    def recorded(self) -> dict:
+        """The settings that differ from the defaults, JSON-ready (for the audit log)."""
+        return {f.name: list(value) if isinstance(value, tuple) else value
+                for f in fields(self) if (value := getattr(self, f.name)) != f.default}
+
+
+# How the list can be sorted: by name (the Norwegian alphabet), by organisation, or by the
+# last logged interaction (newest first, never-contacted last).
+SORTS = ("name", "organisation", "last_contact")
+
+
+def last_contact_times():
+    """A subquery of (contact_id, last) with each contact's latest interaction."""
+    # Interactions build on contacts, not the other way round: imported where it is needed.
+    from crm.interactions.models import Interaction, interaction_contact
+    return (db.select(interaction_contact.c.contact_id,
+                      db.func.max(Interaction.occurred_at).label("last"))
+            .join(Interaction, Interaction.id == interaction_contact.c.interaction_id)
+            .group_by(interaction_contact.c.contact_id).subquery("last_contact"))
+
+
+def last_contacts_of(contact_ids: list[int]) -> dict:
+    """{contact id: time of the latest interaction} for one page of the list."""
+    if not contact_ids:
+        return {}
+    from crm.interactions.models import Interaction, interaction_contact
+    return dict(db.session.execute(
+        db.select(interaction_contact.c.contact_id, db.func.max(Interaction.occurred_at))
+        .join(Interaction, Interaction.id == interaction_contact.c.interaction_id)
+        .where(interaction_contact.c.contact_id.in_(contact_ids))
+        .group_by(interaction_contact.c.contact_id)).all())
+
+
+def _sorted(query: Select, sort: str) -> Select:
+    if sort == "organisation":
+        query = query.outerjoin(Organisation, Organisation.id == Contact.organisation_id)
+        # Contacts without an organisation come last.
+        return query.order_by(Organisation.sort_name.is_(None), Organisation.sort_name,
+                              Contact.sort_name, Contact.id)
+    if sort == "last_contact":
+        last = last_contact_times()
+        query = query.outerjoin(last, last.c.contact_id == Contact.id)
+        return query.order_by(last.c.last.is_(None), last.c.last.desc(), Contact.sort_name,
+                              Contact.id)
+    return query.order_by(Contact.sort_name, Contact.id)
 
 
 def filtered_contacts(flt: ContactFilter) -> Select:
-    """A select of contacts matching the filter, in Norwegian alphabetical order."""
+    """A select of contacts matching the filter, in the filter's order (by default the
+    Norwegian alphabet)."""
     query = db.select(Contact)
     if not flt.include_erased:
         query = query.where(Contact.erased_at.is_(None))
+    if flt.ids:
+        query = query.where(Contact.id.in_(list(flt.ids)))
     if flt.kind in CONTACT_KINDS:
         query = query.where(Contact.kind == flt.kind)
     if flt.organisation_id:
@@ -210,7 +261,7 @@ def filtered_contacts(flt: ContactFilter) -> Select:
             db.select(MediaListMember.contact_id)
             .where(MediaListMember.media_list_id == flt.media_list_id)))
     query = apply_search(query, flt.q, db.engine.dialect.name)
-    return query.order_by(Contact.sort_name, Contact.id)
+    return _sorted(query, flt.sort)
 
 
 # Organisations ---------------------------------------------------------------------------

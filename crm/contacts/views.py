@@ -2,19 +2,22 @@ from dataclasses import asdict
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
-from crm.contacts import bp
+from crm.contacts import bp, saved_filters
 from crm.contacts.forms import ContactForm
 from crm.contacts.models import CONTACT_KINDS, Contact, MediaList
 from crm.contacts.services import (
+    SORTS,
     ContactData,
     ContactFilter,
     contact_data_from,
     create_contact,
     delete_contact,
     filtered_contacts,
+    last_contacts_of,
     organisations_by_kind,
     update_contact,
 )
@@ -30,17 +33,29 @@ LIST_LOADS = (selectinload(Contact.organisation), selectinload(Contact.emails),
               selectinload(Contact.phones), selectinload(Contact.beats))
 
 
+MAX_IDS = 1000  # ticked rows carried in a URL (an export of the selection)
+
+
+def ids_arg(args) -> tuple[int, ...]:
+    """Contact ids from repeated `id` fields or one comma list `ids`; junk is ignored."""
+    raw = args.getlist("id") + ",".join(args.getlist("ids")).split(",")
+    ids = [int(v) for v in (r.strip() for r in raw) if v.isdigit() and len(v) < 12]
+    return tuple(dict.fromkeys(ids))[:MAX_IDS]
+
+
 def filter_from_args(args) -> ContactFilter:
+    sort = args.get("sort", "name")
     return ContactFilter(
         q=args.get("q", "")[:200], kind=args.get("kind", ""),
         organisation_id=id_arg("organisation", args), beat=args.get("beat", "")[:80],
         tag=args.get("tag", "")[:80], media_list_id=id_arg("list", args),
-        region=args.get("region", "")[:100])
+        region=args.get("region", "")[:100], ids=ids_arg(args),
+        sort=sort if sort in SORTS else "name")
 
 
 @bp.route("/contacts")
 def index():
-    """The register, filtered and searched."""
+    """The register, filtered, searched and sorted; rows can be ticked for bulk work."""
     flt = filter_from_args(request.args)
     query = filtered_contacts(flt).options(*LIST_LOADS)
     page = db.paginate(query, page=page_arg(),
@@ -48,7 +63,10 @@ def index():
     return render_template(
         "contacts/index.html", page=page, flt=flt, kinds=CONTACT_KINDS,
         organisations=organisations_by_kind(),
-        media_lists=db.session.scalars(db.select(MediaList).order_by(MediaList.name)).all())
+        media_lists=db.session.scalars(db.select(MediaList).order_by(MediaList.name)).all(),
+        last_contacts=last_contacts_of([c.id for c in page.items]),
+        saved_filters=saved_filters.visible_to(current_user.id),
+        filter_query=saved_filters.query_of(request.args))
 
 
 def get_contact(contact_id: int) -> Contact:

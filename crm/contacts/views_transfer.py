@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import (
     Response,
     abort,
@@ -186,7 +184,7 @@ def _download(pieces, content_type: str, filename: str) -> Response:
 def _filtered_for_export(fmt: str):
     flt = filter_from_args(request.args)
     select = filtered_contacts(flt)
-    exporting.record_export(fmt, exporting.count_of(select), asdict(flt), current_user.id)
+    exporting.record_export(fmt, exporting.count_of(select), flt.recorded(), current_user.id)
     return select
 
 
