@@ -22,6 +22,7 @@ class DuplicateReason(LabelledEnum):
     EMAIL = "email", _l("same email")
     PHONE = "phone", _l("same phone")
     NAME = "name", _l("same name and organisation")
+    SIMILAR = "similar", _l("similar name")
 
 
 REASONS = DuplicateReason.values()
@@ -188,3 +189,56 @@ def duplicate_groups(limit: int = 100, members_shown: int = 20) \
         group.contacts = sorted((loaded[c] for c in group.contact_ids[:members_shown]
                                  if c in loaded), key=lambda c: (c.sort_name, c.id))
     return groups, total
+
+
+# Before saving a new contact -----------------------------------------------------------
+
+NAME_CANDIDATES = 100
+
+
+def similar_names(a: str, b: str) -> bool:
+    """The same folded name, or the same first and last name with middle names left out or
+    shortened ("Jonas G. Støre", "Jonas Gahr Støre", "Jonas Støre")."""
+    first, second = fold(a).split(), fold(b).split()
+    if not first or not second:
+        return False
+    if first == second:
+        return True
+    return min(len(first), len(second)) >= 2 and first[0] == second[0] \
+        and first[-1] == second[-1]
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    contact_id: int
+    name: str
+    reason: str  # a DuplicateReason value
+
+
+def likely_duplicates(name: str, organisation_id: int | None, emails: Iterable[str] = (),
+                      phones: Iterable[str] = (), exclude_id: int | None = None,
+                      limit: int = 5) -> list[DuplicateHint]:
+    """Contacts that look like the one about to be saved: the same email or phone, or a
+    similar name at the same organisation (or where either has none)."""
+    hints: dict[int, DuplicateHint] = {}
+    for reason, found in ((DuplicateReason.EMAIL.value, existing_by_email(emails)),
+                          (DuplicateReason.PHONE.value, existing_by_phone(phones))):
+        for match in found.values():
+            hints.setdefault(match.contact_id, DuplicateHint(match.contact_id, match.name, reason))
+    words = fold(name).split()
+    if words:
+        from crm.contacts.services import ContactFilter, filtered_contacts
+        candidates = db.session.execute(
+            filtered_contacts(ContactFilter(q=words[-1]))
+            .with_only_columns(Contact.id, Contact.name, Contact.organisation_id)
+            .limit(NAME_CANDIDATES)).all()
+        for contact_id, other_name, other_org in candidates:
+            same_place = organisation_id is None or other_org is None \
+                or other_org == organisation_id
+            if same_place and similar_names(name, other_name):
+                reason = DuplicateReason.NAME if fold(name) == fold(other_name) \
+                    else DuplicateReason.SIMILAR
+                hints.setdefault(contact_id, DuplicateHint(contact_id, other_name,
+                                                           reason.value))
+    hints.pop(exclude_id, None)
+    return list(hints.values())[:limit]

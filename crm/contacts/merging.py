@@ -1,7 +1,9 @@
 """Merging two records of the same person into one.
 
-The kept contact gets the other's emails, phones, beats and tags (no repeats), its notes
-appended, and its values wherever its own field is empty. Every row of any table that points
+The user chooses, field by field, which record's value the merged contact takes (`choices`;
+the default is the more complete value, see `field_choices`). Emails, phones, beats and tags
+are combined (no repeats); notes and social media are combined unless one side is chosen;
+other fields left unchosen keep the kept record's value, or the other's where it is empty. Every row of any table that points
 at the other contact (media list memberships, interactions and through them follow-ups and
 inquiries, and whatever other domains add) is moved to the kept contact, dropping rows that
 would repeat one the kept contact has already. Then the other contact is deleted. One
@@ -21,10 +23,17 @@ from crm.contacts.services import refresh_search_text
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
+from crm.text import sort_key
 
 # Tables the Contact model owns through relationships; merged through the ORM below.
 ORM_OWNED = frozenset({"contact_email", "contact_phone", "contact_beat", "contact_tag"})
 FILLED_FIELDS = ("title", "region", "office", "constituency", "committee", "address")
+# Fields with one value, chosen per field on the merge page; "organisation" is organisation_id.
+CHOSEN_FIELDS = ("name", "kind", "organisation", "title", "office", "region", "constituency",
+                 "committee", "address", "preferred_language", "lawful_basis", "consent_date")
+# Text fields whose two values can also be kept both.
+COMBINED_FIELDS = ("notes", "social")
+KEEP, OTHER, BOTH = "keep", "other", "both"
 
 
 class MergeError(UserError):
@@ -45,9 +54,13 @@ class _Snapshot:
     tag_ids: list[int] = field(default_factory=list)
 
 
+def _value(contact, name: str):
+    return contact.organisation_id if name == "organisation" else getattr(contact, name)
+
+
 def _snapshot(contact: Contact) -> _Snapshot:
     names = (*FILLED_FIELDS, "social", "notes", "data_source", "consent_date", "lawful_basis",
-             "opted_out", "created_at")
+             "opted_out", "created_at", "name", "kind", "preferred_language")
     return _Snapshot(
         id=contact.id, name=contact.name, organisation_id=contact.organisation_id,
         values={n: getattr(contact, n) for n in names},
@@ -142,10 +155,63 @@ def _combine(keep: Contact, other: _Snapshot) -> None:
             tag_ids.add(tag_id)
 
 
-def merge_contacts(keep: Contact, other: Contact, *, user_id: int | None = None) -> Contact:
+def _completeness(value) -> tuple:
+    """How complete a value looks: present, then unabbreviated ("Jonas Gahr Støre" over
+    "Jonas G. Støre"), then longer."""
+    if value in (None, "", "none"):
+        return (0, 0, 0)
+    text = str(value)
+    abbreviated = sum(1 for word in text.split() if len(word) <= 2 and word.endswith("."))
+    return (1, -abbreviated, len(text))
+
+
+@dataclass
+class FieldChoice:
+    name: str
+    values: tuple  # (first record's, second record's) as stored
+    default: str  # "a" or "b" (or "both" for combined fields)
+    combined: bool = False
+
+
+def field_choices(first: Contact, second: Contact) -> list[FieldChoice]:
+    """The fields where the two records differ, each with the more complete value chosen."""
+    found = []
+    for name in CHOSEN_FIELDS:
+        a, b = _value(first, name), _value(second, name)
+        if a == b or (not a and not b):
+            continue
+        default = "b" if _completeness(b) > _completeness(a) else "a"
+        found.append(FieldChoice(name, (a, b), default))
+    for name in COMBINED_FIELDS:
+        a, b = getattr(first, name) or "", getattr(second, name) or ""
+        if a.strip() == b.strip() or not (a.strip() and b.strip()):
+            continue
+        found.append(FieldChoice(name, (a, b), "both", combined=True))
+    return found
+
+
+def _apply_choices(keep: Contact, kept: dict, other: _Snapshot, choices: dict[str, str]) -> None:
+    """Set each chosen field to the kept record's original value or the other's."""
+    for name, choice in choices.items():
+        if name in CHOSEN_FIELDS and choice in (KEEP, OTHER):
+            value = kept[name] if choice == KEEP else (
+                other.organisation_id if name == "organisation" else other.values[name])
+            if name == "organisation":
+                keep.organisation = db.session.get(Organisation, value) if value else None
+            else:
+                setattr(keep, name, value)
+        elif name in COMBINED_FIELDS and choice in (KEEP, OTHER):
+            setattr(keep, name, kept[name] if choice == KEEP else other.values[name])
+    keep.sort_name = sort_key(keep.name)
+
+
+def merge_contacts(keep: Contact, other: Contact, *, user_id: int | None = None,
+                   choices: dict[str, str] | None = None) -> Contact:
     """Merge `other` into `keep`, delete `other`, commit, and return `keep`.
 
-    Raises MergeError (nothing changed) for the same contact twice or an erased contact."""
+    `choices` maps a field (CHOSEN_FIELDS, COMBINED_FIELDS) to "keep", "other" or, for the
+    combined ones, "both" (the default). Raises MergeError (nothing changed) for the same
+    contact twice or an erased contact."""
     if keep is None or other is None:
         raise MergeError(msg("Choose two contacts to merge."))
     if keep.id == other.id:
@@ -155,6 +221,7 @@ def merge_contacts(keep: Contact, other: Contact, *, user_id: int | None = None)
     keep_id = keep.id
     try:
         snapshot = _snapshot(other)
+        kept = {name: _value(keep, name) for name in (*CHOSEN_FIELDS, *COMBINED_FIELDS)}
         db.session.flush()
         _move_references(snapshot.id, keep_id)
         # Core statements bypassed the ORM: reload whatever the session holds.
@@ -163,6 +230,7 @@ def merge_contacts(keep: Contact, other: Contact, *, user_id: int | None = None)
         other = db.session.get(Contact, snapshot.id)
         with db.session.no_autoflush:
             _combine(keep, snapshot)
+            _apply_choices(keep, kept, snapshot, choices or {})
             refresh_search_text(keep)
         db.session.delete(other)
         db.session.add(AuditEntry(

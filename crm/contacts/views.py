@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
 from crm.contacts import bp, saved_filters
+from crm.contacts.duplicates import likely_duplicates
 from crm.contacts.forms import ContactForm
 from crm.contacts.models import CONTACT_KINDS, Contact, MediaList
 from crm.contacts.services import (
@@ -21,7 +22,7 @@ from crm.contacts.services import (
     organisations_by_kind,
     update_contact,
 )
-from crm.contacts.validation import format_phone
+from crm.contacts.validation import format_phone, normalise_email, normalise_phone, split_items
 from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
@@ -116,15 +117,33 @@ def new():
     """Create a contact."""
     form = _form_with_choices(kind=request.args.get("kind", "journalist"),
                               organisation_id=id_arg("organisation") or 0)
+    hints = []
     if form.validate_on_submit():
-        try:
-            contact = create_contact(_data_from_form(form))
-        except UserError as exc:
-            show_error(form, exc, fallback="name")
-        else:
-            flash(_("Contact saved."), "success")
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, contact=None)
+        data = _data_from_form(form)
+        if request.form.get("confirm_duplicate") != "1":
+            hints = duplicate_hints(data)
+        if not hints:
+            try:
+                contact = create_contact(data)
+            except UserError as exc:
+                show_error(form, exc, fallback="name")
+            else:
+                flash(_("Contact saved."), "success")
+                return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return render_template("contacts/form.html", form=form, contact=None, hints=hints)
+
+
+def duplicate_hints(data: ContactData) -> list:
+    """Contacts that look like `data` (before it is saved), for a warning with links."""
+    emails, phones = [], []
+    for raw, normalise, out in ((data.emails, normalise_email, emails),
+                                (data.phones, normalise_phone, phones)):
+        for item in split_items(raw):
+            try:
+                out.append(normalise(item))
+            except UserError:
+                continue  # the save reports the bad value itself
+    return likely_duplicates(data.name, data.organisation_id, emails, phones)
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])

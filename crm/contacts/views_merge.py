@@ -9,7 +9,7 @@ from flask_login import current_user
 from crm.auth.roles import editor_required
 from crm.contacts import bp
 from crm.contacts.duplicates import duplicate_groups
-from crm.contacts.merging import MergeError, merge_contacts
+from crm.contacts.merging import BOTH, KEEP, OTHER, MergeError, field_choices, merge_contacts
 from crm.contacts.models import Contact, MediaListMember
 from crm.contacts.services import ContactFilter, filtered_contacts
 from crm.contacts.views import get_live_contact
@@ -41,21 +41,37 @@ def duplicates():
     return render_template("contacts/duplicates.html", groups=groups, total=total)
 
 
+def _kept_of(first: Contact, second: Contact) -> tuple[Contact, Contact]:
+    """(kept, merged away): the record with more links stays (fewer rows move), else the
+    older one. Which values it ends up with is chosen field by field."""
+    def weight(c: Contact) -> tuple:
+        counts = _link_counts(c)
+        return (counts["interactions"] + counts["lists"], -c.created_at.timestamp(), -c.id)
+    return (first, second) if weight(first) >= weight(second) else (second, first)
+
+
 @bp.route("/contacts/merge", methods=["GET", "POST"])
 @editor_required
 def merge():
-    """Pick two contacts and the one to keep; merge the other into it."""
+    """Pick two contacts and choose per field which value the merged contact takes."""
     if request.method == "POST":
         first = get_live_contact(id_arg("a", request.form))
         second = get_live_contact(id_arg("b", request.form))
-        keep_id = id_arg("keep", request.form)
-        if keep_id not in (first.id, second.id):
-            flash(_("Choose the record to keep."), "error")
-            return redirect(url_for("contacts.merge", a=first.id, b=second.id))
-        keep, other = (first, second) if keep_id == first.id else (second, first)
+        if first.id == second.id:
+            flash(_("A contact cannot be merged with itself."), "error")
+            return redirect(url_for("contacts.merge", a=first.id))
+        keep, other = _kept_of(first, second)
+        chosen = {}
+        for choice in field_choices(first, second):
+            pick = request.form.get(f"field-{choice.name}", choice.default)
+            if pick == "both" and choice.combined:
+                chosen[choice.name] = BOTH
+            elif pick in ("a", "b"):
+                side = first if pick == "a" else second
+                chosen[choice.name] = KEEP if side is keep else OTHER
         other_name = other.name
         try:
-            keep = merge_contacts(keep, other, user_id=current_user.id)
+            keep = merge_contacts(keep, other, user_id=current_user.id, choices=chosen)
         except MergeError as exc:
             flash(str(exc), "error")
             return redirect(url_for("contacts.merge", a=first.id))
@@ -73,5 +89,7 @@ def merge():
     if second.id == first.id:
         flash(_("A contact cannot be merged with itself."), "error")
         return redirect(url_for("contacts.merge", a=first.id))
+    organisations = {o.id: o.name for o in (first.organisation, second.organisation) if o}
     return render_template("contacts/merge.html", first=first, second=second,
+                           choices=field_choices(first, second), organisations=organisations,
                            counts={c.id: _link_counts(c) for c in (first, second)})

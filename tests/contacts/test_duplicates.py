@@ -235,14 +235,40 @@ def test_merge_pages(as_editor):
     assert f"b={keep.id}" not in picker
     compare = as_editor.get(f"/contacts/merge?a={keep.id}&b={other.id}")
     text = compare.get_data(as_text=True)
-    assert compare.status_code == 200 and "kari@privat.no" in text and 'name="keep"' in text
-    response = as_editor.post("/contacts/merge", data={"a": keep.id, "b": other.id,
-                                                       "keep": other.id},
+    assert compare.status_code == 200 and "kari@privat.no" in text
+    response = as_editor.post("/contacts/merge", data={"a": keep.id, "b": other.id},
                               follow_redirects=True)
     assert "was merged into this contact" in response.get_data(as_text=True)
-    assert db.session.get(Contact, keep.id) is None
-    assert [e.email for e in db.session.get(Contact, other.id).emails] == \
-        ["kari@privat.no", "kari@nrk.no"]
+    # Neither has links: the older record stays, with both addresses.
+    assert db.session.get(Contact, other.id) is None
+    assert [e.email for e in db.session.get(Contact, keep.id).emails] == \
+        ["kari@nrk.no", "kari@privat.no"]
+
+
+def test_merge_chooses_per_field_and_defaults_to_the_more_complete_value(as_editor):
+    from tests.factories import log
+    short = journalist("Jonas G. Støre", org="NRK", title="", notes="Ring etter 10",
+                       region="Oslo")
+    full = journalist("Jonas Gahr Støre", org="VG", title="Kommentator", notes="Liker kaffe",
+                      region="")
+    log([short])  # the short record has the history: its row stays
+    page = as_editor.get(f"/contacts/merge?a={short.id}&b={full.id}").get_data(as_text=True)
+    assert 'name="field-name" value="b" checked' in page  # the unabbreviated name
+    assert 'name="field-title" value="b" checked' in page
+    assert 'name="field-region" value="a" checked' in page
+    assert 'name="field-notes" value="both" checked' in page
+    # The user keeps NRK as the organisation, the rest as proposed.
+    response = as_editor.post("/contacts/merge", data={
+        "a": short.id, "b": full.id, "field-name": "b", "field-title": "b",
+        "field-organisation": "a", "field-region": "a", "field-notes": "both"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    merged = db.session.get(Contact, short.id)
+    assert db.session.get(Contact, full.id) is None
+    assert merged.name == "Jonas Gahr Støre" and merged.title == "Kommentator"
+    assert merged.organisation.name == "NRK" and merged.region == "Oslo"
+    assert "Ring etter 10" in merged.notes and "Liker kaffe" in merged.notes
+    assert as_editor.get("/contacts?q=gahr").get_data(as_text=True).count("Jonas Gahr Støre") >= 1
 
 
 @pytest.mark.parametrize("query", ["a=999999", "a=1&b=999999", "", "a=abc"])
@@ -255,10 +281,50 @@ def test_bad_merge_posts(as_editor):
     a, b = journalist("A"), journalist("B")
     assert as_editor.post("/contacts/merge", data={"a": a.id, "b": 999999,
                                                    "keep": a.id}).status_code == 404
-    response = as_editor.post("/contacts/merge", data={"a": a.id, "b": b.id, "keep": 12345},
-                              follow_redirects=True)
-    assert "Choose the record to keep" in response.get_data(as_text=True)
+    response = as_editor.post("/contacts/merge", data={"a": a.id, "b": b.id,
+                                                       "field-name": "\x00<script>"})
+    assert response.status_code == 302  # an unknown choice is the default choice
+    a, b = journalist("A"), journalist("B")
     response = as_editor.post("/contacts/merge", data={"a": a.id, "b": a.id, "keep": a.id},
                               follow_redirects=True)
     assert "cannot be merged with itself" in response.get_data(as_text=True)
     assert db.session.get(Contact, a.id) and db.session.get(Contact, b.id)
+    assert db.session.get(Contact, a.id).name == "A"
+
+
+@pytest.mark.parametrize("form,warned", [
+    ({"name": "Jonas G. Støre"}, True),  # a similar name, no organisation on either side
+    ({"name": "jonas gahr støre"}, True),
+    ({"name": "Kari Hansen", "emails": "JGS@ap.no"}, True),  # the same email
+    ({"name": "Kari Hansen", "phones": "+47 915 55 555"}, True),  # the same phone
+    ({"name": "Jonas Støre Hansen"}, False),
+    ({"name": "Jonas Gahr Støre", "organisation": "VG"}, True),  # either has no organisation
+])
+def test_creating_an_obvious_duplicate_warns_first(as_editor, form, warned):
+    existing = journalist("Jonas Gahr Støre", emails=["jgs@ap.no"], phones=["91555555"])
+    data = {"kind": "journalist", "preferred_language": "nb",
+            "lawful_basis": "legitimate_interest", "name": form["name"],
+            "emails": form.get("emails", ""), "phones": form.get("phones", "")}
+    if "organisation" in form:
+        from tests.factories import outlet
+        data["organisation_id"] = outlet(form["organisation"]).id
+    response = as_editor.post("/contacts/new", data=data)
+    if not warned:
+        assert response.status_code == 302
+        return
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "already in the register" in page
+    assert f"/contacts/{existing.id}" in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Contact)) == 1
+    response = as_editor.post("/contacts/new", data={**data, "confirm_duplicate": "1"})
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Contact)) == 2
+
+
+def test_a_similar_name_at_another_organisation_is_someone_else(as_editor):
+    from tests.factories import outlet
+    journalist("Kari Nordmann", org=outlet("NRK"))
+    response = as_editor.post("/contacts/new", data={
+        "kind": "journalist", "name": "Kari Nordmann", "organisation_id": outlet("VG").id,
+        "preferred_language": "nb", "lawful_basis": "legitimate_interest"})
+    assert response.status_code == 302
