@@ -13,10 +13,12 @@ from flask_babel import get_locale
 from crm import navigation
 from crm.timeutil import to_local
 
-# Babel patterns where the locale's own short formats are not what the press office writes
-# (Babel's nb short datetime is "23.11.2026, 07:00"); other locales use Babel's "short"
-# datetime and "medium" date.
-_PATTERNS = {"nb": {"short": "dd.MM.y HH:mm", "date": "dd.MM.y"}}
+# Babel patterns where the locale's own short formats are not what the press office writes:
+# Babel's nb short datetime is "23.11.2026, 07:00", and its "en" is American
+# ("8/16/26, 7:33 PM"), which a Norwegian office reading English misreads as 8 June. English
+# says "16 Aug 2026, 19:33": the month in words, the 24-hour clock of the office's zone.
+_PATTERNS = {"nb": {"short": "dd.MM.y HH:mm", "date": "dd.MM.y"},
+             "en": {"short": "d MMM y, HH:mm", "date": "d MMM y"}}
 _TIME = "HH:mm"
 
 

@@ -31,10 +31,11 @@ def test_norwegian_dates_and_times(app):
 
 
 def test_english_dates_and_times(app):
-    assert shown(app, "en", localtime, WINTER).replace("\u202f", " ") == "11/23/26, 7:00 AM"
-    assert shown(app, "en", localtime, WINTER, "date") == "Nov 23, 2026"
+    # Not American: day before month, the 24-hour clock (a Norwegian office reading English).
+    assert shown(app, "en", localtime, WINTER) == "23 Nov 2026, 07:00"
+    assert shown(app, "en", localtime, WINTER, "date") == "23 Nov 2026"
     assert shown(app, "en", localtime, SUMMER, "time") == "09:05"
-    assert shown(app, "en", localdate, date(2026, 12, 1)) == "Dec 1, 2026"
+    assert shown(app, "en", localdate, date(2026, 12, 1)) == "1 Dec 2026"
 
 
 def test_nothing_shows_as_empty(app):
