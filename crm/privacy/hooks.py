@@ -20,6 +20,8 @@ def contact_actions(contact) -> list[dict]:
     """"Export data" for editors, "Erase personal data" for admins."""
     actions = []
     if current_user.has_role("editor"):
+        actions.append({"url": url_for("privacy.export_document", contact_id=contact.id),
+                        "label": _("Export data (document)")})
         actions.append({"url": url_for("privacy.export", contact_id=contact.id),
                         "label": _("Export data (JSON)")})
     if current_user.has_role("admin") and contact.erased_at is None:

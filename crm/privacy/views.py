@@ -14,6 +14,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.privacy import bp, services
 from crm.privacy import retention as retention_service
+from crm.privacy.readable import access_document, access_document_filename
 from crm.view_helpers import page_arg
 
 PAGE_SIZE = 100
@@ -31,6 +32,20 @@ def export(contact_id: int):
     services.record_export(contact, current_user.id)
     response = Response(body.encode("utf-8"), content_type="application/json; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/contacts/<int:contact_id>/export.html")
+@editor_required
+def export_document(contact_id: int):
+    """The same export as a readable document in the person's language, to send them."""
+    contact = db.get_or_404(Contact, contact_id)
+    body = access_document(contact)
+    services.record_export(contact, current_user.id)
+    response = Response(body.encode("utf-8"), content_type="text/html; charset=utf-8")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{access_document_filename(contact)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
