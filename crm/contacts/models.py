@@ -113,6 +113,8 @@ class Contact(Audited, db.Model):
     lawful_basis: Mapped[str] = mapped_column(String(32), default="legitimate_interest")
     consent_date: Mapped[date | None]
     data_source: Mapped[str] = mapped_column(String(300), default="")  # GDPR Art. 14
+    # When the person was told that we hold data from that source (the Art. 14 notice).
+    source_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opted_out: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from crm import registry
 from crm.navigation import NavItem
 from crm.privacy.digest import retention_section
+from crm.privacy.notice import needs_notice
 from crm.privacy.retention import contact_last_activity
 
 
@@ -32,7 +33,8 @@ def contact_actions(contact) -> list[dict]:
 
 def contact_panel(contact) -> list[dict]:
     """The contact's last activity, beside the data protection facts."""
-    return [{"template": "privacy/_panel.html", "last_activity": contact_last_activity(contact)}]
+    return [{"template": "privacy/_panel.html", "last_activity": contact_last_activity(contact),
+             "needs_notice": needs_notice(contact)}]
 
 
 def register() -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,6 +14,7 @@ from crm.auth.roles import admin_required, editor_required
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.privacy import bp, services
+from crm.privacy import notice as notice_service
 from crm.privacy import retention as retention_service
 from crm.privacy.readable import access_document, access_document_filename
 from crm.view_helpers import page_arg
@@ -48,6 +50,26 @@ def export_document(contact_id: int):
         f'attachment; filename="{access_document_filename(contact)}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/contacts/<int:contact_id>/notice", methods=["GET", "POST"])
+@editor_required
+def notice(contact_id: int):
+    """The Art. 14 notice in the contact's language, to send; and recording that it was."""
+    contact = db.get_or_404(Contact, contact_id)
+    if contact.erased_at is not None:
+        abort(404)
+    if request.method == "POST":
+        notice_service.record_notice(contact)
+        flash(_("Recorded that %(name)s was told about the source of their data.",
+                name=contact.name), "success")
+        return redirect(url_for("contacts.detail", contact_id=contact.id))
+    subject, body = notice_service.notice_text(contact)
+    email = contact.primary_email
+    mailto = ("mailto:" + quote(email) + "?" + urlencode(
+        {"subject": subject, "body": body}, quote_via=quote)) if email else ""
+    return render_template("privacy/notice.html", contact=contact, subject=subject, body=body,
+                           mailto=mailto)
 
 
 def _months_arg(source) -> tuple[int, str]:

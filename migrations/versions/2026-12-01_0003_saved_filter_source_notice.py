@@ -1,4 +1,4 @@
-"""saved contact-list filters
+"""saved contact-list filters; when a contact got the GDPR Art. 14 notice
 
 Revision ID: 0003
 Revises: 0002
@@ -26,8 +26,12 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_saved_filter_owner", "saved_filter", ["user_id", "name"])
+    with op.batch_alter_table("contact") as batch:
+        batch.add_column(sa.Column("source_notice_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("contact") as batch:
+        batch.drop_column("source_notice_at")
     op.drop_index("ix_saved_filter_owner", table_name="saved_filter")
     op.drop_table("saved_filter")
