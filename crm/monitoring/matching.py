@@ -1,41 +1,119 @@
-"""Finding watch terms in article text: Norwegian-aware, one pass over the text.
+"""Finding watch terms in article text: Norwegian as journalists write it, one pass over the text.
 
 All forms of all terms are built into ONE trie-shaped regular expression, matched
 case-insensitively at every word start (a zero-width lookahead, so overlapping names such as
-"Jonas Gahr Støre" and "Støre" are both found). Each candidate is then checked in Python:
+"Jonas Gahr Støre" and "Støre" are both found); issue words are also looked for inside words
+(the second half of a compound). Each candidate is then checked in Python:
+- invisible characters: soft hyphens (U+00AD) and zero-width characters (U+200B..U+200D,
+  U+2060, U+FEFF) are ignored ("Arbeider\\u00adpartiet" is "Arbeiderpartiet"); hits are
+  reported at their place in the text as given.
 - whole words: nothing word-like before it; what follows up to the next non-letter must be an
   allowed ending. Python's `\\w` counts æ, ø, å (and é, ü) as letters.
 - endings: names take the genitive ("Arbeiderpartiets", "Støres", "Jonas'", "Ap's");
-  lower-case issue words also take noun endings ("bompengene", "skatten"); a form ending in
-  `*` takes any ending ("bompeng*"). Hyphenated compounds ("Ap-leder", "Høyre-politiker")
-  match because a hyphen ends the word.
+  lower-case words also take bokmål and nynorsk noun endings ("bompengene", "skatten",
+  "straumprisar", "straumprisane"); a form ending in `*` takes any ending ("bompeng*").
+  Hyphenated compounds ("Ap-leder", "Høyre-politiker") match because a hyphen ends the word.
+- compounds: a lower-case ISSUE word of at least COMPOUND_MIN letters also matches at the start
+  ("sykehusplasser", "eldreomsorgsreform"), at the end ("lokalsykehus", "lokalsjukehusa") and
+  in the middle of a longer word, the rest being an ending or at least COMPOUND_REST letters.
+  Words on COMPOUND_STOP ("skattkammer", "politikk", "klimaks") are no hits. Names of people
+  and parties never match inside a word ("Støretangen", "Apotek").
 - case: short forms with a capital letter (Ap, Sp, SV, KrF, MDG), the party names that are
   everyday words (Høyre, Venstre, Rødt and their nynorsk forms) and terms set to
   case-sensitive must match exactly ("Ap", never the agency "AP"; "Høyre", never "til
-  høyre"); other forms ignore case. Sentence starts ("Rødt lys") still need exclusions.
+  høyre") -- except inside an ALL-CAPS run ("AP OG HØYRE ENIGE", "FRP-LEDER REFSER"), where
+  case says nothing and they match in any case. An all-caps run is a stretch of words without
+  a lower-case letter holding at least three words, or two words of which one has four or
+  more letters, not counting agency and photo credits (AP, NTB, REUTERS, FOTO: "NTB/AP" and
+  "AP PHOTO" are no runs). Other forms ignore case.
+- everyday words: "Høyre", "Venstre", "Rødt" (and "Høgre", "Raudt") at the start of a sentence
+  or in an all-caps run, followed by a body part, a road or direction word ("Høyre hånd
+  brukket", "Venstre kjørefelt stengt", "Høyre side av E6") or a red thing ("Rødt lys",
+  "Rødt farevarsel"), are the ordinary word: an excluded hit, with that reason.
+- single letters: a form of one capital letter (H, V, R) is a party abbreviation only in
+  brackets ("Solberg (H)", "(V)") or in a list of party abbreviations ("H og Ap",
+  "H, FrP og KrF", "Ap/H"); "Vitamin H", "H-blokka", "E6 H" are excluded hits.
 - exclusions: a hit inside one of the term's exclusion phrases ("AP-foto") does not count.
+`find_all` reports the excluded hits too, each with its reason (see `reason_message`), so the
+user can see why a hit did not count.
 Texts are expected in NFC with whitespace folded (sanitize.html_to_text does that); forms are
 normalised the same way here, so decomposed "ø" and no-break spaces cannot cause a miss.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from crm.messages import Message, msg
 from crm.text import normalise_space
 
 NAME_ENDINGS = frozenset({"", "s", "'", "’", "'s", "’s"})
-NOUN_ENDINGS = NAME_ENDINGS | {"e", "en", "et", "a", "er", "ene", "ens", "ets", "as", "ers",
-                               "enes", "es", "ne", "nes"}
+NOUN_ENDINGS = NAME_ENDINGS | {
+    # bokmål
+    "e", "en", "et", "a", "er", "ene", "ens", "ets", "as", "ers", "enes", "es", "ne", "nes",
+    # nynorsk
+    "ar", "ane", "ars", "anes", "ast", "aste", "i", "ane's",
+}
+LETTER_ENDINGS = frozenset({""})
 AUTO_CASE_MAX_LEN = 4
 # Party names that are also everyday words (right, left, red): exact case unless told otherwise.
 EVERYDAY_WORDS = frozenset({"Høyre", "Høgre", "Venstre", "Rødt", "Raudt"})
 FORM_MAX = 100
-_TAIL = re.compile(r"['’]?\w*")
 SNIPPET_BEFORE = 90
 SNIPPET_AFTER = 120
+
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_TAIL = re.compile(r"['’]?\w*")
+_WORD = re.compile(r"[^\W\d_]+")
+
+# Compounds of issue words ---------------------------------------------------------------------
+COMPOUND_MIN = 5  # "skatt", "klima", "skole" compound; "rus", "lege", "pris" do not
+COMPOUND_REST = 3  # letters after the issue word that make a compound ("sykehus|kø")
+# Words that contain an issue word but are not about the issue (lower case, any ending).
+COMPOUND_STOP = frozenset({
+    "skattkammer", "skattkiste", "skattekiste", "skattejakt", "skattejeger", "skattekart",
+    "kunstskatt", "kulturskatt", "gullskatt", "sølvskatt", "skattum",
+    "politikk", "politiker", "politisk", "politikar",
+    "klimaks", "klimaanlegg",
+    "arbeiderparti", "arbeidarparti",
+    "helsetrøye", "fastlegeme",
+})
+
+# All-caps runs --------------------------------------------------------------------------------
+CREDIT_WORDS = frozenset({"AP", "NTB", "ANB", "AFP", "EPA", "REUTERS", "SCANPIX", "FOTO",
+                          "PHOTO", "GETTY", "IMAGES", "BILDE", "TT", "DPA", "NRK", "VG"})
+
+# Everyday use of the party names that are ordinary words ------------------------------------
+_SIDE_WORDS = (
+    # body parts
+    "hånd", "hand", "arm", "albue", "fot", "bein", "ben", "kne", "skulder", "hofte", "ankel",
+    "øye", "auge", "øre", "lunge", "nyre", "hjernehalvdel", "håndledd", "lår", "legg",
+    "finger", "tommel", "hæl", "rygg", "bryst",
+    # sides, roads, directions, vehicles, sports
+    "side", "sida", "kjørefelt", "felt", "fil", "løp", "kant", "vegkant", "veikant",
+    "svingen", "sving", "retning", "hjørne", "halvdel", "del", "bredd", "breidd", "bakdør",
+    "fordør", "forhjul", "bakhjul", "hjul", "dekk", "vinge", "motor", "back", "ving", "kolonne",
+    "spalte", "knapp", "museknapp", "pil", "sving", "avkjøring", "avkøyring", "rundkjøring",
+    "fortau", "sidespeil", "speil",
+)
+_RED_WORDS = ("lys", "kort", "flagg", "kjøtt", "farevarsel", "varsel", "nivå", "signal",
+              "trafikklys", "løper", "stoff", "merke", "alarm", "blod")
+ORDINARY_NEXT = {"Høyre": _SIDE_WORDS, "Høgre": _SIDE_WORDS, "Venstre": _SIDE_WORDS,
+                 "Rødt": _RED_WORDS, "Raudt": _RED_WORDS}
+_SENTENCE_END = ".!?:;"
+_OPENERS = " \t«»\"'“”‘’(–—-"
+
+# Single-letter party abbreviations ------------------------------------------------------------
+PARTY_ABBREVIATIONS = ("Ap", "A", "H", "FrP", "Frp", "Sp", "SV", "R", "V", "KrF", "MDG", "PF",
+                       "INP", "Pp", "Krf")
+_ABBR = "|".join(sorted({re.escape(a) for a in PARTY_ABBREVIATIONS}, key=len, reverse=True))
+_LIST_SEP = r"(?:\s*[,/+&]\s*|\s+(?:og|and|eller|og/eller)\s+)"
+_ABBR_BEFORE = re.compile(r"(?<!\w)(?:" + _ABBR + r")" + _LIST_SEP + r"$")
+_ABBR_AFTER = re.compile(_LIST_SEP + r"(?:" + _ABBR + r")(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -44,6 +122,7 @@ class TermSpec:
     forms: tuple[str, ...]
     case_mode: str = "auto"  # auto, sensitive, insensitive
     exclusions: tuple[str, ...] = ()
+    group: str = ""  # the WatchTerm group: only "issue" words match inside compounds
 
 
 @dataclass(frozen=True)
@@ -52,6 +131,9 @@ class _Form:
     text: str  # as written (NFC), without a trailing *
     case_sensitive: bool
     endings: frozenset[str] | None  # None: any ending (truncation)
+    compound: bool = False  # an issue word: also inside compounds
+    letter: bool = False  # a single capital letter: H, V, R
+    stops: tuple[str, ...] = ()  # COMPOUND_STOP words that contain this form
 
 
 @dataclass
@@ -59,6 +141,8 @@ class Hit:
     term_id: int
     start: int
     end: int  # end of the whole word, ending included
+    excluded: str = ""  # "", or why it does not count: exclusion, ordinary, letter, compound
+    detail: str = ""  # the words that made it so ("AP-foto", "Høyre hånd", "skattkammer")
 
 
 @dataclass
@@ -71,8 +155,33 @@ class TermMatch:
     hits: int = 1
 
 
+def reason_message(hit: Hit) -> Message | None:
+    """Why an excluded hit does not count, for the user; None for a hit that counts."""
+    if hit.excluded == "exclusion":
+        return msg("Inside the exclusion “%(phrase)s”.", phrase=hit.detail)
+    if hit.excluded == "ordinary":
+        return msg("“%(words)s” is the everyday word (right, left, red), not the party.",
+                   words=hit.detail)
+    if hit.excluded == "letter":
+        return msg("A single letter counts as a party only in brackets, as in “Solberg (H)”, or "
+                   "in a list of parties, as in “H, FrP og KrF”.")
+    if hit.excluded == "compound":
+        return msg("“%(word)s” is a different word that only contains the issue.",
+                   word=hit.detail)
+    return None
+
+
 def clean_form(form: str) -> str:
-    return normalise_space(form).strip()[:FORM_MAX]
+    return normalise_space(_INVISIBLE.sub("", form or "")).strip()[:FORM_MAX]
+
+
+def strip_invisible(text: str) -> tuple[str, list[int] | None]:
+    """`text` without soft hyphens and zero-width characters, and for each remaining
+    character its index in `text` (None when there was nothing to remove)."""
+    if not _INVISIBLE.search(text):
+        return text, None
+    keep = [i for i, ch in enumerate(text) if ch not in INVISIBLE]
+    return "".join(text[i] for i in keep), keep
 
 
 def is_case_sensitive(form: str, case_mode: str) -> bool:
@@ -89,8 +198,15 @@ def is_case_sensitive(form: str, case_mode: str) -> bool:
 def _endings(form: str) -> frozenset[str] | None:
     if form.endswith("*"):
         return None
+    if len(form) == 1 and form.isupper():
+        return LETTER_ENDINGS
     last_word = re.split(r"[\s-]+", form)[-1]
     return NOUN_ENDINGS if last_word[:1].islower() else NAME_ENDINGS
+
+
+def _is_compound_word(form: str, group: str) -> bool:
+    return (group == "issue" and form == form.lower() and len(form) >= COMPOUND_MIN
+            and _WORD.fullmatch(form) is not None)
 
 
 def _trie_regex(words: Iterable[str]) -> str:
@@ -128,6 +244,88 @@ def _exclusion_regex(phrases: Iterable[str]) -> re.Pattern | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
+def _caps_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every all-caps run in `text` (see the module docstring)."""
+    runs: list[tuple[int, int]] = []
+    words: list[re.Match] = []
+
+    def close():
+        counted = [w.group() for w in words if w.group() not in CREDIT_WORDS]
+        if len(counted) >= 3 or (len(counted) == 2 and max(map(len, counted)) >= 4):
+            runs.append((words[0].start(), words[-1].end()))
+        words.clear()
+
+    for word in _WORD.finditer(text):
+        if word.group().isupper():
+            words.append(word)
+        elif words:
+            close()
+    if words:
+        close()
+    return runs
+
+
+class _Text:
+    """A text being matched, with what the rules need to know about it, computed on demand."""
+
+    __slots__ = ("text", "_runs", "_run_starts")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._runs: list[tuple[int, int]] | None = None
+        self._run_starts: list[int] = []
+
+    def in_caps(self, start: int, end: int) -> bool:
+        if self._runs is None:
+            self._runs = _caps_runs(self.text) if any(ch.isupper() for ch in self.text) else []
+            self._run_starts = [s for s, _ in self._runs]
+        i = bisect.bisect_right(self._run_starts, start) - 1
+        return i >= 0 and self._runs[i][1] >= end
+
+    def sentence_start(self, start: int) -> bool:
+        before = self.text[:start].rstrip(_OPENERS)
+        return not before or before[-1] in _SENTENCE_END
+
+
+def _word_start(text: str, pos: int) -> int:
+    while pos > 0 and text[pos - 1].isalnum():
+        pos -= 1
+    return pos
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+
+
+def _next_word(text: str, end: int) -> re.Match | None:
+    return _NEXT_WORD.match(text, end)
+
+
+def _ordinary_use(ctx: _Text, form: _Form, start: int, end: int) -> str:
+    """The everyday phrase ("Høyre hånd") if an everyday-word party name is used as one."""
+    stems = ORDINARY_NEXT.get(form.text)
+    if not stems or not (ctx.sentence_start(start) or ctx.in_caps(start, end)):
+        return ""
+    nxt = _next_word(ctx.text, end)
+    if nxt is None:
+        return ""
+    word = nxt.group(1).lower()
+    for stem in stems:
+        if word.startswith(stem) and word[len(stem):] in NOUN_ENDINGS:
+            return ctx.text[start:nxt.end()]
+    return ""
+
+
+def _party_letter(text: str, start: int, end: int) -> bool:
+    """A single letter used as a party abbreviation: "(H)", "H og Ap", "H, FrP og KrF"."""
+    if end < len(text) and text[end] == "-":
+        return False  # "H-blokka"
+    if start > 0 and text[start - 1] == "(" and text[end:end + 1] in (")", ",", "/"):
+        return start == 1 or not text[start - 2].isalnum()  # not "Windows(R)"
+    if _ABBR_AFTER.match(text, end):
+        return True
+    return _ABBR_BEFORE.search(text[max(0, start - 12):start]) is not None
+
+
 @dataclass
 class Matcher:
     """Built once from the active terms; `find` and `match` are then safe to call often."""
@@ -135,6 +333,7 @@ class Matcher:
     terms: Iterable[TermSpec]
     _forms: dict[str, list[_Form]] = field(default_factory=dict, init=False)
     _shorter: dict[str, list[str]] = field(default_factory=dict, init=False)
+    _inner_shorter: dict[str, list[str]] = field(default_factory=dict, init=False)
     _exclusions: dict[int, tuple[re.Pattern, int]] = field(default_factory=dict, init=False)
     _regex: re.Pattern | None = field(default=None, init=False)
 
@@ -146,76 +345,146 @@ class Matcher:
                 form = form.rstrip("*").rstrip()
                 if not form or not re.search(r"\w", form):
                     continue
-                self._forms.setdefault(form.lower(), []).append(_Form(
-                    term.id, form, is_case_sensitive(form, term.case_mode), endings))
+                compound = _is_compound_word(form, term.group)
+                key = form.lower()
+                self._forms.setdefault(key, []).append(_Form(
+                    term.id, form, is_case_sensitive(form, term.case_mode), endings,
+                    compound=compound, letter=len(form) == 1 and form.isupper(),
+                    stops=tuple(s for s in COMPOUND_STOP if key in s) if compound else ()))
             regex = _exclusion_regex(term.exclusions)
             if regex is not None:
                 longest = max(len(clean_form(p)) for p in term.exclusions)
                 self._exclusions[term.id] = (regex, longest)
         keys = sorted(self._forms)
+        inner = [k for k in keys if any(f.compound for f in self._forms[k])]
         # For each form, the shorter forms it starts with ("jonas" in "jonas gahr støre"):
         # the regex reports the longest form at a position, these are checked as well.
         for key in keys:
             self._shorter[key] = [key[:n] for n in range(len(key) - 1, 0, -1)
                                   if key[:n] in self._forms]
+        inner_set = set(inner)
+        for key in inner:
+            self._inner_shorter[key] = [key[:n] for n in range(len(key) - 1, 0, -1)
+                                        if key[:n] in inner_set]
         if keys:
-            self._regex = re.compile(r"(?<!\w)(?=(" + _trie_regex(keys) + "))", re.IGNORECASE)
+            pattern = r"(?<!\w)(?=(" + _trie_regex(keys) + "))"
+            if inner:
+                pattern += r"|(?<=\w)(?=(" + _trie_regex(inner) + "))"
+            self._regex = re.compile(pattern, re.IGNORECASE)
 
     @property
     def empty(self) -> bool:
         return self._regex is None
 
-    def _accept(self, form: _Form, text: str, start: int, end: int) -> int | None:
-        """End of the hit (ending included) if `form` really occurs at text[start:end]."""
-        if form.case_sensitive and text[start:end] != form.text:
+    def _accept(self, form: _Form, ctx: _Text, start: int, end: int,
+                inner: bool) -> tuple[int, str, str] | None:
+        """(end of the hit, ending included; why it is excluded or ""; detail) if `form`
+        occurs at text[start:end]; None if it does not."""
+        text = ctx.text
+        if inner and not form.compound:
             return None
+        if form.case_sensitive and text[start:end] != form.text:
+            if text[start:end].upper() != form.text.upper() or not ctx.in_caps(start, end):
+                return None
         tail = _TAIL.match(text, end).group()  # the rest of the word, if any
-        if form.endings is not None:
+        word_end = end + len(tail)
+        if form.compound:
+            if tail.lower() not in NOUN_ENDINGS and len(tail) < COMPOUND_REST:
+                return None
+            if inner and not text[start - 1].isalpha():
+                return None  # "E6skatt", "2skatt": no compound
+        elif form.endings is not None:
             if tail.lower() not in form.endings:
                 return None
-            if form.case_sensitive and tail != tail.lower():
+            if form.case_sensitive and tail != tail.lower() and not ctx.in_caps(start, end):
                 return None
-        return end + len(tail)
+        if form.stops:
+            word_start = _word_start(text, start)
+            word = text[word_start:word_end].lower()
+            stop = next((s for s in form.stops if s in word), None)
+            if stop is not None:
+                return word_end, "compound", text[word_start:word_end]
+        if form.letter and not _party_letter(text, start, word_end):
+            return word_end, "letter", ""
+        if form.text in ORDINARY_NEXT:
+            phrase = _ordinary_use(ctx, form, start, word_end)
+            if phrase:
+                return word_end, "ordinary", phrase
+        return word_end, "", ""
 
-    def _excluded(self, term_id: int, text: str, start: int, end: int) -> bool:
+    def _exclusion(self, term_id: int, text: str, start: int, end: int) -> str:
         entry = self._exclusions.get(term_id)
         if entry is None:
-            return False
+            return ""
         regex, longest = entry
         lo = max(0, start - longest)
         for match in regex.finditer(text, lo, min(len(text), end + longest)):
             if match.start() <= start and match.end() >= end:
-                return True
-        return False
+                return match.group()
+        return ""
 
-    def find(self, text: str) -> list[Hit]:
-        """Every hit of every term in `text`, in order of position."""
+    def _find(self, text: str) -> list[Hit]:
+        """Every hit, the excluded ones too, in `text` without invisible characters."""
         if self._regex is None or not text:
             return []
+        ctx = _Text(text)
         hits: list[Hit] = []
         for match in self._regex.finditer(text):
             start = match.start()
-            core = match.group(1).lower()
-            seen_terms: set[int] = set()
-            for key in [core, *self._shorter.get(core, [])]:
+            inner = match.group(1) is None
+            core = (match.group(2) if inner else match.group(1)).lower()
+            shorter = self._inner_shorter if inner else self._shorter
+            done: set[int] = set()
+            excluded: dict[int, Hit] = {}
+            for key in [core, *shorter.get(core, [])]:
                 end = start + len(key)
+                if text[start:end].lower() != key:
+                    continue
                 for form in self._forms.get(key, ()):
-                    if form.term_id in seen_terms:
+                    if form.term_id in done:
                         continue
-                    if text[start:end].lower() != key:
+                    found = self._accept(form, ctx, start, end, inner)
+                    if found is None:
                         continue
-                    hit_end = self._accept(form, text, start, end)
-                    if hit_end is None or self._excluded(form.term_id, text, start, hit_end):
+                    hit_end, why, detail = found
+                    hit_start = _word_start(text, start) if inner else start
+                    if not why:
+                        detail = self._exclusion(form.term_id, text, start, hit_end)
+                        why = "exclusion" if detail else ""
+                    if why:
+                        excluded.setdefault(form.term_id, Hit(form.term_id, hit_start,
+                                                              hit_end, why, detail))
                         continue
-                    seen_terms.add(form.term_id)
-                    hits.append(Hit(form.term_id, start, hit_end))
+                    done.add(form.term_id)
+                    excluded.pop(form.term_id, None)
+                    hits.append(Hit(form.term_id, hit_start, hit_end))
+            hits.extend(excluded.values())
         return hits
 
+    def find_all(self, text: str) -> list[Hit]:
+        """Every hit of every term in `text`, in order of position, with the excluded ones
+        (`Hit.excluded` says why). Positions are in `text` as given."""
+        clean, keep = strip_invisible(text or "")
+        hits = self._find(clean)
+        if keep is not None:
+            for hit in hits:
+                hit.start, hit.end = keep[hit.start], keep[hit.end - 1] + 1
+        return hits
+
+    def find(self, text: str) -> list[Hit]:
+        """Every hit of every term in `text` that counts, in order of position."""
+        return [hit for hit in self.find_all(text) if not hit.excluded]
+
     def match(self, title: str, summary: str) -> dict[int, TermMatch]:
-        """Per term: where it was first found (title before summary), a snippet, hit count."""
+        """Per term: where it was first found (title before summary), a snippet, hit count.
+
+        Snippets are taken from the text without invisible characters."""
         found: dict[int, TermMatch] = {}
         for place, text in (("title", title), ("summary", summary)):
-            for hit in self.find(text):
+            text, _ = strip_invisible(text or "")
+            for hit in self._find(text):
+                if hit.excluded:
+                    continue
                 if hit.term_id in found:
                     found[hit.term_id].hits += 1
                     continue

@@ -35,7 +35,8 @@ def load_matcher() -> Matcher:
 
 
 def term_spec(term: WatchTerm) -> TermSpec:
-    return TermSpec(term.id, tuple(term.forms), term.case_mode, tuple(term.exclusion_list))
+    return TermSpec(term.id, tuple(term.forms), term.case_mode, tuple(term.exclusion_list),
+                    term.group)
 
 
 @dataclass
