@@ -42,7 +42,6 @@ normalised the same way here, so decomposed "ø" and no-break spaces cannot caus
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +56,10 @@ NOUN_ENDINGS = NAME_ENDINGS | {
     # nynorsk
     "ar", "ane", "ars", "anes", "ast", "aste", "i", "ane's",
 }
+# Words ending in -e: "fastlegen", "barnehager"; in nynorsk the -e goes: "fastleg|ane",
+# "barnehag|ar", "straumstøtt|a" (E_STEM_ENDINGS after the form without its -e).
+E_ENDINGS = NOUN_ENDINGS | {"n", "r", "ns", "rs", "t", "ts"}
+E_STEM_ENDINGS = frozenset({"a", "ar", "ane", "as", "ars", "anes", "ene", "er", "en", "et"})
 LETTER_ENDINGS = frozenset({""})
 AUTO_CASE_MAX_LEN = 4
 # Party names that are also everyday words (right, left, red): exact case unless told otherwise.
@@ -69,6 +72,7 @@ INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _TAIL = re.compile(r"['’]?\w*")
 _WORD = re.compile(r"[^\W\d_]+")
+_TWO_CAPS = re.compile(r"[^\W\d_a-zß-ÿ]{2}")  # two letters in a row that are not lower case
 
 # Compounds of issue words ---------------------------------------------------------------------
 COMPOUND_MIN = 5  # "skatt", "klima", "skole" compound; "rus", "lege", "pris" do not
@@ -113,7 +117,7 @@ PARTY_ABBREVIATIONS = ("Ap", "A", "H", "FrP", "Frp", "Sp", "SV", "R", "V", "KrF"
 _ABBR = "|".join(sorted({re.escape(a) for a in PARTY_ABBREVIATIONS}, key=len, reverse=True))
 _LIST_SEP = r"(?:\s*[,/+&]\s*|\s+(?:og|and|eller|og/eller)\s+)"
 _ABBR_BEFORE = re.compile(r"(?<!\w)(?:" + _ABBR + r")" + _LIST_SEP + r"$")
-_ABBR_AFTER = re.compile(_LIST_SEP + r"(?:" + _ABBR + r")(?![\w-])")
+_ABBR_AFTER = re.compile(_LIST_SEP + r"(?:" + _ABBR + r")(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ class _Form:
     case_sensitive: bool
     endings: frozenset[str] | None  # None: any ending (truncation)
     compound: bool = False  # an issue word: also inside compounds
-    letter: bool = False  # a single capital letter: H, V, R
+    letter: bool = False  # a single capital letter: H, V, R (matched on their own)
     stops: tuple[str, ...] = ()  # COMPOUND_STOP words that contain this form
 
 
@@ -201,7 +205,9 @@ def _endings(form: str) -> frozenset[str] | None:
     if len(form) == 1 and form.isupper():
         return LETTER_ENDINGS
     last_word = re.split(r"[\s-]+", form)[-1]
-    return NOUN_ENDINGS if last_word[:1].islower() else NAME_ENDINGS
+    if not last_word[:1].islower():
+        return NAME_ENDINGS
+    return E_ENDINGS if last_word.endswith("e") else NOUN_ENDINGS
 
 
 def _is_compound_word(form: str, group: str) -> bool:
@@ -244,43 +250,46 @@ def _exclusion_regex(phrases: Iterable[str]) -> re.Pattern | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def _caps_runs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every all-caps run in `text` (see the module docstring)."""
-    runs: list[tuple[int, int]] = []
-    words: list[re.Match] = []
+CAPS_WINDOW = 200  # how far around a hit an all-caps run is looked for
 
-    def close():
-        counted = [w.group() for w in words if w.group() not in CREDIT_WORDS]
-        if len(counted) >= 3 or (len(counted) == 2 and max(map(len, counted)) >= 4):
-            runs.append((words[0].start(), words[-1].end()))
-        words.clear()
 
-    for word in _WORD.finditer(text):
-        if word.group().isupper():
-            words.append(word)
-        elif words:
-            close()
-    if words:
-        close()
-    return runs
+def _caps_count(words: Iterable[str]) -> tuple[int, int]:
+    """How many words of an all-caps stretch count (not credits), and the longest's length."""
+    counted = [w for w in words if w not in CREDIT_WORDS]
+    return len(counted), max(map(len, counted), default=0)
 
 
 class _Text:
-    """A text being matched, with what the rules need to know about it, computed on demand."""
+    """A text being matched, with what the rules need to know about it."""
 
-    __slots__ = ("text", "_runs", "_run_starts")
+    __slots__ = ("text", "_caps")
 
     def __init__(self, text: str):
         self.text = text
-        self._runs: list[tuple[int, int]] | None = None
-        self._run_starts: list[int] = []
+        self._caps: bool | None = None  # None: not known yet whether it has any caps run
 
     def in_caps(self, start: int, end: int) -> bool:
-        if self._runs is None:
-            self._runs = _caps_runs(self.text) if any(ch.isupper() for ch in self.text) else []
-            self._run_starts = [s for s, _ in self._runs]
-        i = bisect.bisect_right(self._run_starts, start) - 1
-        return i >= 0 and self._runs[i][1] >= end
+        """Is text[start:end] inside an all-caps run (see the module docstring)?"""
+        text = self.text
+        if self._caps is None:
+            self._caps = _TWO_CAPS.search(text) is not None
+        if not self._caps:
+            return False
+        start, stop = _word_start(text, start), _TAIL.match(text, end).end()
+        if not text[start:stop].replace("'", "").replace("’", "").isupper():
+            return False
+        before = [w.group() for w in _WORD.finditer(text, max(0, start - CAPS_WINDOW), start)]
+        words = [text[start:stop]]
+        for word in reversed(before):
+            if not word.isupper():
+                break
+            words.append(word)
+        for match in _WORD.finditer(text, stop, stop + CAPS_WINDOW):
+            if not match.group().isupper():
+                break
+            words.append(match.group())
+        count, longest = _caps_count(_WORD.findall(" ".join(words)))
+        return count >= 3 or (count == 2 and longest >= 4)
 
     def sentence_start(self, start: int) -> bool:
         before = self.text[:start].rstrip(_OPENERS)
@@ -303,27 +312,28 @@ def _next_word(text: str, end: int) -> re.Match | None:
 def _ordinary_use(ctx: _Text, form: _Form, start: int, end: int) -> str:
     """The everyday phrase ("Høyre hånd") if an everyday-word party name is used as one."""
     stems = ORDINARY_NEXT.get(form.text)
-    if not stems or not (ctx.sentence_start(start) or ctx.in_caps(start, end)):
-        return ""
-    nxt = _next_word(ctx.text, end)
+    nxt = _next_word(ctx.text, end) if stems else None
     if nxt is None:
         return ""
     word = nxt.group(1).lower()
-    for stem in stems:
-        if word.startswith(stem) and word[len(stem):] in NOUN_ENDINGS:
-            return ctx.text[start:nxt.end()]
-    return ""
+    if not any(word.startswith(stem) and word[len(stem):] in NOUN_ENDINGS for stem in stems):
+        return ""
+    if not (ctx.sentence_start(start) or ctx.in_caps(start, end)):
+        return ""
+    return ctx.text[start:nxt.end()]
 
 
 def _party_letter(text: str, start: int, end: int) -> bool:
     """A single letter used as a party abbreviation: "(H)", "H og Ap", "H, FrP og KrF"."""
+    if _ABBR_AFTER.match(text, end):
+        return True  # "H og Ap", "H/FrP-byrådet"
+    if _ABBR_BEFORE.search(text[max(0, start - 12):start]) is not None:
+        return True  # "Ap og H", "Ap/H-flertallet"
     if end < len(text) and text[end] == "-":
         return False  # "H-blokka"
     if start > 0 and text[start - 1] == "(" and text[end:end + 1] in (")", ",", "/"):
-        return start == 1 or not text[start - 2].isalnum()  # not "Windows(R)"
-    if _ABBR_AFTER.match(text, end):
-        return True
-    return _ABBR_BEFORE.search(text[max(0, start - 12):start]) is not None
+        return start == 1 or not text[start - 2].isalnum()  # "(H)", not "Windows(R)"
+    return False
 
 
 @dataclass
@@ -336,6 +346,11 @@ class Matcher:
     _inner_shorter: dict[str, list[str]] = field(default_factory=dict, init=False)
     _exclusions: dict[int, tuple[re.Pattern, int]] = field(default_factory=dict, init=False)
     _regex: re.Pattern | None = field(default=None, init=False)
+    _regex_any_case: re.Pattern | None = field(default=None, init=False)
+    _inner: re.Pattern | None = field(default=None, init=False)
+    _inner_any_case: re.Pattern | None = field(default=None, init=False)
+    _letters: dict[str, list[_Form]] = field(default_factory=dict, init=False)
+    _letter_regex: re.Pattern | None = field(default=None, init=False)
 
     def __post_init__(self):
         for term in self.terms:
@@ -347,10 +362,17 @@ class Matcher:
                     continue
                 compound = _is_compound_word(form, term.group)
                 key = form.lower()
+                case_sensitive = is_case_sensitive(form, term.case_mode)
+                if len(form) == 1 and form.isupper():
+                    self._letters.setdefault(form, []).append(_Form(
+                        term.id, form, True, LETTER_ENDINGS, letter=True))
+                    continue
                 self._forms.setdefault(key, []).append(_Form(
-                    term.id, form, is_case_sensitive(form, term.case_mode), endings,
-                    compound=compound, letter=len(form) == 1 and form.isupper(),
+                    term.id, form, case_sensitive, endings, compound=compound,
                     stops=tuple(s for s in COMPOUND_STOP if key in s) if compound else ()))
+                if endings is E_ENDINGS and len(form) >= 4:
+                    self._forms.setdefault(key[:-1], []).append(_Form(
+                        term.id, form[:-1], case_sensitive, E_STEM_ENDINGS))
             regex = _exclusion_regex(term.exclusions)
             if regex is not None:
                 longest = max(len(clean_form(p)) for p in term.exclusions)
@@ -367,14 +389,25 @@ class Matcher:
             self._inner_shorter[key] = [key[:n] for n in range(len(key) - 1, 0, -1)
                                         if key[:n] in inner_set]
         if keys:
+            # Matched against the lower-cased text (much faster than IGNORECASE), or with
+            # IGNORECASE where lower-casing changes a text's length (rare letters such as İ).
+            # Word starts: a zero-width lookahead, so overlapping forms are all seen. Inside
+            # words: a plain pattern (the engine then skips ahead by first letter), checked
+            # for a letter before it.
             pattern = r"(?<!\w)(?=(" + _trie_regex(keys) + "))"
-            if inner:
-                pattern += r"|(?<=\w)(?=(" + _trie_regex(inner) + "))"
-            self._regex = re.compile(pattern, re.IGNORECASE)
+            self._regex = re.compile(pattern)
+            self._regex_any_case = re.compile(pattern, re.IGNORECASE)
+        if inner:
+            pattern = "(" + _trie_regex(inner) + ")"
+            self._inner = re.compile(pattern)
+            self._inner_any_case = re.compile(pattern, re.IGNORECASE)
+        if self._letters:
+            letters = "".join(re.escape(ch) for ch in sorted(self._letters))
+            self._letter_regex = re.compile(f"[{letters}]" + r"(?<!\w.)(?!\w)")
 
     @property
     def empty(self) -> bool:
-        return self._regex is None
+        return self._regex is None and self._letter_regex is None
 
     def _accept(self, form: _Form, ctx: _Text, start: int, end: int,
                 inner: bool) -> tuple[int, str, str] | None:
@@ -383,29 +416,27 @@ class Matcher:
         text = ctx.text
         if inner and not form.compound:
             return None
-        if form.case_sensitive and text[start:end] != form.text:
-            if text[start:end].upper() != form.text.upper() or not ctx.in_caps(start, end):
-                return None
         tail = _TAIL.match(text, end).group()  # the rest of the word, if any
         word_end = end + len(tail)
         if form.compound:
-            if tail.lower() not in NOUN_ENDINGS and len(tail) < COMPOUND_REST:
+            if (form.endings is not None and tail.lower() not in form.endings
+                    and len(tail) < COMPOUND_REST):
                 return None
             if inner and not text[start - 1].isalpha():
                 return None  # "E6skatt", "2skatt": no compound
-        elif form.endings is not None:
-            if tail.lower() not in form.endings:
+        elif form.endings is not None and tail.lower() not in form.endings:
+            return None
+        if form.case_sensitive and text[start:end] != form.text:
+            if text[start:end].upper() != form.text.upper() or not ctx.in_caps(start, end):
                 return None
-            if form.case_sensitive and tail != tail.lower() and not ctx.in_caps(start, end):
-                return None
+        if form.case_sensitive and tail != tail.lower() and not ctx.in_caps(start, end):
+            return None
         if form.stops:
             word_start = _word_start(text, start)
             word = text[word_start:word_end].lower()
             stop = next((s for s in form.stops if s in word), None)
             if stop is not None:
                 return word_end, "compound", text[word_start:word_end]
-        if form.letter and not _party_letter(text, start, word_end):
-            return word_end, "letter", ""
         if form.text in ORDINARY_NEXT:
             phrase = _ordinary_use(ctx, form, start, word_end)
             if phrase:
@@ -425,14 +456,11 @@ class Matcher:
 
     def _find(self, text: str) -> list[Hit]:
         """Every hit, the excluded ones too, in `text` without invisible characters."""
-        if self._regex is None or not text:
+        if self.empty or not text:
             return []
         ctx = _Text(text)
         hits: list[Hit] = []
-        for match in self._regex.finditer(text):
-            start = match.start()
-            inner = match.group(1) is None
-            core = (match.group(2) if inner else match.group(1)).lower()
+        for start, core, inner in self._candidates(text):
             shorter = self._inner_shorter if inner else self._shorter
             done: set[int] = set()
             excluded: dict[int, Hit] = {}
@@ -459,7 +487,38 @@ class Matcher:
                     excluded.pop(form.term_id, None)
                     hits.append(Hit(form.term_id, hit_start, hit_end))
             hits.extend(excluded.values())
+        if self._letter_regex is not None:
+            hits.extend(self._letter_hits(ctx))
+        hits.sort(key=lambda hit: hit.start)
         return hits
+
+    def _candidates(self, text: str) -> Iterable[tuple[int, str, bool]]:
+        """(position, the longest form found there in lower case, inside a word?)."""
+        lower = text.lower()
+        if len(lower) == len(text):
+            subject, regex, inner = lower, self._regex, self._inner
+        else:  # lower-casing moved the offsets (İ): match the text as it is, any case
+            subject, regex, inner = text, self._regex_any_case, self._inner_any_case
+        if regex is not None:
+            for match in regex.finditer(subject):
+                yield match.start(), match.group(1).lower(), False
+        if inner is not None:
+            for match in inner.finditer(subject):
+                start = match.start()
+                if start > 0 and subject[start - 1].isalpha():
+                    yield start, match.group(1).lower(), True
+
+    def _letter_hits(self, ctx: _Text) -> Iterable[Hit]:
+        text = ctx.text
+        for match in self._letter_regex.finditer(text):
+            start, end = match.span()
+            party = _party_letter(text, start, end)
+            for term_id in dict.fromkeys(f.term_id for f in self._letters[match.group()]):
+                if party:
+                    detail = self._exclusion(term_id, text, start, end)
+                    yield Hit(term_id, start, end, "exclusion" if detail else "", detail)
+                else:
+                    yield Hit(term_id, start, end, "letter")
 
     def find_all(self, text: str) -> list[Hit]:
         """Every hit of every term in `text`, in order of position, with the excluded ones
