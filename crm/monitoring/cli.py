@@ -32,13 +32,24 @@ def poll_feeds_command(poll_all, feed_ids, workers, quiet):
     click.echo(str(summary))
 
 
+ALL_DAYS = 36500  # "every stored article": a hundred years back
+
+
 @click.command("rematch")
 @click.option("--days", type=click.IntRange(0, 3650), default=None,
               help="How far back (default CRM_MONITORING_REMATCH_DAYS or 14).")
+@click.option("--all", "every", is_flag=True,
+              help="Every stored article, however old (after the matching rules changed).")
 @with_appcontext
-def rematch_command(days):
-    """Match the recent articles against the watch terms again."""
-    counts = mentions.rematch(mentions.rematch_days() if days is None else days)
+def rematch_command(days, every):
+    """Match the recent articles (or, with --all, every stored article) against the watch
+    terms again; mentions that no longer match are removed, new ones added."""
+    if every and days is not None:
+        raise click.UsageError("Give either --days or --all.")
+    days = ALL_DAYS if every else (mentions.rematch_days() if days is None else days)
+    click.echo("Matching every stored article again." if every else
+               f"Matching the articles of the last {days} days again.")
+    counts = mentions.rematch(days)
     click.echo(str(counts))
 
 

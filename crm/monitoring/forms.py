@@ -24,7 +24,10 @@ class TermForm(FlaskForm):
     term = StringField(_l("Term"), validators=[DataRequired(), Length(max=99)],
                        description=_l("A name, abbreviation or issue, e.g. Arbeiderpartiet, Ap, "
                                       "Jonas Gahr Støre, bompeng* (the * allows any ending)."))
-    group = SelectField(_l("Group"), choices=choices(TermGroup.choices()))
+    group = SelectField(_l("Group"), choices=choices(TermGroup.choices()),
+                        description=_l("Issues are also found inside compound words (sykehus: "
+                                       "lokalsykehus, sykehusplasser); names and parties "
+                                       "are not."))
     variants = TextAreaField(_l("Other forms"), validators=[Length(max=5000)],
                              description=_l("One per line, e.g. the nynorsk form "
                                             "(Arbeidarpartiet). Genitive forms are found "
@@ -35,6 +38,10 @@ class TermForm(FlaskForm):
     case_mode = SelectField(_l("Upper and lower case"), choices=choices(CaseMode.choices()))
     contact_id = SelectField(_l("Politician in the register"), coerce=int, validate_choice=True)
     active = BooleanField(_l("Active"), default=True)
+    try_text = TextAreaField(_l("Try a text"), validators=[Length(max=5000)],
+                             description=_l("Paste a headline or an article to see what this "
+                                            "term would find in it, and why a hit would not "
+                                            "count. Nothing is saved."))
 
 
 class OpmlForm(FlaskForm):

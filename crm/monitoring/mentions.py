@@ -13,7 +13,15 @@ from sqlalchemy.sql import Select
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
-from crm.monitoring.matching import FORM_MAX, Matcher, clean_form
+from crm.messages import Message
+from crm.monitoring.matching import (
+    FORM_MAX,
+    Matcher,
+    TermSpec,
+    clean_form,
+    make_snippet,
+    reason_message,
+)
 from crm.monitoring.models import (
     CASE_MODES,
     MENTION_STATUSES,
@@ -25,6 +33,7 @@ from crm.monitoring.models import (
     WatchTerm,
 )
 from crm.monitoring.store import term_spec
+from crm.text import normalise_space, without_controls
 from crm.timeutil import local_day_bounds, utcnow
 
 BATCH = 500
@@ -90,6 +99,59 @@ def _clean(data: TermData, term: WatchTerm | None) -> TermData:
     return TermData(name, data.group, _lines(data.variants, "variants"),
                     _lines(data.exclusions, "exclusions"), data.case_mode, data.contact_id,
                     bool(data.active))
+
+
+# --- trying a text -------------------------------------------------------------------------
+
+TRY_MAX = 5000  # characters of a text to try
+
+
+@dataclass
+class TrialHit:
+    """A hit in a text the user tried: which term, where, and why it does not count (if so)."""
+
+    term: str
+    found: str  # the words that were hit
+    snippet: str
+    mark_start: int
+    mark_end: int
+    reason: Message | None = None  # None: the hit counts
+
+    @property
+    def snippet_parts(self) -> tuple[str, str, str]:
+        return (self.snippet[:self.mark_start], self.snippet[self.mark_start:self.mark_end],
+                self.snippet[self.mark_end:])
+
+
+def clean_trial_text(text: str) -> str:
+    return normalise_space(without_controls(text or ""))[:TRY_MAX]
+
+
+def _trial(text: str, specs: list[TermSpec], names: dict[int, str]) -> list[TrialHit]:
+    text = clean_trial_text(text)
+    found = []
+    for hit in Matcher(specs).find_all(text):
+        snippet, mark_start, mark_end = make_snippet(text, hit.start, hit.end)
+        found.append(TrialHit(names[hit.term_id], text[hit.start:hit.end], snippet, mark_start,
+                              mark_end, reason_message(hit)))
+    return found
+
+
+def try_terms(text: str) -> list[TrialHit]:
+    """Every hit of the active watch terms in `text`, the excluded ones with their reason."""
+    terms = db.session.scalars(db.select(WatchTerm).where(WatchTerm.active.is_(True))).all()
+    return _trial(text, [term_spec(t) for t in terms], {t.id: t.term for t in terms})
+
+
+def try_term(term: WatchTerm | None, data: TermData, text: str) -> list[TrialHit]:
+    """The hits in `text` of a term with the settings in `data`, without saving them.
+
+    Raises TermError for bad settings, as save_term does."""
+    data = _clean(data, term)
+    forms = [data.term, *data.variants.splitlines()]
+    spec = TermSpec(0, tuple(forms), data.case_mode,
+                    tuple(line for line in data.exclusions.splitlines() if line), data.group)
+    return _trial(text, [spec], {0: data.term})
 
 
 def rematch_days() -> int:

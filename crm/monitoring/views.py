@@ -253,7 +253,10 @@ def terms():
     counts = dict(db.session.execute(
         db.select(Mention.term_id, db.func.count()).where(Mention.status != "noise")
         .group_by(Mention.term_id)).all())
-    return render_template("monitoring/terms.html", terms=items.all(), counts=counts)
+    text = mentions.clean_trial_text(request.args.get("text", ""))
+    trial = mentions.try_terms(text) if text else None
+    return render_template("monitoring/terms.html", terms=items.all(), counts=counts,
+                           text=text, trial=trial)
 
 
 def _term_form(**kwargs) -> TermForm:
@@ -270,11 +273,19 @@ def _save_term(term: WatchTerm | None):
     form = _term_form(obj=term) if request.method == "GET" else _term_form()
     if request.method == "GET" and term is not None:
         form.contact_id.data = term.contact_id or 0
+    trial = None
     if form.validate_on_submit():
         data = mentions.TermData(
             term=form.term.data or "", group=form.group.data, variants=form.variants.data or "",
             exclusions=form.exclusions.data or "", case_mode=form.case_mode.data,
             contact_id=form.contact_id.data or None, active=form.active.data)
+        if request.form.get("action") == "try":
+            try:
+                trial = mentions.try_term(term, data, form.try_text.data or "")
+            except UserError as exc:
+                show_error(form, exc, fallback="term")
+            return render_template("monitoring/term_form.html", form=form, term=term,
+                                   days=mentions.rematch_days(), trial=trial)
         try:
             saved, counts = mentions.save_term(term, data)
         except UserError as exc:
@@ -286,7 +297,7 @@ def _save_term(term: WatchTerm | None):
                     added=counts.added, removed=counts.removed), "success")
             return redirect(url_for("monitoring.mentions_index", term=saved.id))
     return render_template("monitoring/term_form.html", form=form, term=term,
-                           days=mentions.rematch_days())
+                           days=mentions.rematch_days(), trial=trial)
 
 
 @bp.route("/terms/new", methods=["GET", "POST"])
