@@ -12,8 +12,7 @@ from sqlalchemy.sql import Select
 
 from crm.errors import UserError
 from crm.extensions import db
-from crm.messages import msg
-from crm.messages import Message
+from crm.messages import Message, msg
 from crm.monitoring.matching import (
     FORM_MAX,
     Matcher,
