@@ -54,13 +54,12 @@ NOUN_ENDINGS = NAME_ENDINGS | {
     # bokmål
     "e", "en", "et", "a", "er", "ene", "ens", "ets", "as", "ers", "enes", "es", "ne", "nes",
     # nynorsk
-    "ar", "ane", "ars", "anes", "ast", "aste", "i", "ane's",
+    "ar", "ane", "ars", "anes",
 }
 # Words ending in -e: "fastlegen", "barnehager"; in nynorsk the -e goes: "fastleg|ane",
 # "barnehag|ar", "straumstøtt|a" (E_STEM_ENDINGS after the form without its -e).
 E_ENDINGS = NOUN_ENDINGS | {"n", "r", "ns", "rs", "t", "ts"}
 E_STEM_ENDINGS = frozenset({"a", "ar", "ane", "as", "ars", "anes", "ene", "er", "en", "et"})
-LETTER_ENDINGS = frozenset({""})
 AUTO_CASE_MAX_LEN = 4
 # Party names that are also everyday words (right, left, red): exact case unless told otherwise.
 EVERYDAY_WORDS = frozenset({"Høyre", "Høgre", "Venstre", "Rødt", "Raudt"})
@@ -136,7 +135,6 @@ class _Form:
     case_sensitive: bool
     endings: frozenset[str] | None  # None: any ending (truncation)
     compound: bool = False  # an issue word: also inside compounds
-    letter: bool = False  # a single capital letter: H, V, R (matched on their own)
     stops: tuple[str, ...] = ()  # COMPOUND_STOP words that contain this form
 
 
@@ -202,8 +200,6 @@ def is_case_sensitive(form: str, case_mode: str) -> bool:
 def _endings(form: str) -> frozenset[str] | None:
     if form.endswith("*"):
         return None
-    if len(form) == 1 and form.isupper():
-        return LETTER_ENDINGS
     last_word = re.split(r"[\s-]+", form)[-1]
     if not last_word[:1].islower():
         return NAME_ENDINGS
@@ -327,7 +323,7 @@ def _party_letter(text: str, start: int, end: int) -> bool:
     """A single letter used as a party abbreviation: "(H)", "H og Ap", "H, FrP og KrF"."""
     if _ABBR_AFTER.match(text, end):
         return True  # "H og Ap", "H/FrP-byrådet"
-    if _ABBR_BEFORE.search(text[max(0, start - 12):start]) is not None:
+    if _ABBR_BEFORE.search(text, max(0, start - 12), start) is not None:
         return True  # "Ap og H", "Ap/H-flertallet"
     if end < len(text) and text[end] == "-":
         return False  # "H-blokka"
@@ -349,7 +345,7 @@ class Matcher:
     _regex_any_case: re.Pattern | None = field(default=None, init=False)
     _inner: re.Pattern | None = field(default=None, init=False)
     _inner_any_case: re.Pattern | None = field(default=None, init=False)
-    _letters: dict[str, list[_Form]] = field(default_factory=dict, init=False)
+    _letters: dict[str, list[int]] = field(default_factory=dict, init=False)  # H: term ids
     _letter_regex: re.Pattern | None = field(default=None, init=False)
 
     def __post_init__(self):
@@ -363,9 +359,8 @@ class Matcher:
                 compound = _is_compound_word(form, term.group)
                 key = form.lower()
                 case_sensitive = is_case_sensitive(form, term.case_mode)
-                if len(form) == 1 and form.isupper():
-                    self._letters.setdefault(form, []).append(_Form(
-                        term.id, form, True, LETTER_ENDINGS, letter=True))
+                if len(form) == 1 and form.isupper():  # H, V, R: matched on their own
+                    self._letters.setdefault(form, []).append(term.id)
                     continue
                 self._forms.setdefault(key, []).append(_Form(
                     term.id, form, case_sensitive, endings, compound=compound,
@@ -513,7 +508,7 @@ class Matcher:
         for match in self._letter_regex.finditer(text):
             start, end = match.span()
             party = _party_letter(text, start, end)
-            for term_id in dict.fromkeys(f.term_id for f in self._letters[match.group()]):
+            for term_id in dict.fromkeys(self._letters[match.group()]):
                 if party:
                     detail = self._exclusion(term_id, text, start, end)
                     yield Hit(term_id, start, end, "exclusion" if detail else "", detail)
