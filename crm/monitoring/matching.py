@@ -342,9 +342,8 @@ class Matcher:
     _inner_shorter: dict[str, list[str]] = field(default_factory=dict, init=False)
     _exclusions: dict[int, tuple[re.Pattern, int]] = field(default_factory=dict, init=False)
     _regex: re.Pattern | None = field(default=None, init=False)
-    _regex_any_case: re.Pattern | None = field(default=None, init=False)
     _inner: re.Pattern | None = field(default=None, init=False)
-    _inner_any_case: re.Pattern | None = field(default=None, init=False)
+    _any_case_regexes: tuple | None = field(default=None, init=False)
     _letters: dict[str, list[int]] = field(default_factory=dict, init=False)  # H: term ids
     _letter_regex: re.Pattern | None = field(default=None, init=False)
 
@@ -391,11 +390,9 @@ class Matcher:
             # for a letter before it.
             pattern = r"(?<!\w)(?=(" + _trie_regex(keys) + "))"
             self._regex = re.compile(pattern)
-            self._regex_any_case = re.compile(pattern, re.IGNORECASE)
         if inner:
             pattern = "(" + _trie_regex(inner) + ")"
             self._inner = re.compile(pattern)
-            self._inner_any_case = re.compile(pattern, re.IGNORECASE)
         if self._letters:
             letters = "".join(re.escape(ch) for ch in sorted(self._letters))
             self._letter_regex = re.compile(f"[{letters}]" + r"(?<!\w.)(?!\w)")
@@ -487,13 +484,21 @@ class Matcher:
         hits.sort(key=lambda hit: hit.start)
         return hits
 
+    def _any_case(self) -> tuple[re.Pattern | None, re.Pattern | None]:
+        """The patterns with IGNORECASE, compiled when first needed (rarely)."""
+        if self._any_case_regexes is None:
+            self._any_case_regexes = tuple(
+                None if r is None else re.compile(r.pattern, re.IGNORECASE)
+                for r in (self._regex, self._inner))
+        return self._any_case_regexes
+
     def _candidates(self, text: str) -> Iterable[tuple[int, str, bool]]:
         """(position, the longest form found there in lower case, inside a word?)."""
         lower = text.lower()
         if len(lower) == len(text):
             subject, regex, inner = lower, self._regex, self._inner
         else:  # lower-casing moved the offsets (İ): match the text as it is, any case
-            subject, regex, inner = text, self._regex_any_case, self._inner_any_case
+            subject, regex, inner = text, *self._any_case()
         if regex is not None:
             for match in regex.finditer(subject):
                 yield match.start(), match.group(1).lower(), False
