@@ -10,8 +10,13 @@ from werkzeug.routing import IntegerConverter
 
 from crm.config import instance_secret_key, load_config
 
-# Endpoints reachable without logging in.
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+# Endpoints reachable without logging in, and why.
+PUBLIC_ENDPOINTS = {
+    "auth.login": "the way in",
+    "static": "stylesheets and scripts",
+    "interactions.calendar_feed_ics": "a calendar app subscribes without a session; the secret "
+                                      "URL (hashed in calendar_feed_token, revocable) is the key",
+}
 
 
 def create_app(test_config: dict | None = None) -> Flask:

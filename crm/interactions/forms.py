@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     Field,
     SelectField,
@@ -10,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from crm.contacts.models import ContactKind
 from crm.formutil import choices
 from crm.interactions.labels import LOGGABLE_KINDS, Direction, InquiryStatus, InteractionKind
 from crm.interactions.services import (
@@ -66,6 +68,14 @@ class ContactPickerMixin:
                        "Names are looked up when you save."))
     contact_q = StringField(_l("Search contacts"), validators=[Length(max=200)])
     find = SubmitField(_l("Search"))
+    # Someone not in the register yet: made inline, after a check for likely existing ones.
+    new_name = StringField(_l("Name of the new contact"), validators=[Length(max=2000)])
+    new_organisation = StringField(_l("Outlet or organisation"), validators=[Length(max=2000)])
+    new_reach = StringField(_l("Phone or email"), validators=[Length(max=2000)])
+    new_kind = SelectField(_l("Kind of contact"), default="journalist",
+                           choices=choices(ContactKind.choices()))
+    new_anyway = BooleanField(_l("None of these: create the new contact anyway"))
+    create_contact = SubmitField(_l("Add new contact"))
 
 
 class InteractionForm(ContactPickerMixin, FlaskForm):

@@ -16,7 +16,7 @@ from crm.interactions.privacy import (
     export_press_inquiries,
     interaction_activity,
 )
-from crm.interactions.queries import contact_timeline
+from crm.interactions.queries import contact_timeline, pitch_window_days, recent_pitches
 from crm.navigation import NavItem
 from crm.privacy.parts import PrivacyPart
 
@@ -40,6 +40,15 @@ def contact_sections(contact) -> list[dict]:
              "total": total}]
 
 
+def contact_pitches(contact) -> list[dict]:
+    """Who on the staff pitched this contact lately, and what (only when someone did)."""
+    pitches = recent_pitches([contact.id])
+    if not pitches:
+        return []
+    return [{"template": "interactions/_pitches.html", "pitches": pitches,
+             "days": pitch_window_days()}]
+
+
 def register() -> None:
     registry.MAIN_MENU.register("interactions", NavItem(
         "interactions.interaction_list", _l("Interactions"), "interactions.interaction"),
@@ -47,6 +56,7 @@ def register() -> None:
     registry.MAIN_MENU.register("inquiries", NavItem(
         "interactions.inquiry_list", _l("Inquiries"), "interactions.inquir"), order=20)
     registry.CONTACT_ACTIONS.register("interactions", contact_actions, order=10)
+    registry.CONTACT_SECTIONS.register("pitches", contact_pitches, order=5)
     registry.CONTACT_SECTIONS.register("interactions", contact_sections, order=10)
     registry.DIGEST_SECTIONS.register("tasks", tasks_section, order=20)
     # The interaction log's rows link to contacts through interaction_contact; follow-ups and

@@ -13,6 +13,7 @@ class InteractionKind(LabelledEnum):
     INQUIRY = "inquiry", _l("Press inquiry")
     STATEMENT = "statement", _l("Statement")
     EVENT = "event", _l("Event")
+    PITCH = "pitch", _l("Pitch")  # a story offered to a journalist (see pitch coordination)
     RELEASE = "release", _l("Press release")  # written by the releases domain, not by hand
 
 

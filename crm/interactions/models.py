@@ -105,3 +105,20 @@ class PressInquiry(Audited, db.Model):
 
     def audit_label(self) -> str:
         return f"inquiry {self.status}"
+
+
+class CalendarFeedToken(db.Model):
+    """A user's secret calendar subscription URL; only a SHA-256 hash of the token is kept.
+
+    One per user: creating a new one replaces the old (whose URL then gives 404)."""
+
+    __tablename__ = "calendar_feed_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

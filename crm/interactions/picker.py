@@ -30,6 +30,7 @@ class NameProblem:
     name: str
     message: str
     candidates: list[Contact] = field(default_factory=list)
+    unknown: bool = False  # no contact matches at all: someone new, perhaps
 
 
 @dataclass
@@ -38,6 +39,7 @@ class ContactSelection:
     problems: list[NameProblem] = field(default_factory=list)
     unknown_ids: list[int] = field(default_factory=list)
     hits: list[Contact] = field(default_factory=list)  # search results not yet chosen
+    moved: list[str] = field(default_factory=list)  # names taken to the "new contact" fields
 
     @property
     def ids(self) -> list[int]:
@@ -46,7 +48,7 @@ class ContactSelection:
     @property
     def unresolved_text(self) -> str:
         """The names still to sort out, for the form's name box."""
-        return "\n".join(p.name for p in self.problems)
+        return "\n".join(p.name for p in self.problems if p.name not in self.moved)
 
     @property
     def offered(self) -> list[Contact]:
@@ -85,7 +87,8 @@ def resolve_name(name: str, ticked: set[int]) -> tuple[Contact | None, NameProbl
         return None, NameProblem(name, _("“%(name)s” is not a name.", name=name[:80]))
     found = list(db.session.scalars(_matches(name).limit(_SCAN + 1)))
     if not found:
-        return None, NameProblem(name, _("No contact matches “%(name)s”.", name=name[:80]))
+        return None, NameProblem(name, _("No contact matches “%(name)s”.", name=name[:80]),
+                                 unknown=True)
     # The search text starts with the folded name, so a prefix narrows to the exact ones.
     exact = [c for c in db.session.scalars(
         _matches(name).where(Contact.search_text.like(folded + "%")).limit(_SCAN + 1))

@@ -30,23 +30,25 @@ from crm.timeutil import local_day_bounds, to_local, utcnow
 
 def _inquiries() -> Select:
     return db.select(PressInquiry).join(PressInquiry.interaction).options(
-        selectinload(PressInquiry.interaction).selectinload(Interaction.contacts),
+        selectinload(PressInquiry.interaction).selectinload(Interaction.contacts)
+        .selectinload(Contact.organisation),
         selectinload(PressInquiry.assignee))
 
 
-def _by_deadline(query: Select) -> Select:
+def _by_deadline(query: Select, latest_first: bool = False) -> Select:
     # Portable "NULLS LAST": inquiries without a deadline come after those with one.
-    return query.order_by(PressInquiry.deadline.is_(None), PressInquiry.deadline,
-                          Interaction.occurred_at)
+    deadline = PressInquiry.deadline.desc() if latest_first else PressInquiry.deadline
+    return query.order_by(PressInquiry.deadline.is_(None), deadline, Interaction.occurred_at)
 
 
-def open_inquiries(assignee_id: int | None = None, *, unassigned: bool = False) -> Select:
+def open_inquiries(assignee_id: int | None = None, *, unassigned: bool = False,
+                   latest_first: bool = False) -> Select:
     query = _inquiries().where(PressInquiry.status.in_(OPEN_INQUIRY_STATUSES))
     if unassigned:
         query = query.where(PressInquiry.assignee_id.is_(None))
     elif assignee_id is not None:
         query = query.where(PressInquiry.assignee_id == assignee_id)
-    return _by_deadline(query)
+    return _by_deadline(query, latest_first)
 
 
 def closed_inquiries() -> Select:
@@ -119,6 +121,29 @@ class MyDay:
     my_inquiries: list[PressInquiry] = field(default_factory=list)
     unassigned_inquiries: list[PressInquiry] = field(default_factory=list)
 
+    def agenda(self, section: str) -> list[AgendaItem]:
+        """My follow-ups and my inquiries' deadlines of one section, by time: "overdue"
+        (before today), "today", "upcoming" (the next 7 days), "later" (or no deadline)."""
+        start, end = local_day_bounds(self.today)
+        week_end = local_day_bounds(self.today + timedelta(days=7))[1]
+        follow_ups = {"overdue": self.overdue, "today": self.due_today,
+                      "upcoming": self.upcoming}.get(section, [])
+        items = [AgendaItem(f.due_at, follow_up=f) for f in follow_ups]
+        for inquiry in self.my_inquiries:
+            when = inquiry.deadline
+            where = ("later" if when is None or when >= week_end else
+                     "overdue" if when < start else "today" if when < end else "upcoming")
+            if where == section:
+                items.append(AgendaItem(when, inquiry=inquiry))
+        return sorted(items, key=lambda i: (i.when is None, i.when or self.now))
+
+
+@dataclass
+class AgendaItem:
+    when: datetime | None
+    follow_up: FollowUp | None = None
+    inquiry: PressInquiry | None = None
+
 
 def _open_follow_ups(user: User) -> Select:
     return db.select(FollowUp).where(FollowUp.assignee_id == user.id,
@@ -149,27 +174,112 @@ def my_day(user: User, now: datetime | None = None, limit: int = 200) -> MyDay:
 # Calendar export -------------------------------------------------------------------------
 
 FOLLOW_UP_MINUTES = 30
+DEADLINE_MINUTES = 15
+MAX_EVENTS = 5000
 
 
-def follow_ups_ics(user: User, now: datetime | None = None) -> str:
-    """The user's open follow-ups as an iCalendar (RFC 5545) text with stable UIDs."""
+def _names(interaction: Interaction | None) -> str:
+    return ", ".join(c.name for c in interaction.contacts) if interaction else ""
+
+
+def _follow_up_event(follow_up: FollowUp, base_url: str, domain: str, *,
+                     titles_only: bool) -> ics.Event:
+    interaction = follow_up.interaction
+    names = _names(interaction)
+    subject = interaction.subject if interaction else ""
+    summary = follow_up.note or subject or _("Follow-up")
+    if titles_only:  # a subscribed feed: what and with whom, nothing else
+        return ics.Event(
+            uid=f"follow-up-{follow_up.id}@{domain}", start=follow_up.due_at,
+            end=follow_up.due_at + timedelta(minutes=FOLLOW_UP_MINUTES),
+            summary=_("Follow-up: %(what)s", what=summary) + (f" ({names})" if names else ""))
+    details = [part for part in (subject if subject != summary else "", names) if part]
+    return ics.Event(
+        uid=f"follow-up-{follow_up.id}@{domain}",
+        start=follow_up.due_at,
+        end=follow_up.due_at + timedelta(minutes=FOLLOW_UP_MINUTES),
+        summary=_("Follow-up: %(what)s", what=summary),
+        description="\n".join(details),
+        url=f"{base_url}/interactions/{interaction.id}" if interaction else "",
+        created=follow_up.created_at,
+    )
+
+
+def _deadline_event(inquiry: PressInquiry, base_url: str, domain: str, *,
+                    titles_only: bool) -> ics.Event:
+    interaction = inquiry.interaction
+    names = _names(interaction)
+    what = interaction.subject or _("(no subject)")
+    summary = _("Inquiry deadline: %(what)s", what=what) + (f" ({names})" if names else "")
+    event = ics.Event(uid=f"inquiry-deadline-{inquiry.interaction_id}@{domain}",
+                      start=inquiry.deadline - timedelta(minutes=DEADLINE_MINUTES),
+                      end=inquiry.deadline, summary=summary)
+    if not titles_only:
+        event.url = f"{base_url}/interactions/{inquiry.interaction_id}"
+        event.created = interaction.created_at
+    return event
+
+
+def user_calendar(user: User, now: datetime | None = None, *, titles_only: bool = False) -> str:
+    """The user's open follow-ups and the deadlines of open inquiries assigned to them, as an
+    iCalendar (RFC 5545) text with stable UIDs.
+
+    `titles_only` (the subscribed feed, read without logging in) leaves out descriptions and
+    links: a title and the contacts' names, no notes, no emails or phones."""
     now = now or utcnow()
     base_url = current_app.config.get("CRM_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     domain = ics.uid_domain(base_url)
-    events = []
-    for follow_up in db.session.scalars(_open_follow_ups(user).limit(5000)):
-        interaction = follow_up.interaction
-        names = ", ".join(c.name for c in interaction.contacts) if interaction else ""
-        subject = interaction.subject if interaction else ""
-        summary = follow_up.note or subject or _("Follow-up")
-        details = [part for part in (subject if subject != summary else "", names) if part]
-        events.append(ics.Event(
-            uid=f"follow-up-{follow_up.id}@{domain}",
-            start=follow_up.due_at,
-            end=follow_up.due_at + timedelta(minutes=FOLLOW_UP_MINUTES),
-            summary=_("Follow-up: %(what)s", what=summary),
-            description="\n".join(details),
-            url=f"{base_url}/interactions/{interaction.id}" if interaction else "",
-            created=follow_up.created_at,
-        ))
-    return ics.calendar(events, name=_("Pressdesk follow-ups"), stamp=now)
+    events = [_follow_up_event(f, base_url, domain, titles_only=titles_only)
+              for f in db.session.scalars(_open_follow_ups(user).limit(MAX_EVENTS))]
+    deadlines = open_inquiries(user.id).where(PressInquiry.deadline.is_not(None))
+    events += [_deadline_event(q, base_url, domain, titles_only=titles_only)
+               for q in db.session.scalars(deadlines.limit(MAX_EVENTS))]
+    return ics.calendar(events, name=_("Pressdesk follow-ups and deadlines"), stamp=now)
+
+
+def follow_ups_ics(user: User, now: datetime | None = None) -> str:
+    """The download of My day: follow-ups and inquiry deadlines with details and links."""
+    return user_calendar(user, now)
+
+
+# Pitch coordination ----------------------------------------------------------------------
+
+@dataclass
+class RecentPitch:
+    contact: Contact
+    interaction: Interaction
+
+
+def recent_pitches(contact_ids: list[int], *, days: int | None = None,
+                   now: datetime | None = None, exclude_staff_id: int | None = None,
+                   exclude_interaction_id: int | None = None,
+                   limit: int = 50) -> list[RecentPitch]:
+    """Pitches to these contacts in the last `days` days (CRM_PITCH_WINDOW_DAYS, 7), newest
+    first: who on the staff offered what to whom, so no one pitches the same story twice."""
+    wanted = list(dict.fromkeys(contact_ids))[:500]
+    if not wanted:
+        return []
+    days = pitch_window_days() if days is None else days
+    since = (now or utcnow()) - timedelta(days=days)
+    query = (db.select(Interaction, Contact)
+             .join(interaction_contact, interaction_contact.c.interaction_id == Interaction.id)
+             .join(Contact, Contact.id == interaction_contact.c.contact_id)
+             .where(Interaction.kind == "pitch", Interaction.occurred_at >= since,
+                    Contact.id.in_(wanted))
+             .options(selectinload(Interaction.staff))
+             .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()))
+    if exclude_staff_id is not None:
+        query = query.where((Interaction.staff_id != exclude_staff_id)
+                            | Interaction.staff_id.is_(None))
+    if exclude_interaction_id is not None:
+        query = query.where(Interaction.id != exclude_interaction_id)
+    return [RecentPitch(contact, interaction)
+            for interaction, contact in db.session.execute(query.limit(limit))]
+
+
+def pitch_window_days() -> int:
+    try:
+        days = int(current_app.config.get("CRM_PITCH_WINDOW_DAYS", 7))
+    except (TypeError, ValueError):
+        days = 7
+    return min(max(days, 1), 366)

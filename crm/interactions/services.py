@@ -14,6 +14,7 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.errors import UserError
 from crm.extensions import db
+from crm.interactions.labels import InquiryStatus
 from crm.interactions.models import (
     DIRECTIONS,
     INQUIRY_STATUSES,
@@ -50,6 +51,7 @@ class InquiryData:
     assignee_id: int | None = None  # the spokesperson; None: not yet assigned
     status: str = "new"
     answer: str = ""
+    acting_user_id: int | None = None  # who saves: "in progress" with nobody assigns them
 
 
 @dataclass
@@ -147,12 +149,28 @@ def _apply_inquiry(inquiry: PressInquiry, data: InquiryData, now: datetime | Non
     check_moment("deadline", data.deadline, required=False)
     if data.status not in INQUIRY_STATUSES:
         raise UserError(msg("Unknown status."), field="status")
-    assignee = _user("inquiry_assignee_id", data.assignee_id, allow=inquiry.assignee_id)
+    assignee = _user("inquiry_assignee_id", _taken_by(data.status, data.assignee_id,
+                                                      data.acting_user_id),
+                     allow=inquiry.assignee_id)
     answer = _text("answer", data.answer, ANSWER_MAX)
     inquiry.deadline = data.deadline
-    inquiry.assignee = assignee
+    _assign(inquiry, assignee)
     inquiry.answer = answer
     _set_status(inquiry, data.status, now)
+
+
+def _assign(inquiry: PressInquiry, user: User | None) -> None:
+    # The column too, not only the relationship: the audit log reads column changes before
+    # the flush would copy the key over.
+    inquiry.assignee = user
+    inquiry.assignee_id = user.id if user is not None else None
+
+
+def _taken_by(status: str, assignee_id: int | None, acting_user_id: int | None) -> int | None:
+    """Whoever sets an inquiry "in progress" without a spokesperson becomes it."""
+    if status == InquiryStatus.IN_PROGRESS.value and assignee_id is None:
+        return acting_user_id
+    return assignee_id
 
 
 def _set_status(inquiry: PressInquiry, status: str, now: datetime | None) -> None:
@@ -267,20 +285,36 @@ def follow_up_state(follow_up: FollowUp, now: datetime | None = None) -> str:
 # Press inquiries -------------------------------------------------------------------------
 
 def set_inquiry_status(inquiry: PressInquiry, status: str, *, answer: str | None = None,
-                       assignee_id=_UNCHANGED, now: datetime | None = None) -> PressInquiry:
-    """Change status (answered sets answered_at), and optionally answer and assignee."""
+                       assignee_id=_UNCHANGED, by: User | None = None,
+                       now: datetime | None = None) -> PressInquiry:
+    """Change status (answered sets answered_at), and optionally answer and assignee.
+
+    `by` is who makes the change: setting "in progress" with nobody assigned assigns them."""
 
     def change():
         if status not in INQUIRY_STATUSES:
             raise UserError(msg("Unknown status."), field="status")
-        if assignee_id is not _UNCHANGED:
-            inquiry.assignee = _user("assignee_id", assignee_id, allow=inquiry.assignee_id)
+        wanted = inquiry.assignee_id if assignee_id is _UNCHANGED else assignee_id
+        wanted = _taken_by(status, wanted, by.id if by is not None else None)
+        if wanted != inquiry.assignee_id or assignee_id is not _UNCHANGED:
+            _assign(inquiry, _user("assignee_id", wanted, allow=inquiry.assignee_id))
         if answer is not None:
             inquiry.answer = _text("answer", answer, ANSWER_MAX)
         _set_status(inquiry, status, now)
 
     _commit_or_undo(change)
     return inquiry
+
+
+def claim_inquiry(inquiry: PressInquiry, user: User,
+                  now: datetime | None = None) -> PressInquiry:
+    """"I'll take it": `user` becomes the spokesperson and a new inquiry is in progress.
+
+    The change goes through set_inquiry_status, so it is audited like any other."""
+    if not inquiry.is_open:
+        raise UserError(msg("This inquiry is already closed."), field="status")
+    status = InquiryStatus.IN_PROGRESS.value if inquiry.status == "new" else inquiry.status
+    return set_inquiry_status(inquiry, status, assignee_id=user.id, by=user, now=now)
 
 
 def inquiry_is_overdue(inquiry: PressInquiry, now: datetime | None = None) -> bool:

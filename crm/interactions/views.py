@@ -7,9 +7,10 @@ from flask_login import current_user
 from crm.auth.models import User
 from crm.auth.roles import editor_required
 from crm.contacts.models import Contact
+from crm.contacts.services import organisations_by_kind
 from crm.errors import UserError
 from crm.extensions import db
-from crm.interactions import bp, queries, services
+from crm.interactions import bp, intake, queries, services
 from crm.interactions.forms import (
     NO_USER,
     FollowUpForm,
@@ -21,6 +22,7 @@ from crm.interactions.models import Interaction
 from crm.interactions.picker import pick_contacts
 from crm.interactions.queries import InteractionFilter
 from crm.interactions.services import FollowUpData, InquiryData, InteractionData
+from crm.text import fold
 from crm.timeutil import from_local, to_local, utcnow
 from crm.view_helpers import MAX_ID, PAGE_SIZE, id_arg, next_url, page_arg, show_error
 
@@ -52,7 +54,7 @@ def my_day():
 
 @bp.route("/follow-ups.ics")
 def follow_ups_ics():
-    """My open follow-ups as an iCalendar file."""
+    """My open follow-ups and inquiry deadlines as an iCalendar file."""
     return Response(queries.follow_ups_ics(current_user), mimetype="text/calendar",
                     headers={"Content-Disposition":
                              'attachment; filename="pressdesk-follow-ups.ics"'})
@@ -136,13 +138,69 @@ def _data_from(form: InteractionForm, contact_ids: list[int], with_follow_up: bo
                                  note=form.follow_up_note.data or "")
     inquiry = InquiryData(deadline=aware(form.deadline.data),
                           assignee_id=form.inquiry_assignee_id.data or None,
-                          status=form.status.data, answer=form.answer.data or "")
+                          status=form.status.data, answer=form.answer.data or "",
+                          acting_user_id=current_user.id)
     return InteractionData(
         kind=form.kind.data, direction=form.direction.data,
         occurred_at=from_local(form.occurred_at.data), contact_ids=contact_ids,
         staff_id=form.staff_id.data or None, subject=form.subject.data or "",
         notes=form.notes.data or "", outcome=form.outcome.data or "",
         follow_up=follow_up, inquiry=inquiry if form.kind.data == "inquiry" else None)
+
+
+def _intake(form: InteractionForm, selection, *, searching: bool, creating: bool,
+            ready: bool) -> tuple[bool, list]:
+    """The form's "new contact" part: check for likely existing contacts, then create.
+
+    Returns (blocked, suggestions): blocked when the likely existing ones are shown (pick one,
+    or tick "create anyway") or the fields are wrong. The contact is made when its button is
+    pressed, or on Save once the rest of the form is `ready` to be stored.
+    """
+    if request.method != "POST" or searching or not (form.new_name.data or "").strip():
+        return False, []
+    try:
+        new = intake.clean(intake.NewContact(
+            name=form.new_name.data, organisation=form.new_organisation.data or "",
+            reach=form.new_reach.data or "", kind=form.new_kind.data or "journalist"))
+    except UserError as exc:
+        show_error(form, exc)
+        return True, []
+    suggestions = intake.likely_existing(new)
+    if any(s.contact.id in selection.ids for s in suggestions):
+        _clear_new_contact(form)  # one of them was ticked: that is the person
+        return False, []
+    if suggestions and not form.new_anyway.data:
+        return True, suggestions
+    if not (creating or ready):
+        return False, suggestions
+    contact = intake.create_inline_contact(new)
+    selection.chosen.append(contact)
+    _clear_new_contact(form)
+    flash(_("%(name)s added to the register.", name=contact.name), "success")
+    return creating, []
+
+
+def _offer_unknown_names(form: InteractionForm, selection) -> None:
+    """A typed name no contact matches goes to the "new contact" fields (the first one, if
+    they are empty: it still blocks saving until the user has looked); one that is already
+    typed there is settled by them."""
+    typed = fold(form.new_name.data or "")
+    for problem in list(selection.problems):
+        if not problem.unknown:
+            continue
+        if typed and fold(problem.name) == typed:
+            selection.problems.remove(problem)
+        elif not typed:
+            form.new_name.data, typed = problem.name, fold(problem.name)
+            selection.moved.append(problem.name)
+    form.contact_names.data = selection.unresolved_text
+
+
+def _clear_new_contact(form: InteractionForm) -> None:
+    for name in ("new_name", "new_organisation", "new_reach"):
+        form[name].data = ""
+    form.new_anyway.data = False
+    form.new_kind.data = "journalist"
 
 
 def _interaction_form_page(interaction: Interaction | None):
@@ -158,16 +216,22 @@ def _interaction_form_page(interaction: Interaction | None):
     # A search typed in the form (Search button or Enter) shows hits to tick instead of saving.
     query = (form.contact_q.data or "").strip()[:200] if request.method == "POST" else ""
     searching = request.method == "POST" and bool(form.find.data or query)
+    creating = request.method == "POST" and bool(form.create_contact.data)
     selection = pick_contacts(form.contact_ids.data or [], form.contact_names.data, query,
                               keep_ids=keep)
     if request.method == "POST":
         form.contact_names.data = selection.unresolved_text
         form.contact_q.data = ""
-    valid = not searching and form.validate_on_submit()
+    if request.method == "POST" and not searching:
+        _offer_unknown_names(form, selection)
+    valid = not searching and not creating and form.validate_on_submit()
     if selection.unknown_ids:  # after validate(), which resets the errors
         form.contact_ids.errors = [*form.contact_ids.errors, _(
             "Unknown contact: %(ids)s.", ids=", ".join(map(str, selection.unknown_ids[:10])))]
-    if valid and not selection.problems and not selection.unknown_ids:
+    ready = valid and not selection.problems and not selection.unknown_ids
+    blocked, suggestions = _intake(form, selection, searching=searching, creating=creating,
+                                   ready=ready)
+    if ready and not blocked:
         data = _data_from(form, selection.ids, with_follow_up=interaction is None)
         try:
             if interaction is None:
@@ -180,8 +244,14 @@ def _interaction_form_page(interaction: Interaction | None):
             flash(_("Interaction saved."), "success")
             return redirect(url_for("interactions.interaction_detail",
                                     interaction_id=interaction.id))
+    pitches = queries.recent_pitches(
+        selection.ids, exclude_staff_id=current_user.id,
+        exclude_interaction_id=interaction.id if interaction else None)
     return render_template("interactions/form.html", form=form, interaction=interaction,
-                           selection=selection, query=query)
+                           selection=selection, query=query, suggestions=suggestions,
+                           reason_label=intake.ExistingReason.label_of, pitches=pitches,
+                           pitch_days=queries.pitch_window_days(),
+                           organisations=organisations_by_kind()[:2000])
 
 
 @bp.route("/interactions/new", methods=["GET", "POST"])

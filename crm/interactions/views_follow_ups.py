@@ -109,11 +109,14 @@ def follow_up_delete(follow_up_id: int):
 def inquiry_list():
     """Open inquiries by deadline (overdue first), then the closed ones, newest first."""
     mine = request.args.get("mine") == "1"
-    open_query = queries.open_inquiries(current_user.id if mine else None)
+    latest_first = request.args.get("sort") == "-deadline"
+    open_query = queries.open_inquiries(current_user.id if mine else None,
+                                        latest_first=latest_first)
     closed = db.paginate(queries.closed_inquiries(), page=page_arg(),
                          per_page=CLOSED_PAGE_SIZE, max_per_page=CLOSED_PAGE_SIZE,
                          error_out=False)
     return render_template("interactions/inquiries.html", mine=mine, closed=closed,
+                           latest_first=latest_first,
                            open_inquiries=db.session.scalars(open_query.limit(500)).all(),
                            now=utcnow())
 
@@ -133,10 +136,24 @@ def inquiry_update(interaction_id: int):
         if "assignee_id" in request.form:
             changes["assignee_id"] = form.assignee_id.data or None
         try:
-            services.set_inquiry_status(inquiry, form.status.data, **changes)
+            services.set_inquiry_status(inquiry, form.status.data, by=current_user, **changes)
         except UserError as exc:
             show_error(form, exc)
         else:
             flash(_("Inquiry updated."), "success")
             return redirect(next_url(_detail_url(interaction_id)))
     return render_detail(inquiry.interaction, inquiry_form=form)
+
+
+@bp.route("/inquiries/<int:interaction_id>/claim", methods=["POST"])
+@editor_required
+def inquiry_claim(interaction_id: int):
+    """"I'll take it": I become the spokesperson of this inquiry, and it is in progress."""
+    inquiry = db.get_or_404(PressInquiry, interaction_id)
+    try:
+        services.claim_inquiry(inquiry, current_user)
+    except UserError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("You have taken the inquiry."), "success")
+    return redirect(next_url(_detail_url(interaction_id)))

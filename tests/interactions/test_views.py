@@ -84,12 +84,16 @@ def test_ambiguous_name_is_an_error_and_ticking_the_candidate_saves(as_editor, u
     assert [c.id for c in db.session.scalar(db.select(Interaction)).contacts] == [nrk.id]
 
 
-def test_unknown_name_keeps_it_in_the_box_and_moves_known_ones_to_ticks(as_editor, users, kari):
+def test_unknown_name_is_offered_as_a_new_contact_and_known_ones_move_to_ticks(
+        as_editor, users, kari):
     page = text(as_editor.post("/interactions/new", data=form(
-        users, [], contact_names="Kari Nordmann\nUkjent Journalist")))
+        users, [], contact_names="Kari Nordmann\nUkjent Journalist\nAnnen Ukjent")))
     assert "No contact matches “Ukjent Journalist”" in page
     assert f'name="contact_ids" value="{kari.id}" checked' in page
-    assert "\nUkjent Journalist</textarea>" in page
+    # The first unknown name goes to the "new contact" fields, the others stay in the box.
+    assert 'name="new_name" type="text" value="Ukjent Journalist"' in page
+    assert "\nAnnen Ukjent</textarea>" in page and "Ukjent Journalist\n" not in page
+    assert "<details class=\"new-contact\" id=\"new-contact\" open>" in page
     assert count(Interaction) == 0
 
 

@@ -1,0 +1,183 @@
+"""Creating a contact from the interaction form: someone who calls and is not yet in the
+register. Before anything is stored the likely existing contacts are looked up (the same email
+or phone, or a similar name at the same organisation) so the user can pick one instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from flask_babel import lazy_gettext as _l
+
+from crm.contacts.duplicates import existing_by_email, existing_by_phone
+from crm.contacts.models import CONTACT_KINDS, Contact, Organisation
+from crm.contacts.services import (
+    ContactData,
+    ContactFilter,
+    create_contact,
+    filtered_contacts,
+    save_organisation,
+)
+from crm.contacts.validation import normalise_email, normalise_phone
+from crm.errors import UserError
+from crm.extensions import db
+from crm.labels import LabelledEnum
+from crm.messages import msg
+from crm.text import fold, normalise_space
+
+NAME_MAX = 200
+ORGANISATION_MAX = 200
+REACH_MAX = 254
+SIMILAR = 0.85  # SequenceMatcher ratio of folded names counted as "similar"
+_SAME_ORGANISATION_SCAN = 5000
+_NAME_SCAN = 50
+MAX_SUGGESTIONS = 10
+
+
+class ExistingReason(LabelledEnum):
+    EMAIL = "email", _l("same email")
+    PHONE = "phone", _l("same phone")
+    NAME = "name", _l("similar name at the same organisation")
+    SAME_NAME = "same_name", _l("same name")
+
+
+@dataclass
+class NewContact:
+    """What the form's "new contact" fields give."""
+
+    name: str
+    organisation: str = ""  # an outlet or organisation, by name (made if unknown)
+    reach: str = ""  # a phone number or an email address
+    kind: str = "journalist"
+
+
+@dataclass
+class Suggestion:
+    contact: Contact
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleanNewContact:
+    name: str
+    kind: str
+    organisation_name: str
+    organisation: Organisation | None
+    email: str = ""
+    phone: str = ""
+
+
+def clean(new: NewContact) -> CleanNewContact:
+    """Validate the fields; raises UserError naming the form field."""
+    name = normalise_space(_no_controls(new.name))
+    if not name:
+        raise UserError(msg("A name is required."), field="new_name")
+    if len(name) > NAME_MAX:
+        raise UserError(msg("A name may have at most %(max)d characters.", max=NAME_MAX),
+                        field="new_name")
+    if new.kind not in CONTACT_KINDS:
+        raise UserError(msg("Unknown value “%(value)s”.", value=str(new.kind)[:80]),
+                        field="new_kind")
+    org_name = normalise_space(_no_controls(new.organisation))
+    if len(org_name) > ORGANISATION_MAX:
+        raise UserError(msg("At most %(n)d characters.", n=ORGANISATION_MAX),
+                        field="new_organisation")
+    reach = normalise_space(_no_controls(new.reach))
+    email = phone = ""
+    if len(reach) > REACH_MAX:
+        raise UserError(msg("At most %(n)d characters.", n=REACH_MAX), field="new_reach")
+    try:
+        if "@" in reach:
+            email = normalise_email(reach)
+        elif reach:
+            phone = normalise_phone(reach)
+    except UserError as exc:
+        raise UserError(exc.msg, field="new_reach") from exc
+    return CleanNewContact(name=name, kind=new.kind, organisation_name=org_name,
+                           organisation=find_organisation(org_name), email=email, phone=phone)
+
+
+def _no_controls(value: str | None) -> str:
+    return "".join(ch for ch in (value or "") if ch >= " " or ch == "\t")
+
+
+def find_organisation(name: str) -> Organisation | None:
+    """The organisation of that name, ignoring case, accents and spacing."""
+    if not name:
+        return None
+    exact = db.session.scalar(db.select(Organisation).where(
+        db.func.lower(Organisation.name) == name.lower()).limit(1))
+    if exact is not None:
+        return exact
+    folded = fold(name)
+    for organisation in db.session.scalars(db.select(Organisation).limit(20000)):
+        if fold(organisation.name) == folded:
+            return organisation
+    return None
+
+
+def similar_names(a: str, b: str) -> bool:
+    """The same person, probably: equal folded names, one name's words all in the other
+    ("Kari Vårli" and "Kari S. Vårli"), or nearly the same letters ("Vårli", "Vaarli")."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return False
+    if fa == fb:
+        return True
+    wa, wb = set(fa.replace(".", " ").split()), set(fb.replace(".", " ").split())
+    if len(wa) > 1 and len(wb) > 1 and (wa <= wb or wb <= wa):
+        return True
+    return SequenceMatcher(None, fa, fb).ratio() >= SIMILAR
+
+
+def likely_existing(new: CleanNewContact, exclude: set[int] | frozenset = frozenset()) \
+        -> list[Suggestion]:
+    """Contacts the new one probably is, with why: same email, same phone, a similar name at
+    the same organisation, or (no organisation given) the very same name."""
+    found: dict[int, list[str]] = {}
+
+    def add(contact_id: int, reason: str) -> None:
+        if contact_id not in exclude and reason not in found.setdefault(contact_id, []):
+            found[contact_id].append(reason)
+
+    if new.email:
+        for match in existing_by_email([new.email]).values():
+            add(match.contact_id, ExistingReason.EMAIL.value)
+    if new.phone:
+        for match in existing_by_phone([new.phone]).values():
+            add(match.contact_id, ExistingReason.PHONE.value)
+    if new.organisation is not None:
+        rows = db.session.execute(
+            db.select(Contact.id, Contact.name)
+            .where(Contact.organisation_id == new.organisation.id, Contact.erased_at.is_(None))
+            .order_by(Contact.id).limit(_SAME_ORGANISATION_SCAN))
+        for contact_id, name in rows:
+            if similar_names(name, new.name):
+                add(contact_id, ExistingReason.NAME.value)
+    if not new.organisation_name:
+        folded = fold(new.name)
+        for contact in db.session.scalars(
+                filtered_contacts(ContactFilter(q=new.name)).limit(_NAME_SCAN)):
+            if fold(contact.name) == folded:
+                add(contact.id, ExistingReason.SAME_NAME.value)
+    found = {cid: reasons for cid, reasons in found.items() if reasons}
+    if not found:
+        return []
+    contacts = {c.id: c for c in db.session.scalars(
+        db.select(Contact).where(Contact.id.in_(list(found)[:MAX_SUGGESTIONS * 5])))}
+    return [Suggestion(contacts[cid], reasons) for cid, reasons in found.items()
+            if cid in contacts][:MAX_SUGGESTIONS]
+
+
+def create_inline_contact(new: CleanNewContact, *, source: str = "") -> Contact:
+    """Create the contact (and its outlet or organisation if unknown) and commit."""
+    organisation = new.organisation
+    data = ContactData(kind=new.kind, name=new.name,
+                       emails=[new.email] if new.email else [],
+                       phones=[new.phone] if new.phone else [], data_source=source)
+    if organisation is None and new.organisation_name:
+        kind = "outlet" if new.kind == "journalist" else "other"
+        organisation = save_organisation(None, name=new.organisation_name, kind=kind)
+    data.organisation_id = organisation.id if organisation is not None else None
+    return create_contact(data)
