@@ -93,7 +93,7 @@ def test_log_in_register_a_journalist_log_a_call_find_him_and_see_the_follow_up(
     expect(today.get_by_text("Send tallene på ventelister til Bjørn")).to_be_visible()
     expect(today.get_by_role("link", name="Ventelister i helse-Norge")).to_be_visible()
     expect(today.get_by_role("link", name="Bjørn Løkken")).to_be_visible()
-    expect(section_headed(page, "Overdue follow-ups").get_by_text("Nothing overdue.")) \
+    expect(section_headed(page, "Overdue").get_by_text("Nothing overdue.")) \
         .to_be_visible()
     today.get_by_role("link", name="Bjørn Løkken").click()
     expect(page).to_have_url(contact_url)

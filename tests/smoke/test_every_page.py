@@ -40,6 +40,8 @@ NOT_REQUESTED = {
     "contacts.import_mapping": "needs an uploaded file's token (tests/contacts/test_import.py)",
     "monitoring.coverage_csv": "reached through the links on the coverage page",
     "static": "assets, not pages",
+    "interactions.calendar_feed_ics": "needs a user's secret token "
+                                      "(tests/interactions/test_calendar_feed.py)",
 }
 DOWNLOAD = re.compile(r"(export|download|\.csv|\.vcf|\.ics|\.docx|\.json|vcard|email\.(txt|html))",
                       re.IGNORECASE)
