@@ -5,6 +5,7 @@ or phone, or a similar name at the same organisation) so the user can pick one i
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -19,6 +20,9 @@ from crm.contacts.services import (
     filtered_contacts,
     save_organisation,
 )
+from crm.contacts.services import (
+    _clean_name as clean_name,
+)
 from crm.contacts.validation import normalise_email, normalise_phone
 from crm.errors import UserError
 from crm.extensions import db
@@ -26,7 +30,6 @@ from crm.labels import LabelledEnum
 from crm.messages import msg
 from crm.text import fold, normalise_space
 
-NAME_MAX = 200
 ORGANISATION_MAX = 200
 REACH_MAX = 254
 SIMILAR = 0.85  # SequenceMatcher ratio of folded names counted as "similar"
@@ -68,14 +71,20 @@ class CleanNewContact:
     phone: str = ""
 
 
+@contextmanager
+def _blame(field_name: str):
+    """A contacts service's UserError, put on this form's field."""
+    try:
+        yield
+    except UserError as exc:
+        raise UserError(exc.msg, field=field_name) from exc
+
+
 def clean(new: NewContact) -> CleanNewContact:
-    """Validate the fields; raises UserError naming the form field."""
-    name = normalise_space(_no_controls(new.name))
-    if not name:
-        raise UserError(msg("A name is required."), field="new_name")
-    if len(name) > NAME_MAX:
-        raise UserError(msg("A name may have at most %(max)d characters.", max=NAME_MAX),
-                        field="new_name")
+    """Validate the fields (the contact register's own rules); raises UserError naming the
+    form field."""
+    with _blame("new_name"):
+        name = clean_name(_no_controls(new.name))
     if new.kind not in CONTACT_KINDS:
         raise UserError(msg("Unknown value “%(value)s”.", value=str(new.kind)[:80]),
                         field="new_kind")
@@ -84,16 +93,11 @@ def clean(new: NewContact) -> CleanNewContact:
         raise UserError(msg("At most %(n)d characters.", n=ORGANISATION_MAX),
                         field="new_organisation")
     reach = normalise_space(_no_controls(new.reach))
-    email = phone = ""
     if len(reach) > REACH_MAX:
         raise UserError(msg("At most %(n)d characters.", n=REACH_MAX), field="new_reach")
-    try:
-        if "@" in reach:
-            email = normalise_email(reach)
-        elif reach:
-            phone = normalise_phone(reach)
-    except UserError as exc:
-        raise UserError(exc.msg, field="new_reach") from exc
+    with _blame("new_reach"):
+        email = normalise_email(reach) if "@" in reach else ""
+        phone = normalise_phone(reach) if reach and not email else ""
     return CleanNewContact(name=name, kind=new.kind, organisation_name=org_name,
                            organisation=find_organisation(org_name), email=email, phone=phone)
 

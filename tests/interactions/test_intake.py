@@ -16,7 +16,7 @@ from crm.interactions.models import Interaction, PressInquiry
 from crm.interactions.queries import my_day, recent_pitches
 from crm.interactions.services import claim_inquiry, set_inquiry_status
 from crm.timeutil import utcnow
-from tests.factories import follow_up, inquiry, journalist, log, oslo, press_inquiry
+from tests.factories import follow_up, inquiry, log, oslo, press_inquiry
 from tests.support import login
 
 HOSTILE = ["", " ", "x" * 5000, "<script>alert(1)</script>", "Kari\x00Vårli", "Kåre 😀 Ærlig",
