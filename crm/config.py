@@ -29,6 +29,7 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "CRM_MAIL_SENDER": env.get("CRM_MAIL_SENDER", "Pressdesk <pressdesk@localhost>"),
         "CRM_DATA_CONTROLLER": env.get("CRM_DATA_CONTROLLER", ""),  # named in GDPR exports
         "CRM_RETENTION_MONTHS": int(env.get("CRM_RETENTION_MONTHS", "24")),
+        "CRM_PITCH_WINDOW_DAYS": int(env.get("CRM_PITCH_WINDOW_DAYS", "7")),
         "CRM_PROXY_FIX": _flag(env.get("CRM_PROXY_FIX")),
         "MAX_CONTENT_LENGTH": int(env.get("CRM_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env.get("CRM_RATELIMIT_STORAGE_URI", "memory://"),

@@ -156,8 +156,12 @@ def _intake(form: InteractionForm, selection, *, searching: bool, creating: bool
     or tick "create anyway") or the fields are wrong. The contact is made when its button is
     pressed, or on Save once the rest of the form is `ready` to be stored.
     """
-    if request.method != "POST" or searching or not (form.new_name.data or "").strip():
+    if request.method != "POST" or searching:
         return False, []
+    if not (form.new_name.data or "").strip():
+        if creating:
+            form.new_name.errors = [*form.new_name.errors, _("A name is required.")]
+        return creating, []
     try:
         new = intake.clean(intake.NewContact(
             name=form.new_name.data, organisation=form.new_organisation.data or "",

@@ -12,7 +12,11 @@ from crm.interactions import calendar_feed as feeds
 
 
 def _feed_url(token: str) -> str:
-    return url_for("interactions.calendar_feed_ics", token=token, _external=True)
+    """The public address (CRM_BASE_URL: right behind a reverse proxy too)."""
+    base = current_app.config.get("CRM_BASE_URL", "").rstrip("/")
+    path = url_for("interactions.calendar_feed_ics", token=token)
+    return base + path if base else url_for("interactions.calendar_feed_ics", token=token,
+                                            _external=True)
 
 
 @bp.route("/calendar-feed")

@@ -283,3 +283,9 @@ def test_login_is_required_to_log(client, users):
     assert client.get("/interactions/new").status_code == 302
     login(client, users["viewer"].email)
     assert client.post("/interactions/new", data={"new_name": "X"}).status_code == 403
+
+
+def test_add_new_contact_without_a_name_says_so(as_editor, users):
+    page = text(as_editor.post("/interactions/new", data=inquiry_form(
+        users, new_organisation="NRK", create_contact="1")))
+    assert "A name is required." in page and count(Contact) == 0
