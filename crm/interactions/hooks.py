@@ -22,7 +22,7 @@ from crm.privacy.parts import PrivacyPart
 
 
 def contact_actions(contact) -> list[dict]:
-    """"Log interaction" and "Log press inquiry" buttons for those who may write."""
+    """"Log interaction", "Log press inquiry" and "Log pitch" for those who may write."""
     if not (current_user.is_authenticated and current_user.can_write) or contact.erased_at:
         return []
     return [
@@ -30,6 +30,8 @@ def contact_actions(contact) -> list[dict]:
          "label": _("Log interaction"), "primary": True},
         {"url": url_for("interactions.interaction_new", contact=contact.id, kind="inquiry"),
          "label": _("Log press inquiry"), "primary": True},
+        {"url": url_for("interactions.interaction_new", contact=contact.id, kind="pitch"),
+         "label": _("Log pitch")},
     ]
 
 

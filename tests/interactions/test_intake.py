@@ -250,6 +250,7 @@ def test_recent_pitches_by_colleagues_on_the_form_and_the_contact_page(as_editor
     assert "Gammel sak" not in page and "Sak til Ola" not in page and "Bare en prat" not in box
     contact_page = text(as_editor.get(f"/contacts/{kari.id}"))
     assert 'id="recent-pitches"' in contact_page and "eldreomsorg" in contact_page
+    assert f"/interactions/new?contact={kari.id}&amp;kind=pitch" in contact_page
     # My own pitches are not "someone else's" on the form.
     mine = recent_pitches([kari.id], exclude_staff_id=admin.id)
     assert mine == []
