@@ -1,23 +1,19 @@
 """Creating a contact from the interaction form: someone who calls and is not yet in the
 register. Before anything is stored the likely existing contacts are looked up (the same email
-or phone, or a similar name at the same organisation) so the user can pick one instead.
+or phone, or a similar name at the same organisation: crm.contacts.duplicates) so the user can
+pick one instead.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
-from flask_babel import lazy_gettext as _l
-
-from crm.contacts.duplicates import existing_by_email, existing_by_phone
+from crm.contacts.duplicates import likely_duplicates
 from crm.contacts.models import CONTACT_KINDS, Contact, Organisation
 from crm.contacts.services import (
     ContactData,
-    ContactFilter,
     create_contact,
-    filtered_contacts,
     save_organisation,
 )
 from crm.contacts.services import (
@@ -26,23 +22,12 @@ from crm.contacts.services import (
 from crm.contacts.validation import normalise_email, normalise_phone
 from crm.errors import UserError
 from crm.extensions import db
-from crm.labels import LabelledEnum
 from crm.messages import msg
 from crm.text import fold, normalise_space
 
 ORGANISATION_MAX = 200
 REACH_MAX = 254
-SIMILAR = 0.85  # SequenceMatcher ratio of folded names counted as "similar"
-_SAME_ORGANISATION_SCAN = 5000
-_NAME_SCAN = 50
 MAX_SUGGESTIONS = 10
-
-
-class ExistingReason(LabelledEnum):
-    EMAIL = "email", _l("same email")
-    PHONE = "phone", _l("same phone")
-    NAME = "name", _l("similar name at the same organisation")
-    SAME_NAME = "same_name", _l("same name")
 
 
 @dataclass
@@ -121,57 +106,19 @@ def find_organisation(name: str) -> Organisation | None:
     return None
 
 
-def similar_names(a: str, b: str) -> bool:
-    """The same person, probably: equal folded names, one name's words all in the other
-    ("Kari Vårli" and "Kari S. Vårli"), or nearly the same letters ("Vårli", "Vaarli")."""
-    fa, fb = fold(a), fold(b)
-    if not fa or not fb:
-        return False
-    if fa == fb:
-        return True
-    wa, wb = set(fa.replace(".", " ").split()), set(fb.replace(".", " ").split())
-    if len(wa) > 1 and len(wb) > 1 and (wa <= wb or wb <= wa):
-        return True
-    return SequenceMatcher(None, fa, fb).ratio() >= SIMILAR
-
-
-def likely_existing(new: CleanNewContact, exclude: set[int] | frozenset = frozenset()) \
-        -> list[Suggestion]:
-    """Contacts the new one probably is, with why: same email, same phone, a similar name at
-    the same organisation, or (no organisation given) the very same name."""
-    found: dict[int, list[str]] = {}
-
-    def add(contact_id: int, reason: str) -> None:
-        if contact_id not in exclude and reason not in found.setdefault(contact_id, []):
-            found[contact_id].append(reason)
-
-    if new.email:
-        for match in existing_by_email([new.email]).values():
-            add(match.contact_id, ExistingReason.EMAIL.value)
-    if new.phone:
-        for match in existing_by_phone([new.phone]).values():
-            add(match.contact_id, ExistingReason.PHONE.value)
-    if new.organisation is not None:
-        rows = db.session.execute(
-            db.select(Contact.id, Contact.name)
-            .where(Contact.organisation_id == new.organisation.id, Contact.erased_at.is_(None))
-            .order_by(Contact.id).limit(_SAME_ORGANISATION_SCAN))
-        for contact_id, name in rows:
-            if similar_names(name, new.name):
-                add(contact_id, ExistingReason.NAME.value)
-    if not new.organisation_name:
-        folded = fold(new.name)
-        for contact in db.session.scalars(
-                filtered_contacts(ContactFilter(q=new.name)).limit(_NAME_SCAN)):
-            if fold(contact.name) == folded:
-                add(contact.id, ExistingReason.SAME_NAME.value)
-    found = {cid: reasons for cid, reasons in found.items() if reasons}
-    if not found:
+def likely_existing(new: CleanNewContact) -> list[Suggestion]:
+    """Contacts the new one probably is, with why (the register's own duplicate check: the
+    same email or phone, or a similar name at the same organisation)."""
+    hints = likely_duplicates(
+        new.name, new.organisation.id if new.organisation is not None else None,
+        emails=[new.email] if new.email else [], phones=[new.phone] if new.phone else [],
+        limit=MAX_SUGGESTIONS)
+    if not hints:
         return []
     contacts = {c.id: c for c in db.session.scalars(
-        db.select(Contact).where(Contact.id.in_(list(found)[:MAX_SUGGESTIONS * 5])))}
-    return [Suggestion(contacts[cid], reasons) for cid, reasons in found.items()
-            if cid in contacts][:MAX_SUGGESTIONS]
+        db.select(Contact).where(Contact.id.in_([h.contact_id for h in hints])))}
+    return [Suggestion(contacts[h.contact_id], [h.reason]) for h in hints
+            if h.contact_id in contacts]
 
 
 def create_inline_contact(new: CleanNewContact, *, source: str = "") -> Contact:

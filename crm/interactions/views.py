@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from crm.auth.models import User
 from crm.auth.roles import editor_required
+from crm.contacts.duplicates import DuplicateReason
 from crm.contacts.models import Contact
 from crm.contacts.services import organisations_by_kind
 from crm.errors import UserError
@@ -253,7 +254,7 @@ def _interaction_form_page(interaction: Interaction | None):
         exclude_interaction_id=interaction.id if interaction else None)
     return render_template("interactions/form.html", form=form, interaction=interaction,
                            selection=selection, query=query, suggestions=suggestions,
-                           reason_label=intake.ExistingReason.label_of, pitches=pitches,
+                           reason_label=DuplicateReason.label_of, pitches=pitches,
                            pitch_days=queries.pitch_window_days(),
                            organisations=organisations_by_kind()[:2000])
 
