@@ -1,14 +1,14 @@
 """calendar feed tokens: a secret, revocable calendar subscription URL per user (issue 11)
 
 Revision ID: intake1
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "intake1"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
