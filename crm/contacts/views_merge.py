@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from crm.audit.labels import field_label
 from crm.auth.roles import editor_required
 from crm.contacts import bp
 from crm.contacts.duplicates import duplicate_groups
@@ -90,6 +91,11 @@ def merge():
         flash(_("A contact cannot be merged with itself."), "error")
         return redirect(url_for("contacts.merge", a=first.id))
     organisations = {o.id: o.name for o in (first.organisation, second.organisation) if o}
+    choices = field_choices(first, second)
+    # The audit log's labels for the contact's columns: one name for each field everywhere.
+    field_labels = {c.name: field_label("contact", "organisation_id" if c.name == "organisation"
+                                        else c.name) for c in choices}
     return render_template("contacts/merge.html", first=first, second=second,
-                           choices=field_choices(first, second), organisations=organisations,
+                           choices=choices, field_labels=field_labels,
+                           organisations=organisations,
                            counts={c.id: _link_counts(c) for c in (first, second)})
