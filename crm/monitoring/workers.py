@@ -128,12 +128,12 @@ class PoolSettings:
     def job_seconds(self) -> float:
         """How long a job may be out before its worker counts as stuck (a job may wait for
         one other to finish first: each worker holds up to 2 x threads)."""
-        return 2 * (self.limits.deadline + self.parse_seconds) + 15
+        return 2 * (self.limits.deadline + self.parse_seconds) + 5
 
 
 def too_slow(seconds: float) -> Message:
-    return msg("Reading the feed took longer than %(seconds)d seconds and was stopped.",
-               seconds=int(seconds))
+    return msg("Reading the feed took longer than %(seconds)s seconds and was stopped.",
+               seconds=f"{seconds:g}")
 
 
 def too_big(megabytes: int) -> Message:
@@ -299,12 +299,17 @@ class FeedPool:
             worker.jobs_out.close()
         self.workers.clear()
 
+    def start(self, jobs: int | None = None) -> None:
+        """Start the worker processes (no more than there are jobs)."""
+        wanted = self.settings.processes if jobs is None else min(self.settings.processes, jobs)
+        while len(self.workers) < max(wanted, 1):
+            self._start_worker()
+
     def run(self, jobs: Iterable[FeedJob]) -> Iterator[PollOutcome]:
         settings = self.settings
         pending: deque[FeedJob] = deque(jobs)
         lost: dict[int, int] = {}  # feed id -> workers lost while it was in flight
-        while len(self.workers) < min(settings.processes, max(len(pending), 1)):
-            self._start_worker()
+        self.start(len(pending))
         while pending or any(w.jobs for w in self.workers):
             for worker in self.workers:
                 while pending and len(worker.jobs) < 2 * settings.threads:
