@@ -255,7 +255,7 @@ def _next_poll(feed: FeedJob, now: datetime, failures: int, retry_after: float |
     return now + interval
 
 
-def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
+def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None,
                    commit: bool = True) -> FeedReport:
     """Store what a poll found and update the feed's health. Never raises for bad data.
 
@@ -266,6 +266,7 @@ def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
     parsed = outcome.parsed
     report = FeedReport(feed.id, feed.name, "unchanged" if outcome.not_modified else "new")
     if parsed is not None and parsed.entries:
+        ctx = ctx or StoreContext.load()
         try:
             report.counts = store_entries(feed.id, feed.organisation_id, parsed.entries, ctx)
             db.session.flush()
@@ -328,32 +329,59 @@ def poll_feeds(feeds: list[Feed], workers: int | None = None,
     if not feeds:
         return summary
     settings = pool_settings(workers)
-    ctx = StoreContext.load()
+    ctx: StoreContext | None = None  # loaded when the first feed brings entries
     jobs = [job_of(f) for f in feeds]
     by_id = {job.id: job for job in jobs}
     db.session.commit()  # no transaction held open while waiting for the network
-    uncommitted = 0
+    uncommitted, unchanged = 0, []
     with _outcomes(jobs, settings, summary) as outcomes:
         for outcome in outcomes:
             store_started = time.monotonic()
+            job = by_id[outcome.feed_id]
             has_entries = bool(outcome.parsed and outcome.parsed.entries)
-            if has_entries and uncommitted:
-                db.session.commit()  # a failing store must not undo others' health
-                uncommitted = 0
-            report = _record_safely(by_id[outcome.feed_id], outcome, ctx, commit=has_entries)
-            uncommitted += not has_entries
-            if uncommitted >= 200:
-                db.session.commit()
-                uncommitted = 0
+            if outcome.not_modified and outcome.error is None:
+                # The common case: one UPDATE for a batch of them, not one per feed.
+                unchanged.append(_unchanged_row(job, outcome))
+                report = FeedReport(job.id, job.name, "unchanged")
+                if len(unchanged) >= 200:
+                    _save_unchanged(unchanged)
+            else:
+                if has_entries and (uncommitted or unchanged):
+                    _save_unchanged(unchanged)
+                    db.session.commit()  # a failing store must not undo others' health
+                    uncommitted = 0
+                if has_entries and ctx is None:
+                    ctx = StoreContext.load()
+                report = _record_safely(job, outcome, ctx, commit=has_entries)
+                uncommitted += not has_entries
+                if uncommitted >= 200:
+                    db.session.commit()
+                    uncommitted = 0
             summary.fetch_seconds += outcome.fetch_seconds
             summary.parse_seconds += outcome.parse_seconds
             summary.store_seconds += time.monotonic() - store_started
             _tally(summary, report)
             if progress:
                 progress(len(summary.reports), summary.feeds, report)
+    _save_unchanged(unchanged)
     db.session.commit()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _unchanged_row(job: FeedJob, outcome: PollOutcome) -> dict:
+    now = utcnow()
+    return {"id": job.id, "last_polled_at": now, "last_success_at": now,
+            "consecutive_failures": 0,
+            "next_poll_at": _next_poll(job, now, 0, outcome.retry_after, False)}
+
+
+def _save_unchanged(rows: list[dict]) -> None:
+    """The health of unchanged feeds: an ORM bulk UPDATE by primary key (one executemany)."""
+    if rows:
+        db.session.execute(update(Feed), rows)
+        db.session.commit()
+        rows.clear()
 
 
 class _outcomes:  # noqa: N801 (used as a context manager, like a function)
@@ -382,7 +410,7 @@ class _outcomes:  # noqa: N801 (used as a context manager, like a function)
             self._close()
 
 
-def _record_safely(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
+def _record_safely(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None,
                    commit: bool) -> FeedReport:
     try:
         return record_outcome(feed, outcome, ctx, commit)

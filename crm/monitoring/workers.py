@@ -171,22 +171,26 @@ def pss_bytes(pid: int | str = "self") -> int:
 def _worker_main(jobs_in, results_out, slot, settings: PoolSettings) -> None:
     """A worker: jobs in, outcomes out; one parse at a time, announced in `slot`."""
     send_lock, parse_lock = threading.Lock(), threading.Lock()
+    parse_times: dict[int, float] = {}  # without the wait for parse_lock
 
     def parse(feed_id: int):
         def guarded(body: bytes, headers: dict, url: str) -> ParsedFeed:
             with parse_lock:
-                slot[1], slot[2] = time.monotonic(), float(rss_bytes())
+                started = time.monotonic()
+                slot[1], slot[2] = started, float(rss_bytes())
                 slot[0] = float(feed_id)
                 try:
                     return parse_feed(body, headers, url)
                 finally:
                     slot[0] = IDLE
+                    parse_times[feed_id] = time.monotonic() - started
         return guarded
 
     with make_client(settings.limits, max_connections=settings.threads) as client, \
             ThreadPoolExecutor(settings.threads, thread_name_prefix="feed") as pool:
         def run(job: FeedJob) -> None:
             outcome = fetch_and_parse(job, client, settings.limits, parse(job.id))
+            outcome.parse_seconds = parse_times.pop(job.id, outcome.parse_seconds)
             with send_lock:
                 try:
                     results_out.send(outcome)
@@ -244,7 +248,7 @@ class FeedPool:
         self.workers: list[_Worker] = []
         self.stats = PoolStats()
         self._ctx = _mp_context()
-        self._last_sample = 0.0
+        self._last_sample = self._last_pss = 0.0
 
     def __enter__(self) -> FeedPool:
         return self
@@ -376,6 +380,8 @@ class FeedPool:
             return
         self._last_sample = now
         total = sum(rss_bytes(w.process.pid) for w in self.workers)
+        if total > self.stats.peak_rss_children or now - self._last_pss > 10:
+            self._last_pss = now  # reading smaps costs more than statm
+            pss = sum(pss_bytes(w.process.pid) for w in self.workers)
+            self.stats.peak_pss_children = max(self.stats.peak_pss_children, pss)
         self.stats.peak_rss_children = max(self.stats.peak_rss_children, total)
-        pss = sum(pss_bytes(w.process.pid) for w in self.workers)
-        self.stats.peak_pss_children = max(self.stats.peak_pss_children, pss)
