@@ -223,7 +223,9 @@ def _bozo_message(exc) -> tuple[Message | None, Message | None]:
 
 
 def recovered(error: Message, entries: int) -> Message:
-    """The warning for a broken feed whose entries feedparser could still read."""
+    """The warning for a broken feed that feedparser could still read."""
+    if not entries:
+        return msg("%(error)s (The feed could still be read.)", error=error)
     return nmsg("%(error)s (%(num)d entry was recovered.)",
                 "%(error)s (%(num)d entries were recovered.)", entries, error=error)
 
@@ -342,9 +344,11 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
         except Exception as exc:  # one odd entry must not lose the others
             parsed.warnings.append(msg("An entry was skipped (%(kind)s).",
                                        kind=type(exc).__name__))
-    if error is not None and any(e.title or e.link or e.summary for e in parsed.entries):
-        # Recovered: healthy, with the error as a warning.
-        parsed.warnings.append(recovered(error, len(parsed.entries)))
+    entries = [e for e in parsed.entries if e.title or e.link or e.summary]
+    if error is not None and (entries or (result.get("version") and parsed.title)):
+        # Recovered (entries, or a feed of a known kind with its title but no entries yet):
+        # healthy, with the error as a warning.
+        parsed.warnings.append(recovered(error, len(entries)))
         parsed.error = None
     if parsed.total_entries > MAX_ENTRIES:
         parsed.warnings.append(msg("Only the first %(max)d of %(total)d entries were read.",

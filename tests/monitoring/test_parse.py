@@ -73,8 +73,7 @@ def test_broken_xml_with_entries_recovered_is_healthy_with_a_warning():
 
 
 def test_broken_xml_without_entries_is_an_error():
-    feed = parse_feed(b'<?xml version="1.0"?><rss version="2.0"><channel><title>A & B'
-                      b'</title><item><title', XML)
+    feed = parse_feed(b'<?xml version="1.0"?><rss version="2.0"><channel><item><title', XML)
     assert feed.error is not None and not any(e.title for e in feed.entries)
 
 
@@ -98,6 +97,13 @@ def test_an_unbound_namespace_prefix_keeps_the_entries():
     feed = parse_feed(body, XML)
     assert feed.error is None and [e.title for e in feed.entries] == ["Ap", "Sp"]
     assert "unbound prefix" in str(feed.warnings[-1])
+
+
+def test_a_broken_feed_with_its_title_but_no_entries_yet_is_healthy_with_a_warning():
+    body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Nyheter fra T&oslash;nsberg'
+    feed = parse_feed(body + b"</title></channel></rss>", XML)
+    assert feed.error is None and feed.title == "Nyheter fra Tønsberg"
+    assert "could still be read" in str(feed.warnings[-1])
 
 
 def test_plain_text_entities_resolve_but_text_stays_text():
