@@ -118,7 +118,7 @@ def serve(feeds, ready, stop):
         for path, (body, etag) in feeds.items():
             server.add(path, Reply(body, etag=etag))
         ready.put(server.base)
-        stop.wait(1800)
+        stop.wait()  # until the benchmark ends (a daemon: it ends with it)
 
 
 def per_term_regex_loop(forms: list[tuple[str, bool]], texts: list[str]) -> float:

@@ -133,3 +133,24 @@ def test_a_stuck_worker_is_stopped_and_its_feed_refused(feed_server):
     refused = [o for o in outcomes if not o.ok]
     assert refused and "longer than" in str(refused[0].error)
     assert pool.stats.workers_replaced >= 1
+
+
+def test_without_worker_processes_the_feeds_are_read_in_threads_here(app, feed_server):
+    app.config.update(CRM_FEED_PROCESSES=0)
+    feeds = [make.feed(feed_server.add(f"/t{i}.xml", rss([dict(STORY, guid=f"urn:{i}")])),
+                       f"t{i}") for i in range(3)]
+    summary = services.poll_feeds(feeds, workers=2)
+    assert (summary.ok, summary.failed, summary.pool) == (3, 0, None)
+    assert summary.counts.new_sources == 3  # one story (same link) in three feeds
+
+
+def test_unchanged_feeds_are_recorded_healthy_in_one_batch(app, feed_server):
+    feeds = [make.feed(feed_server.add(f"/u{i}.xml", rss([dict(STORY, guid=f"urn:{i}")]),
+                                       etag=f'"u{i}"'), f"u{i}") for i in range(3)]
+    services.poll_feeds(feeds)
+    db.session.execute(db.update(Feed).values(next_poll_at=None, consecutive_failures=0))
+    db.session.commit()
+    second = services.poll_feeds(services.due_feeds())
+    assert (second.ok, second.unchanged) == (3, 3)
+    for feed in db.session.scalars(db.select(Feed)):
+        assert feed.health == "ok" and feed.next_poll_at > feed.last_polled_at
