@@ -1,8 +1,9 @@
 """Feeds: adding, changing and deleting them, and polling them.
 
-Polling (`poll_due_feeds`) fetches and parses in a bounded thread pool and writes to the
-database only in the calling thread, one commit per feed, so one broken feed never loses the
-others' work. It is the scheduler's "poll-feeds" job (crm/scheduler.py) and `crm poll-feeds`.
+Polling (`poll_due_feeds`) fetches and parses in worker processes (crm/monitoring/workers.py:
+both cores, each feed bounded in time and memory) and writes to the database only here, in
+the calling process, one commit per feed that brought entries, so one broken feed never
+loses the others' work. It is the scheduler's "poll-feeds" job (crm/scheduler.py) and `crm poll-feeds`.
 At most one poller runs at a time: the scheduler runs in one process (`crm scheduler`) under a
 database lease, never inside the web workers; `crm poll-feeds` by hand may overlap it, which is
 safe (article keys are unique; a clash rolls back that feed and it is retried next time).
@@ -10,10 +11,10 @@ safe (article keys are unique; a clash rolls back that feed and it is retried ne
 
 from __future__ import annotations
 
-import hashlib
+import os
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,24 +25,27 @@ from sqlalchemy.exc import IntegrityError
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import Message, joined, msg, nmsg
-from crm.monitoring.fetch import (
-    DEFAULT_LIMITS,
-    FetchError,
-    FetchLimits,
-    fetch,
-    make_client,
-)
+from crm.monitoring.fetch import FetchError, FetchLimits, make_client
 from crm.monitoring.models import Article, ArticleSource, Feed
-from crm.monitoring.parse import ParsedFeed, parse_feed
 from crm.monitoring.sanitize import safe_link
 from crm.monitoring.store import StoreContext, StoreCounts, store_entries
+from crm.monitoring.workers import (
+    FeedJob,
+    FeedPool,
+    PollOutcome,
+    PoolSettings,
+    PoolStats,
+    fetch_and_parse,
+)
 from crm.text import normalise_space
 from crm.timeutil import utcnow
 
 MIN_INTERVAL = 5
 MAX_INTERVAL = 24 * 60
 MAX_BACKOFF = timedelta(hours=6)
-DEFAULT_WORKERS = 8
+DEFAULT_WORKERS = 8  # feeds fetched at once, over all worker processes
+
+__all__ = ["FeedJob", "PollOutcome", "fetch_and_parse"]  # the unit of work, for task queues
 
 
 class FeedError(UserError):
@@ -55,46 +59,6 @@ class FeedData:
     organisation_id: int | None = None
     interval_minutes: int = 15
     active: bool = True
-
-
-@dataclass(frozen=True)
-class FeedJob:
-    """A feed as the poller needs it: a plain snapshot, so no ORM object crosses threads and
-    no expired object is reloaded after each commit."""
-
-    id: int
-    url: str
-    etag: str = ""
-    last_modified: str = ""
-    content_hash: str = ""
-    name: str = ""
-    organisation_id: int | None = None
-    interval_minutes: int = 15
-    consecutive_failures: int = 0
-
-    @classmethod
-    def of(cls, feed: Feed) -> FeedJob:
-        return cls(feed.id, feed.url, feed.etag or "", feed.last_modified or "",
-                   feed.content_hash or "", feed.name, feed.organisation_id,
-                   feed.interval_minutes or 15, feed.consecutive_failures or 0)
-
-
-@dataclass
-class PollOutcome:
-    feed_id: int
-    url: str = ""
-    not_modified: bool = False
-    parsed: ParsedFeed | None = None
-    error: Message | None = None
-    retry_after: float | None = None
-    etag: str = ""
-    last_modified: str = ""
-    content_hash: str = ""
-    elapsed: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 @dataclass
@@ -116,6 +80,10 @@ class PollSummary:
     counts: StoreCounts = field(default_factory=StoreCounts)
     seconds: float = 0.0
     reports: list[FeedReport] = field(default_factory=list)
+    pool: PoolStats | None = None  # None when fetched in this process's threads
+    fetch_seconds: float = 0.0  # summed over feeds (they overlap)
+    parse_seconds: float = 0.0  # summed over feeds, in the workers
+    store_seconds: float = 0.0  # in this process: storing, matching, committing
 
     def message(self) -> Message:
         c = self.counts
@@ -143,6 +111,30 @@ def fetch_limits() -> FetchLimits:
         deadline=float(cfg.get("CRM_FEED_DEADLINE", 60)),
         max_bytes=int(cfg.get("CRM_FEED_MAX_BYTES", 15 * 1024 * 1024)),
         max_redirects=int(cfg.get("CRM_FEED_MAX_REDIRECTS", 5)))
+
+
+def pool_settings(workers: int | None = None) -> PoolSettings:
+    """CRM_FEED_PROCESSES worker processes (default: the cores, at most 4; 0 reads in this
+    process's threads, without time and memory limits), sharing CRM_FEED_WORKERS concurrent
+    fetches; CRM_FEED_PARSE_SECONDS and CRM_FEED_PARSE_MEMORY_MB bound one feed's parse."""
+    cfg = current_app.config
+    workers = max(1, min(workers or int(cfg.get("CRM_FEED_WORKERS", DEFAULT_WORKERS)), 32))
+    processes = cfg.get("CRM_FEED_PROCESSES")
+    processes = min(os.cpu_count() or 1, 4) if processes is None else int(processes)
+    processes = max(0, min(processes, workers))
+    return PoolSettings(
+        processes=processes, threads=max(1, -(-workers // max(processes, 1))),
+        parse_seconds=float(cfg.get("CRM_FEED_PARSE_SECONDS", 30)),
+        memory_mb=int(cfg.get("CRM_FEED_PARSE_MEMORY_MB", 256)), limits=fetch_limits())
+
+
+def read_feed(job: FeedJob) -> PollOutcome:
+    """Fetch and parse one feed now, in a worker process when processes are configured."""
+    settings = pool_settings(1)
+    if not settings.processes:
+        return fetch_and_parse(job, limits=settings.limits)
+    with FeedPool(settings) as pool:
+        return next(iter(pool.run([job])))
 
 
 def _clean(data: FeedData, feed: Feed | None) -> FeedData:
@@ -192,7 +184,7 @@ def create_feed(data: FeedData, fetch_now: bool = True,
     data = _clean(data, None)
     outcome = None
     if fetch_now:
-        outcome = fetch_and_parse(FeedJob(0, data.url), limits=fetch_limits())
+        outcome = read_feed(FeedJob(0, data.url))
         if outcome.error and not keep_if_failing:
             return None, FeedReport(0, data.name or data.url, "error", outcome.error)
     feed = Feed(next_poll_at=utcnow())
@@ -208,7 +200,7 @@ def create_feed(data: FeedData, fetch_now: bool = True,
     if outcome is None:
         return feed, None
     outcome.feed_id = feed.id
-    report = record_outcome(FeedJob.of(feed), outcome, StoreContext.load())
+    report = record_outcome(job_of(feed), outcome, StoreContext.load())
     db.session.expire(feed)
     return feed, report
 
@@ -243,35 +235,12 @@ def delete_feed(feed: Feed) -> int:
     return len(article_ids)
 
 
-# --- fetching (threads) ---------------------------------------------------------------------
-
-def fetch_and_parse(job: FeedJob, client=None, limits: FetchLimits = DEFAULT_LIMITS) \
-        -> PollOutcome:
-    """Fetch and parse one feed. Runs in a worker thread: no database, never raises."""
-    started = time.monotonic()
-    outcome = PollOutcome(job.id, job.url)
-    try:
-        result = fetch(job.url, job.etag, job.last_modified, client=client, limits=limits)
-    except FetchError as exc:
-        outcome.error, outcome.retry_after = exc.msg, exc.retry_after
-    except Exception as exc:  # a bug in a corner of httpx must not stop the other feeds
-        outcome.error = msg("Unexpected error while fetching (%(kind)s).",
-                            kind=type(exc).__name__)
-    else:
-        outcome.url, outcome.etag, outcome.last_modified = result.url, result.etag, \
-            result.last_modified
-        if result.not_modified:
-            outcome.not_modified = True
-        else:
-            outcome.content_hash = hashlib.sha256(result.body).hexdigest()
-            if outcome.content_hash == job.content_hash:
-                outcome.not_modified = True  # same bytes as last time: nothing to parse
-            else:
-                outcome.parsed = parse_feed(result.body, result.headers, result.url)
-                if outcome.parsed.error is not None:
-                    outcome.error = outcome.parsed.error
-    outcome.elapsed = time.monotonic() - started
-    return outcome
+def job_of(feed: Feed) -> FeedJob:
+    """A plain snapshot of a feed: no ORM object crosses to the workers, and none is
+    reloaded after each commit."""
+    return FeedJob(feed.id, feed.url, feed.etag or "", feed.last_modified or "",
+                   feed.content_hash or "", feed.name, feed.organisation_id,
+                   feed.interval_minutes or 15, feed.consecutive_failures or 0)
 
 
 # --- recording (main thread) ----------------------------------------------------------------
@@ -286,7 +255,7 @@ def _next_poll(feed: FeedJob, now: datetime, failures: int, retry_after: float |
     return now + interval
 
 
-def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
+def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None,
                    commit: bool = True) -> FeedReport:
     """Store what a poll found and update the feed's health. Never raises for bad data.
 
@@ -297,6 +266,7 @@ def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
     parsed = outcome.parsed
     report = FeedReport(feed.id, feed.name, "unchanged" if outcome.not_modified else "new")
     if parsed is not None and parsed.entries:
+        ctx = ctx or StoreContext.load()
         try:
             report.counts = store_entries(feed.id, feed.organisation_id, parsed.entries, ctx)
             db.session.flush()
@@ -349,58 +319,98 @@ def due_feeds(now: datetime | None = None, feed_ids: Iterable[int] | None = None
 
 def poll_feeds(feeds: list[Feed], workers: int | None = None,
                progress: Callable[[int, int, FeedReport], None] | None = None) -> PollSummary:
-    """Fetch and parse `feeds` in a bounded pool; store each result here, one commit each."""
+    """Fetch and parse `feeds` in worker processes; store each result here as it comes.
+
+    Feeds that brought entries are committed one by one; the health updates of the others are
+    committed in batches (one commit per unchanged feed would dominate a cycle).
+    """
     started = time.monotonic()
-    workers = max(1, min(workers or int(current_app.config.get("CRM_FEED_WORKERS",
-                                                               DEFAULT_WORKERS)), 32))
     summary = PollSummary(feeds=len(feeds))
     if not feeds:
         return summary
-    limits = fetch_limits()
-    ctx = StoreContext.load()
-    jobs = [FeedJob.of(f) for f in feeds]
+    settings = pool_settings(workers)
+    ctx: StoreContext | None = None  # loaded when the first feed brings entries
+    jobs = [job_of(f) for f in feeds]
     by_id = {job.id: job for job in jobs}
     db.session.commit()  # no transaction held open while waiting for the network
-    uncommitted = 0
-    pending_jobs = iter(jobs)
-    with make_client(limits, max_connections=workers) as client, \
-            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feed") as pool:
-        in_flight = set()
-
-        def submit_more():
-            # At most 2 x workers results wait for the database: memory stays bounded.
-            while len(in_flight) < workers * 2:
-                job = next(pending_jobs, None)
-                if job is None:
-                    return
-                in_flight.add(pool.submit(fetch_and_parse, job, client, limits))
-
-        submit_more()
-        while in_flight:
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                in_flight.discard(future)
-                outcome = future.result()
-                has_entries = bool(outcome.parsed and outcome.parsed.entries)
-                if has_entries and uncommitted:
+    uncommitted, unchanged = 0, []
+    with _outcomes(jobs, settings, summary) as outcomes:
+        for outcome in outcomes:
+            store_started = time.monotonic()
+            job = by_id[outcome.feed_id]
+            has_entries = bool(outcome.parsed and outcome.parsed.entries)
+            if outcome.not_modified and outcome.error is None:
+                # The common case: one UPDATE for a batch of them, not one per feed.
+                unchanged.append(_unchanged_row(job, outcome))
+                report = FeedReport(job.id, job.name, "unchanged")
+                if len(unchanged) >= 200:
+                    _save_unchanged(unchanged)
+            else:
+                if has_entries and (uncommitted or unchanged):
+                    _save_unchanged(unchanged)
                     db.session.commit()  # a failing store must not undo others' health
                     uncommitted = 0
-                report = _record_safely(by_id[outcome.feed_id], outcome, ctx,
-                                        commit=has_entries)
+                if has_entries and ctx is None:
+                    ctx = StoreContext.load()
+                report = _record_safely(job, outcome, ctx, commit=has_entries)
                 uncommitted += not has_entries
                 if uncommitted >= 200:
                     db.session.commit()
                     uncommitted = 0
-                _tally(summary, report)
-                if progress:
-                    progress(len(summary.reports), summary.feeds, report)
-            submit_more()
+            summary.fetch_seconds += outcome.fetch_seconds
+            summary.parse_seconds += outcome.parse_seconds
+            summary.store_seconds += time.monotonic() - store_started
+            _tally(summary, report)
+            if progress:
+                progress(len(summary.reports), summary.feeds, report)
+    _save_unchanged(unchanged)
     db.session.commit()
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _record_safely(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext,
+def _unchanged_row(job: FeedJob, outcome: PollOutcome) -> dict:
+    now = utcnow()
+    return {"id": job.id, "last_polled_at": now, "last_success_at": now,
+            "consecutive_failures": 0,
+            "next_poll_at": _next_poll(job, now, 0, outcome.retry_after, False)}
+
+
+def _save_unchanged(rows: list[dict]) -> None:
+    """The health of unchanged feeds: an ORM bulk UPDATE by primary key (one executemany)."""
+    if rows:
+        db.session.execute(update(Feed), rows)
+        db.session.commit()
+        rows.clear()
+
+
+class _outcomes:  # noqa: N801 (used as a context manager, like a function)
+    """Outcomes as they come: from a FeedPool, or (processes = 0) from threads here."""
+
+    def __init__(self, jobs: list[FeedJob], settings: PoolSettings, summary: PollSummary):
+        self.jobs, self.settings, self.summary = jobs, settings, summary
+        self._close = None
+
+    def __enter__(self) -> Iterator[PollOutcome]:
+        if self.settings.processes:
+            pool = FeedPool(self.settings)
+            self._close = pool.close
+            self.summary.pool = pool.stats
+            return pool.run(self.jobs)
+        return self._threads()
+
+    def _threads(self) -> Iterator[PollOutcome]:
+        limits, n = self.settings.limits, self.settings.threads
+        with make_client(limits, max_connections=n) as client, \
+                ThreadPoolExecutor(max_workers=n, thread_name_prefix="feed") as pool:
+            yield from pool.map(lambda job: fetch_and_parse(job, client, limits), self.jobs)
+
+    def __exit__(self, *exc) -> None:
+        if self._close is not None:
+            self._close()
+
+
+def _record_safely(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None,
                    commit: bool) -> FeedReport:
     try:
         return record_outcome(feed, outcome, ctx, commit)
@@ -435,9 +445,9 @@ def poll_due_feeds(progress=None, workers: int | None = None) -> Message:
 
 def poll_one(feed: Feed) -> FeedReport:
     """Poll one feed now (the "Poll now" button), whatever its schedule."""
-    job = FeedJob.of(feed)
+    job = job_of(feed)
     db.session.commit()
-    outcome = fetch_and_parse(job, limits=fetch_limits())
+    outcome = read_feed(job)
     report = record_outcome(job, outcome, StoreContext.load())
     db.session.expire(feed)
     return report

@@ -146,13 +146,23 @@ def test_retry_after_is_respected(app, feed_server):
     assert feed.next_poll_at - feed.last_polled_at >= timedelta(hours=2)
 
 
-def test_ill_formed_feeds_keep_what_could_be_read_and_report_the_error(app, feed_server):
+def test_a_recovered_feed_is_healthy_with_a_warning(app, feed_server):
     feed = make.feed(feed_server.add("/amp.xml", rss([dict(STORY, title="Ap & Sp")])))
     services.poll_feeds([feed])
     feed = db.session.get(Feed, feed.id)
-    assert "Not well-formed XML" in str(feed.last_error) and feed.consecutive_failures == 1
+    assert feed.health == "warning" and feed.consecutive_failures == 0
+    assert "Not well-formed XML" in str(feed.last_warning) and not feed.last_error
     assert [a.title for a in all_of(Article)] == ["Ap & Sp"]
     assert feed.next_poll_at - feed.last_polled_at == timedelta(minutes=feed.interval_minutes)
+
+
+@pytest.mark.parametrize("title", ["St&oslash;re og H&oslash;yre", "Ap & Sp", "<x:y>Hei</x:y>"])
+def test_adding_a_recovered_feed_is_accepted(app, feed_server, title):
+    url = feed_server.add("/recovered.xml", rss([dict(STORY, title=title)]))
+    feed, report = services.create_feed(services.FeedData(url))
+    assert feed is not None and report.state == "new" and report.error is None
+    assert report.warnings and feed.health == "warning"
+    assert all_of(Article)[0].title in ("Støre og Høyre", "Ap & Sp", "Hei")
 
 
 def test_bylines_link_articles_to_journalists_preferring_the_feeds_outlet(app, feed_server):
