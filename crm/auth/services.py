@@ -149,11 +149,22 @@ def _admin_count() -> int:
     ) or 0
 
 
+def _random_password(email: str) -> str:
+    """16 random characters that pass the password rule (nearly always the first draw)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            check_password_rule(password, email=email)
+        except UserError:
+            continue
+        return password
+
+
 def ensure_first_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
     """Create an admin with a random password if there is none; return it and the password."""
     if _admin_count():
         return None
-    password = secrets.token_urlsafe(12)
+    password = _random_password(email)
     existing = find_user(email)
     if existing:
         existing.role, existing.active = "admin", True
