@@ -8,12 +8,12 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
+from crm import timeutil
 from crm.auth import passwords
 from crm.auth.models import LANGUAGES, ROLES, User, new_session_token
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
-from crm import timeutil
 from crm.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
