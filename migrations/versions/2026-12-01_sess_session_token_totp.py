@@ -1,7 +1,7 @@
 """per-user session token, TOTP two-factor login and recovery codes
 
 Revision ID: sess1
-Revises: 0003
+Revises: intake1
 Create Date: 2026-12-01
 """
 import secrets
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "sess1"
-down_revision = "0003"
+down_revision = "intake1"
 branch_labels = None
 depends_on = None
 
