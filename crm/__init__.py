@@ -13,6 +13,7 @@ from crm.config import instance_secret_key, load_config
 # Endpoints reachable without logging in, and why.
 PUBLIC_ENDPOINTS = {
     "auth.login": "the way in",
+    "auth.login_code": "the second step of a two-factor login (the password was right)",
     "static": "stylesheets and scripts",
     "interactions.calendar_feed_ics": "a calendar app subscribes without a session; the secret "
                                       "URL (hashed in calendar_feed_token, revocable) is the key",
@@ -51,7 +52,6 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def init_extensions(app: Flask) -> None:
     from crm.audit.listeners import install as install_audit
-    from crm.auth.models import User
     from crm.domains import load_models
     from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
     from crm.i18n import select_locale, select_timezone
@@ -69,9 +69,8 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    from crm.auth import sessions
+    sessions.install(app, login_manager)
 
     install_audit()
 

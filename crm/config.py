@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -34,12 +35,21 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "MAX_CONTENT_LENGTH": int(env.get("CRM_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env.get("CRM_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(env.get("CRM_RATELIMIT_ENABLED"), default=True),
-        "CRM_LOGIN_RATE_LIMIT": env.get("CRM_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Failed logins only (crm.auth.throttle); successful ones are never limited.
+        "CRM_LOGIN_ACCOUNT_LIMIT": env.get("CRM_LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes"),
+        "CRM_LOGIN_ADDRESS_LIMIT": env.get("CRM_LOGIN_ADDRESS_LIMIT",
+                                           "50 per 15 minutes;200 per day"),
+        "CRM_LOGIN_CODE_LIMIT": env.get("CRM_LOGIN_CODE_LIMIT", "5 per 15 minutes"),
+        "CRM_REQUIRE_2FA": _flag(env.get("CRM_REQUIRE_2FA")),
+        "CRM_SESSION_IDLE_HOURS": float(env.get("CRM_SESSION_IDLE_HOURS", "12")),
+        "CRM_SESSION_MAX_DAYS": float(env.get("CRM_SESSION_MAX_DAYS", "7")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env.get("CRM_REMEMBER_DAYS", "30"))),
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -43,8 +43,8 @@ def setup(recipients: int):
     from crm.auth.services import create_user
 
     db.create_all()
-    author = create_user("a@example.no", "x" * 12, role="editor")
-    approver = create_user("b@example.no", "x" * 12, role="editor")
+    author = create_user("a@example.no", "plum orchard lantern", role="editor")
+    approver = create_user("b@example.no", "plum orchard lantern", role="editor")
     people = [Contact(kind="journalist", name=f"Journalist Ødegård {i}",
                       sort_name=sort_key(f"Journalist Ødegård {i}"),
                       emails=[ContactEmail(email=f"j{i}@example.no")])

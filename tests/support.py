@@ -111,3 +111,49 @@ class QueryCounter:
 
     def __exit__(self, *_exc):
         event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+@contextmanager
+def live_server(app):
+    """Serve `app` on a loopback port in a thread (as `crm run` would); yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(10)
+
+
+def csrf_token_in(html: str) -> str:
+    """The value of the first csrf_token field of an HTML page."""
+    import re
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert found, "the page has a CSRF token"
+    return found.group(1)
+
+
+def live_login(client, email: str, password: str = PASSWORD, remember: bool = False):
+    """Log an httpx client in through the login form, CSRF token and all."""
+    data = {"email": email, "password": password,
+            "csrf_token": csrf_token_in(client.get("/login").text)}
+    if remember:
+        data["remember"] = "y"
+    return client.post("/login", data=data)
+
+
+def log_in_session(client, user) -> None:
+    """Put a logged-in session for `user` into a test client's cookie without the login form
+    (for apps where posting the form is in the way, e.g. CSRF on)."""
+    from crm.auth import services, sessions
+    from crm.timeutil import utcnow
+    now = utcnow().timestamp()
+    with client.session_transaction() as session:
+        session["_user_id"] = services.start_login(user).get_id()
+        session["_fresh"] = True
+        session[sessions.STARTED] = session[sessions.SEEN] = now

@@ -16,15 +16,48 @@ from crm.auth.models import ROLES
 @with_appcontext
 def create_user_command(email, role, name, language, password_stdin):
     """Create a user; the password is asked for (or read from stdin)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         user = services.create_user(email, password, role=role, name=name, language=language)
     except services.UserError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {user.email} with role {user.role}.")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def set_password_command(email, password_stdin):
+    """Set a user's password (the password rule applies); their sessions end."""
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user with the email {email}.")
+    try:
+        services.change_password(user, _read_password(password_stdin))
+    except services.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"New password set for {user.email}; all their sessions have ended.")
+
+
+@click.command("reset-2fa")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor_command(email):
+    """Turn a user's two-factor login off (a lost phone and no recovery code left)."""
+    from crm.auth import twofactor
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user with the email {email}.")
+    twofactor.disable(user)
+    services.sign_out_everywhere(user)
+    click.echo(f"Two-factor login is off for {user.email}; all their sessions have ended.")
 
 
 @click.command("ensure-admin")
@@ -46,4 +79,5 @@ def ensure_admin_command(email):
     click.echo(f"    password: {password}")
     click.echo("  (shown only this once: change it under Settings)")
     click.echo("")
-commands = [create_user_command, ensure_admin_command]
+commands = [create_user_command, set_password_command, reset_two_factor_command,
+            ensure_admin_command]

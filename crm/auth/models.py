@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +32,10 @@ ROLES = Role.values()
 LANGUAGES = UILanguage.values()
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -43,6 +48,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session's and remember cookie's user id (get_id): a new token ends them all.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # A confirmed TOTP secret (base32) turns two-factor login on; the last time step used
+    # keeps one code from being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     def set_password(self, password: str) -> None:
         method = "scrypt"
@@ -52,6 +63,18 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    # Flask-Login's alternative id: "<session token>.<issued, epoch seconds>.<nonce>", a new
+    # one per login (login_id is set by services.start_login), so that each login's session
+    # and remember cookie differ, carry their age, and die with the session token.
+    login_id = None
+
+    def get_id(self) -> str:
+        return self.login_id or f"{self.session_token}.0.-"
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return bool(self.totp_secret)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -74,3 +97,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for a TOTP code (a lost phone); only its hash is kept."""
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(256))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry
 from crm.interactions.services import add_follow_up
 from tests.factories import follow_up, inquiry, journalist, log, oslo
+from tests.support import log_in_session
 
 
 def count(model) -> int:
@@ -453,9 +454,7 @@ def test_main_menu_has_interactions_and_inquiries(as_viewer):
 def test_forms_carry_the_csrf_token_and_posts_without_it_are_refused(make_app, users, kari):
     strict = make_app(WTF_CSRF_ENABLED=True)
     client = strict.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(users["editor"].id)
-        session["_fresh"] = True
+    log_in_session(client, users["editor"])
     page = text(client.get(f"/interactions/new?contact={kari.id}"))
     [token] = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     data = form(users, [kari])

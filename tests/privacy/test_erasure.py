@@ -24,6 +24,7 @@ from crm.privacy.services import erase_contact, erase_contacts
 from crm.registry import PRIVACY_PARTS
 from crm.timeutil import utcnow
 from tests.factories import follow_up, full_journalist, inquiry, journalist, log
+from tests.support import log_in_session
 
 OLD_IDENTIFIERS = ("Åse Ødegård", "ase.odegard@nrk.no", "ase@example.no", "4791234567",
                    "91234567", "912 34 567", "Storgata", "Foretrekker SMS", "Byline i NRK")
@@ -290,9 +291,7 @@ def test_erased_contacts_leave_lists_and_search_and_cannot_be_edited(as_admin, a
 def test_erasure_with_csrf_on_needs_the_token(make_app, ase, users):
     strict = make_app(WTF_CSRF_ENABLED=True)
     client = strict.test_client()
-    with client.session_transaction() as session:  # logged in as the admin
-        session["_user_id"] = str(users["admin"].id)
-        session["_fresh"] = True
+    log_in_session(client, users["admin"])
     assert client.get(f"/privacy/contacts/{ase.id}/erase").status_code == 200
     response = client.post(f"/privacy/contacts/{ase.id}/erase", data={"confirm": "yes"})
     assert response.status_code == 400
