@@ -30,6 +30,7 @@ from crm.monitoring.fetch import (
     FetchLimits,
     fetch,
     make_client,
+    parse_networks,
 )
 from crm.monitoring.models import Article, ArticleSource, Feed
 from crm.monitoring.parse import ParsedFeed, parse_feed
@@ -142,7 +143,9 @@ def fetch_limits() -> FetchLimits:
         read_timeout=float(cfg.get("CRM_FEED_READ_TIMEOUT", 20)),
         deadline=float(cfg.get("CRM_FEED_DEADLINE", 60)),
         max_bytes=int(cfg.get("CRM_FEED_MAX_BYTES", 15 * 1024 * 1024)),
-        max_redirects=int(cfg.get("CRM_FEED_MAX_REDIRECTS", 5)))
+        max_redirects=int(cfg.get("CRM_FEED_MAX_REDIRECTS", 5)),
+        allow_networks=tuple(str(net) for net in
+                             parse_networks(cfg.get("CRM_FEED_ALLOW_NETWORKS") or ())))
 
 
 def _clean(data: FeedData, feed: Feed | None) -> FeedData:
