@@ -28,6 +28,8 @@ from crm.monitoring.fetch import (
     DEFAULT_LIMITS,
     FetchError,
     FetchLimits,
+    check_destination,
+    check_url,
     fetch,
     make_client,
     parse_networks,
@@ -144,18 +146,24 @@ def fetch_limits() -> FetchLimits:
         deadline=float(cfg.get("CRM_FEED_DEADLINE", 60)),
         max_bytes=int(cfg.get("CRM_FEED_MAX_BYTES", 15 * 1024 * 1024)),
         max_redirects=int(cfg.get("CRM_FEED_MAX_REDIRECTS", 5)),
-        allow_networks=tuple(str(net) for net in
-                             parse_networks(cfg.get("CRM_FEED_ALLOW_NETWORKS") or ())))
+        allow_networks=tuple(str(net) for net in allowed_networks()))
+
+
+def allowed_networks():
+    """CRM_FEED_ALLOW_NETWORKS as networks (see crm.monitoring.fetch.address_allowed)."""
+    return parse_networks(current_app.config.get("CRM_FEED_ALLOW_NETWORKS") or ())
 
 
 def _clean(data: FeedData, feed: Feed | None) -> FeedData:
     from crm.contacts.models import Organisation
-    from crm.monitoring.fetch import check_url
 
     try:
         # Stored as httpx normalises it: ASCII (IDNA, percent-encoding), so the unique index
         # never meets a URL too long in bytes.
         url = str(check_url(data.url or ""))
+        # A host written as a refused address (127.1, [::1], 10.0.0.1, localhost) is refused
+        # at once; a name is resolved and checked at every fetch (crm.monitoring.fetch).
+        check_destination(url, allowed_networks())
     except FetchError as exc:
         raise FeedError(exc.msg, field="url") from None
     if len(url) > 2000:
@@ -188,9 +196,11 @@ def create_feed(data: FeedData, fetch_now: bool = True,
                 keep_if_failing: bool = False) -> tuple[Feed | None, FeedReport | None]:
     """Add a feed and read it once. Raises FeedError for bad settings.
 
-    With `fetch_now`, the feed is fetched before it is saved: if that fails the feed is not
-    saved (unless `keep_if_failing`) and the report says why; if it works, its entries are
-    stored at once. Returns (feed or None, report of the first read or None).
+    With `fetch_now`, the feed is fetched here, before it is saved: if that fails the feed is
+    not saved (unless `keep_if_failing`) and the report says why; if it works, its entries are
+    stored at once. Returns (feed or None, report of the first read or None). The web's "Add
+    feed" saves with `fetch_now=False` and reads the feed in the background
+    (crm.monitoring.checks), so no request waits for a slow server.
     """
     data = _clean(data, None)
     outcome = None
