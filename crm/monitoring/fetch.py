@@ -30,7 +30,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -124,6 +124,12 @@ _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1:
 def unreachable() -> Message:
     """The one message for a refused address and for every connection that failed."""
     return msg("The feed could not be reached.")
+
+
+def local_address_refused() -> Message:
+    """Why a URL whose host is (or resolves to) a refused address is not added."""
+    return msg("That address is on a local or private network; feeds are only fetched from "
+               "the public internet.")
 
 
 def parse_networks(value: str | Iterable[str]) -> tuple[Network, ...]:
@@ -333,17 +339,16 @@ def _guarded_transport(limits: FetchLimits, max_connections: int) -> httpx.HTTPT
     return transport
 
 
-def check_destination(url: str, allow: Sequence[Network] = ()) -> None:
+def check_destination(url: str | httpx.URL, allow: Sequence[Network] = ()) -> None:
     """FetchError at once for a URL whose host is written as a refused address (127.1,
     [::1], 10.0.0.1, ...): the check a form can make without touching the network."""
-    host = check_url(url).host
+    host = (url if isinstance(url, httpx.URL) else check_url(url)).host
     name = host.lower().rstrip(".")
     address = literal_address(host)
     if address is None and (name == "localhost" or name.endswith(".localhost")):
         address = ipaddress.ip_address("127.0.0.1")
     if address is not None and not address_allowed(address, allow):
-        raise FetchError(msg("That address is on a local or private network; feeds are only "
-                             "fetched from the public internet."))
+        raise FetchError(local_address_refused())
 
 
 def make_client(limits: FetchLimits = DEFAULT_LIMITS,
@@ -559,3 +564,41 @@ def _retry_after(headers: dict[str, str]) -> float | None:
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text[:200]
+
+
+def screen_hosts(hosts: Iterable[str], allow: Sequence[Network] = (), budget: float = 10.0,
+                 workers: int = 16) -> tuple[set[str], set[str]]:
+    """Resolve many host names at once (an OPML import) within `budget` seconds in all.
+
+    Returns (refused, unchecked): the names that resolve to an address the rule refuses, and
+    those not resolved in time or at all. Names written as addresses are not looked up (see
+    check_destination). Only a first screen: every fetch checks again, and that check counts.
+    """
+    names = {h for h in hosts if h and literal_address(h) is None}
+    refused: set[str] = set()
+    if not names:
+        return refused, set()
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(names)),
+                              thread_name_prefix="dns-screen")
+    futures = {pool.submit(resolve_host, name, 443): name for name in names}
+    unchecked = set(names)
+    try:
+        done, _late = wait(futures, timeout=budget)  # the late ones stay unchecked
+        for future in done:
+            name = futures[future]
+            try:
+                found = future.result()
+            except (OSError, UnicodeError):
+                continue  # does not resolve now: the poll will say so
+            unchecked.discard(name)
+            for text in found:
+                try:
+                    address = ipaddress.ip_address(text.split("%", 1)[0])
+                except ValueError:
+                    continue
+                if not address_allowed(address, allow):
+                    refused.add(name)
+                    break
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return refused, unchecked - refused

@@ -160,10 +160,11 @@ def _clean(data: FeedData, feed: Feed | None) -> FeedData:
     try:
         # Stored as httpx normalises it: ASCII (IDNA, percent-encoding), so the unique index
         # never meets a URL too long in bytes.
-        url = str(check_url(data.url or ""))
+        parsed = check_url(data.url or "")
+        url = str(parsed)
         # A host written as a refused address (127.1, [::1], 10.0.0.1, localhost) is refused
         # at once; a name is resolved and checked at every fetch (crm.monitoring.fetch).
-        check_destination(url, allowed_networks())
+        check_destination(parsed, allowed_networks())
     except FetchError as exc:
         raise FeedError(exc.msg, field="url") from None
     if len(url) > 2000:
@@ -192,6 +193,13 @@ def _apply(feed: Feed, data: FeedData) -> None:
     feed.interval_minutes, feed.active = data.interval_minutes, data.active
 
 
+def new_feed(data: FeedData) -> Feed:
+    """A Feed for settings already checked (`_clean`, or the OPML import's bulk checks)."""
+    feed = Feed(next_poll_at=utcnow())
+    _apply(feed, data)
+    return feed
+
+
 def create_feed(data: FeedData, fetch_now: bool = True,
                 keep_if_failing: bool = False) -> tuple[Feed | None, FeedReport | None]:
     """Add a feed and read it once. Raises FeedError for bad settings.
@@ -208,8 +216,7 @@ def create_feed(data: FeedData, fetch_now: bool = True,
         outcome = fetch_and_parse(FeedJob(0, data.url), limits=fetch_limits())
         if outcome.error and not keep_if_failing:
             return None, FeedReport(0, data.name or data.url, "error", outcome.error)
-    feed = Feed(next_poll_at=utcnow())
-    _apply(feed, data)
+    feed = new_feed(data)
     if outcome is not None and outcome.parsed is not None and not data.name:
         feed.name = outcome.parsed.title or feed.name
     db.session.add(feed)

@@ -255,6 +255,11 @@ def feeds_import():
             flash(_("Feeds added: %(added)d. Already there: %(skipped)d. Invalid: %(invalid)d.",
                     added=len(result.added), skipped=len(result.skipped),
                     invalid=len(result.invalid)), "success")
+            if result.unchecked:
+                flash(ngettext("%(num)d feed's address could not be looked up now; it is "
+                               "checked when the feed is read.",
+                               "%(num)d feeds' addresses could not be looked up now; they are "
+                               "checked when the feeds are read.", result.unchecked), "warning")
     return render_template("monitoring/feeds_import.html", form=form, result=result)
 
 
