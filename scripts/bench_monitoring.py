@@ -160,7 +160,9 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory()
     url = args.database_url or "sqlite:///" + os.path.join(tmp.name, "bench.sqlite3")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                      "CRM_MONITORING_REMATCH_DAYS": 0})
+                      "CRM_MONITORING_REMATCH_DAYS": 0,
+                      # The bench's feed server is on loopback, which is refused by default.
+                      "CRM_FEED_ALLOW_NETWORKS": ("127.0.0.0/8",)})
     try:
         with app.app_context():
             db.create_all()
