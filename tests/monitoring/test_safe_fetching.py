@@ -305,3 +305,46 @@ def test_a_server_trickling_header_lines_is_cut_at_the_deadline(feed_server):
         fetch(url, limits=limits)
     stop.set()
     assert 0 < len(sent) < 60  # cut off while the headers were still coming
+
+
+def test_tls_keeps_the_name_for_sni_and_certificate_checks(tmp_path, resolver):
+    """Connecting to the checked address must not turn https://name/ into https://address/."""
+    import ssl
+    import subprocess
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days",
+                        "1", "-subj", "/CN=feeds.example.test", "-addext",
+                        "subjectAltName=DNS:feeds.example.test", "-keyout", str(key), "-out",
+                        str(cert)], check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("openssl cannot make a test certificate here")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    names = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    server = socket.create_server(("127.0.0.2", 0))
+    port = server.getsockname()[1]
+
+    def serve_once():
+        conn, _ = server.accept()
+        try:
+            with context.wrap_socket(conn, server_side=True):
+                pass
+        except (ssl.SSLError, OSError):
+            pass  # the client refuses our self-signed certificate, as it should
+
+    thread = threading.Thread(target=serve_once, daemon=True)
+    thread.start()
+    resolver.names["feeds.example.test"] = ["127.0.0.2"]
+    limits = FetchLimits(connect_timeout=2, read_timeout=2, deadline=5,
+                         allow_networks=("127.0.0.2/32",))
+    try:
+        with pytest.raises(FetchError, match=UNREACHABLE):  # unknown CA: verification is on
+            fetch(f"https://feeds.example.test:{port}/rss", limits=limits)
+        thread.join(timeout=5)
+    finally:
+        server.close()
+    assert names == ["feeds.example.test"]
