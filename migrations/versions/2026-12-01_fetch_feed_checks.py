@@ -1,14 +1,14 @@
 """feed checks run outside the web request: when asked for, when finished, what was found
 
 Revision ID: fetch1
-Revises: 0003
+Revises: intake1
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "fetch1"
-down_revision = "0003"
+down_revision = "intake1"
 branch_labels = None
 depends_on = None
 
