@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -55,7 +56,21 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": env.get("CRM_DEFAULT_LANGUAGE", "nb"),
         "BABEL_DEFAULT_TIMEZONE": "UTC",
+        # Networks feeds may be fetched from although they are not public (an intranet).
+        "CRM_FEED_ALLOW_NETWORKS": _networks(env.get("CRM_FEED_ALLOW_NETWORKS", "")),
     }
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    """Comma- or space-separated CIDRs, checked now so a typo stops the start, not a poll."""
+    networks = []
+    for part in value.replace(",", " ").split():
+        try:
+            networks.append(str(ipaddress.ip_network(part.strip("[]"), strict=False)))
+        except ValueError:
+            raise ValueError(f"CRM_FEED_ALLOW_NETWORKS: not an IP network (CIDR): {part!r}") \
+                from None
+    return tuple(networks)
 
 
 def _database_url(url: str) -> str:

@@ -135,7 +135,9 @@ def per_term_regex_loop(forms: list[tuple[str, bool]], texts: list[str]) -> floa
 def _app(url: str, processes: int | None):
     from crm import create_app
     config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-              "CRM_MONITORING_REMATCH_DAYS": 0, "CRM_DEFAULT_LANGUAGE": "en"}
+              "CRM_MONITORING_REMATCH_DAYS": 0, "CRM_DEFAULT_LANGUAGE": "en",
+              # The bench's feed server is on loopback, which is refused by default.
+              "CRM_FEED_ALLOW_NETWORKS": ("127.0.0.0/8",)}
     if processes is not None:
         config["CRM_FEED_PROCESSES"] = processes
     return create_app(config)

@@ -31,6 +31,8 @@ BASE_TEST_CONFIG = {
     # Tests read in English: without a logged-in user's language or an Accept-Language
     # header (services, CLI, anonymous pages) the UI speaks English; tests/i18n covers nb.
     "CRM_DEFAULT_LANGUAGE": "en",
+    # The tests' feed servers listen on loopback; tests of the address rule use the defaults.
+    "CRM_FEED_ALLOW_NETWORKS": ("127.0.0.0/8", "::1/128"),
 }
 
 

@@ -60,6 +60,8 @@ FIELD_LABELS = {
     "last_error_at": _l("Last error at"), "last_warning": _l("Last warning"),
     "consecutive_failures": _l("Failures in a row"), "next_poll_at": _l("Next poll"),
     "entries_seen": _l("Entries seen"), "last_entry_count": _l("Entries in the last read"),
+    "check_requested_at": _l("Check asked for"), "check_finished_at": _l("Check finished"),
+    "check_result": _l("Result of the check"),
     "term": _l("Term"), "variants": _l("Variants"), "group": _l("Group"),
     "contact_id": _l("Contact"), "exclusions": _l("Exclusions"),
     "case_mode": _l("Upper and lower case"),

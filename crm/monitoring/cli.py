@@ -67,6 +67,9 @@ def import_opml_command(path):
         click.echo(f"invalid: {url}: {reason}")
     click.echo(f"{len(result.added)} added, {len(result.skipped)} already there, "
                f"{len(result.invalid)} invalid.")
+    if result.unchecked:
+        click.echo(f"{result.unchecked} added without a DNS check (not resolved in time); "
+                   "they are checked when polled.")
 
 
 @click.command("export-opml")

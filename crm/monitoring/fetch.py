@@ -2,20 +2,40 @@
 
 feedparser's own fetching has no timeout and no size cap (feedparser issues #76, #105, #263,
 #339; its maintainer advises fetching with an HTTP client and handing the bytes to `parse()`),
-so we fetch here with httpx and hand the bytes over. Limits: connect and read timeouts plus an overall deadline, a
-cap on the body both as sent and after decompression (checked while streaming, so a 50 MB body
-or a gzip bomb costs at most the cap in memory), a redirect limit, only http and https (on every
+so we fetch here with httpx and hand the bytes over. Limits: connect and read timeouts plus an
+overall deadline, a cap on the body both as sent and after decompression (checked while
+streaming, so a 50 MB body or a gzip bomb costs at most the cap in memory), a redirect limit, only http and https (on every
 hop), and conditional GET (ETag / Last-Modified) so that unchanged feeds cost one small request.
 Safe to call from several threads with one shared client.
+
+Safe destinations: the client's network backend (`GuardedBackend`) resolves every host itself,
+checks each address with `address_allowed` (public unicast only, unless the installation allows
+a network with CRM_FEED_ALLOW_NETWORKS) and connects to the very address it checked, so a name
+cannot resolve differently a moment later; the Host header, TLS SNI and certificate checks still
+use the name. That happens for every connection, so for every redirect hop too. A refused
+address and every failed connection give the user the same neutral message ("could not be
+reached": the feed page is no port scanner); the detail goes to the log.
+
+One deadline covers the whole fetch, DNS and connect to last byte, headers included: every
+socket read and write waits at most until the deadline, so a server that trickles header lines
+is cut off there.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+import socket
+import threading
 import time
 import zlib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
+import httpcore
 import httpx
 
 from crm.errors import UserError
@@ -34,6 +54,8 @@ class FetchLimits:
     deadline: float = 60.0  # whole request, redirects included
     max_bytes: int = 15 * 1024 * 1024  # as sent and after decompression
     max_redirects: int = 5
+    # Networks fetched from although they are not public (CRM_FEED_ALLOW_NETWORKS): CIDR text.
+    allow_networks: tuple[str, ...] = ()
 
 
 DEFAULT_LIMITS = FetchLimits()
@@ -89,13 +111,252 @@ def check_url(url: str) -> httpx.URL:
     return parsed
 
 
+# --- safe destinations ----------------------------------------------------------------------
+
+log = logging.getLogger("crm.monitoring.fetch")
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def unreachable() -> Message:
+    """The one message for a refused address and for every connection that failed."""
+    return msg("The feed could not be reached.")
+
+
+def local_address_refused() -> Message:
+    """Why a URL whose host is (or resolves to) a refused address is not added."""
+    return msg("That address is on a local or private network; feeds are only fetched from "
+               "the public internet.")
+
+
+def parse_networks(value: str | Iterable[str]) -> tuple[Network, ...]:
+    """CIDRs (comma or space separated, or a list) as networks; ValueError names a bad one."""
+    parts = value.replace(",", " ").split() if isinstance(value, str) else \
+        [p for item in value for p in str(item).replace(",", " ").split()]
+    networks = []
+    for part in parts:
+        try:
+            networks.append(ipaddress.ip_network(part.strip("[]"), strict=False))
+        except ValueError:
+            raise ValueError(f"not an IP network (CIDR): {part!r}") from None
+    return tuple(networks)
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address inside an IPv4-mapped, 6to4 or NAT64 IPv6 address."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if any(address in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def address_allowed(address: IPAddress, allow: Sequence[Network] = ()) -> bool:
+    """The one rule: may we connect to `address`?
+
+    Yes if it lies in an allowed network; otherwise only if it is a public unicast address:
+    not loopback, private (RFC 1918, fc00::/7), link-local (169.254.0.0/16 with the cloud
+    metadata address, fe80::/10), shared (100.64.0.0/10), unspecified, multicast, reserved or
+    documentation space, and not such an address in IPv4-mapped, 6to4 or NAT64 form.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1, allowed or not
+        elif address.scope_id:
+            return False  # fe80::1%eth0 and the like
+    if any(address.version == net.version and address in net for net in allow):
+        return True
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(address)
+        if inner is not None and not address_allowed(inner):
+            return False
+        if address.is_site_local:
+            return False
+    return (address.is_global and not address.is_multicast and not address.is_reserved
+            and not address.is_private and not address.is_loopback
+            and not address.is_link_local and not address.is_unspecified)
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address a host written as a number means (127.0.0.1, [::1], 127.1, 2130706433,
+    0x7f000001, 0177.0.0.1), or None for a name."""
+    host = host.strip().strip("[]").rstrip(".")
+    if not host:
+        return None
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    if all(part and (part.isdigit() or part.lower().startswith("0x")) for part in
+                host.split(".")):
+        try:  # the inet_aton forms every resolver also understands
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+class AddressRefused(httpcore.ConnectError):
+    """A destination the address rule refuses (never connected to)."""
+
+
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to (getaddrinfo), in the resolver's order."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    seen: list[str] = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        if sockaddr[0] not in seen:
+            seen.append(sockaddr[0])
+    return seen
+
+
+# Replaceable by tests ("a public name that resolves to 127.0.0.1").
+resolve_host: Resolver = system_resolver
+
+_dns_pool: ThreadPoolExecutor | None = None
+_dns_lock = threading.Lock()
+
+
+def resolve(host: str, port: int, timeout: float) -> list[IPAddress]:
+    """Resolve within `timeout` (getaddrinfo has none: it runs in a small shared pool)."""
+    literal = literal_address(host)
+    if literal is not None:
+        return [literal]
+    global _dns_pool
+    with _dns_lock:
+        if _dns_pool is None:
+            _dns_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="dns")
+    future = _dns_pool.submit(resolve_host, host, port)
+    try:
+        found = future.result(timeout=max(timeout, 0.01))
+    except FutureTimeout:
+        future.cancel()
+        raise httpcore.ConnectTimeout(f"resolving {host} took longer than {timeout:.1f} s") \
+            from None
+    except (OSError, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+    addresses = []
+    for text in found:
+        try:
+            addresses.append(ipaddress.ip_address(text.split("%", 1)[0]))
+        except ValueError:
+            continue
+    if not addresses:
+        raise httpcore.ConnectError(f"{host} resolves to no address")
+    return addresses
+
+
+def checked_addresses(host: str, port: int, timeout: float,
+                      allow: Sequence[Network]) -> list[IPAddress]:
+    """The addresses to connect to for host:port, or AddressRefused. A name is refused if ANY
+    address it resolves to is refused (a mixed answer is a rebinding trick, not a feed)."""
+    addresses = resolve(host, port, timeout)
+    refused = [a for a in addresses if not address_allowed(a, allow)]
+    if refused:
+        raise AddressRefused(f"{host} resolves to {refused[0]}, which is not a public address "
+                             f"(CRM_FEED_ALLOW_NETWORKS allows more)")
+    return addresses
+
+
+_deadline = threading.local()
+
+
+def _remaining(timeout: float | None) -> float | None:
+    """`timeout` cut to what is left of this thread's fetch deadline."""
+    at = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the fetch deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write ends by the fetch's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream):
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _remaining(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname,
+                                                     _remaining(timeout)))
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Resolves, checks every address with the rule, and connects to a checked address."""
+
+    def __init__(self, allow: Sequence[Network] = ()):
+        self.allow = tuple(allow)
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        addresses = checked_addresses(host, port, _remaining(timeout) or 10.0, self.allow)
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                stream = super().connect_tcp(str(address), port, timeout=_remaining(timeout),
+                                             local_address=local_address,
+                                             socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+                continue
+            return DeadlineStream(stream)
+        raise error or httpcore.ConnectError(f"no address to connect to for {host}")
+
+    def connect_unix_socket(self, *args, **kwargs):
+        raise AddressRefused("unix sockets are never fetched")
+
+
+def _guarded_transport(limits: FetchLimits, max_connections: int) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(trust_env=False)
+    # httpx has no public way to give its transport a network backend; its pool is the
+    # httpcore ConnectionPool it would have built, with ours.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=max_connections, max_keepalive_connections=max_connections,
+        keepalive_expiry=5.0, network_backend=GuardedBackend(
+            parse_networks(limits.allow_networks)))
+    return transport
+
+
+def check_destination(url: str | httpx.URL, allow: Sequence[Network] = ()) -> None:
+    """FetchError at once for a URL whose host is written as a refused address (127.1,
+    [::1], 10.0.0.1, ...): the check a form can make without touching the network."""
+    host = (url if isinstance(url, httpx.URL) else check_url(url)).host
+    name = host.lower().rstrip(".")
+    address = literal_address(host)
+    if address is None and (name == "localhost" or name.endswith(".localhost")):
+        address = ipaddress.ip_address("127.0.0.1")
+    if address is not None and not address_allowed(address, allow):
+        raise FetchError(local_address_refused())
+
+
 def make_client(limits: FetchLimits = DEFAULT_LIMITS,
                 max_connections: int = 10) -> httpx.Client:
     """One client per poll cycle, shared by the fetching threads (httpx allows that)."""
     return httpx.Client(
         timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
-        limits=httpx.Limits(max_connections=max_connections,
-                            max_keepalive_connections=max_connections),
+        transport=_guarded_transport(limits, max_connections),
         follow_redirects=False, trust_env=False,
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT,
                  "Accept-Encoding": "gzip, deflate"})
@@ -108,9 +369,12 @@ def fetch(url: str, etag: str = "", last_modified: str = "", *,
     own_client = client is None
     client = client or make_client(limits, max_connections=1)
     started = time.monotonic()
+    outer = getattr(_deadline, "at", None)
+    _deadline.at = started + limits.deadline
     try:
         result = _fetch(client, url, etag, last_modified, limits, started)
     finally:
+        _deadline.at = outer
         if own_client:
             client.close()
     result.elapsed = time.monotonic() - started
@@ -160,25 +424,23 @@ def _fetch(client: httpx.Client, url: str, etag: str, last_modified: str,
                 return FetchResult(str(current), status, body=body, headers=headers)
         except FetchError:
             raise
-        except httpx.ConnectTimeout:
-            raise FetchError(msg("Timed out connecting to %(host)s.", host=current.host)) \
-                from None
-        except httpx.ReadTimeout:
-            raise FetchError(msg("The server stopped sending (no data for %(seconds)s s).",
-                                 seconds=f"{limits.read_timeout:g}")) from None
-        except httpx.TimeoutException:
-            raise FetchError(msg("The request timed out.")) from None
-        except httpx.ConnectError as exc:
-            raise FetchError(msg("Could not connect to %(host)s: %(reason)s.",
-                                 host=current.host, reason=_reason(exc))) from None
-        except (httpx.RemoteProtocolError, httpx.LocalProtocolError) as exc:
-            raise FetchError(msg("The server broke the HTTP protocol: %(reason)s.",
-                                 reason=_reason(exc))) from None
-        except httpx.HTTPError as exc:
-            raise FetchError(msg("HTTP error: %(reason)s.", reason=_reason(exc))) from None
-        except (OSError, ValueError) as exc:  # e.g. an unresolvable or malformed host
-            raise FetchError(msg("Network error: %(reason)s.", reason=_reason(exc))) from None
+        except (httpx.HTTPError, OSError, ValueError) as exc:
+            # Refused address, DNS, connect, TLS, protocol, timeouts: one neutral message
+            # (the feed page is no port scanner), the detail for the admins in the log.
+            raise _unreachable(current, exc, started, limits) from None
     raise FetchError(msg("Too many redirects (more than %(max)d).", max=limits.max_redirects))
+
+
+def _unreachable(url: httpx.URL, exc: BaseException, started: float,
+                 limits: FetchLimits) -> FetchError:
+    cause = exc.__cause__ or exc.__context__
+    refused = isinstance(exc, AddressRefused) or isinstance(cause, AddressRefused)
+    detail = _reason(cause if refused and cause is not None else exc)
+    if time.monotonic() - started >= limits.deadline:
+        detail = f"deadline of {limits.deadline:g} s passed ({detail})"
+    log.warning("Feed %s could not be reached (%s): %s", url, "address refused" if refused
+                else type(exc).__name__, detail)
+    return FetchError(unreachable())
 
 
 def _read_body(response: httpx.Response, headers: dict[str, str], limits: FetchLimits,
@@ -189,15 +451,22 @@ def _read_body(response: httpx.Response, headers: dict[str, str], limits: FetchL
                              size=_megabytes(int(declared)), limit=_megabytes(limits.max_bytes)))
     inflater = Inflater(headers.get("content-encoding", ""), limits.max_bytes)
     received = 0
-    for chunk in response.iter_raw():  # as received: a chunk size would wait to fill it
-        received += len(chunk)
-        if received > limits.max_bytes:
-            raise FetchError(msg("The feed is larger than the limit of %(limit)s.",
-                                 limit=_megabytes(limits.max_bytes)))
-        if time.monotonic() - started > limits.deadline:
-            raise FetchError(msg("The download took longer than %(seconds)s s.",
-                                 seconds=f"{limits.deadline:g}"))
-        inflater.feed(chunk)
+    too_slow = FetchError(msg("The download took longer than %(seconds)s s.",
+                              seconds=f"{limits.deadline:g}"))
+    try:
+        for chunk in response.iter_raw():  # as received: a chunk size would wait to fill it
+            received += len(chunk)
+            if received > limits.max_bytes:
+                raise FetchError(msg("The feed is larger than the limit of %(limit)s.",
+                                     limit=_megabytes(limits.max_bytes)))
+            if time.monotonic() - started > limits.deadline:
+                raise too_slow
+            inflater.feed(chunk)
+    except httpx.ReadTimeout:  # the server answered 200 and then stalled or trickled
+        if time.monotonic() - started >= limits.deadline:
+            raise too_slow from None
+        raise FetchError(msg("The server stopped sending (no data for %(seconds)s s).",
+                             seconds=f"{limits.read_timeout:g}")) from None
     return inflater.finish()
 
 
@@ -295,3 +564,41 @@ def _retry_after(headers: dict[str, str]) -> float | None:
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text[:200]
+
+
+def screen_hosts(hosts: Iterable[str], allow: Sequence[Network] = (), budget: float = 10.0,
+                 workers: int = 16) -> tuple[set[str], set[str]]:
+    """Resolve many host names at once (an OPML import) within `budget` seconds in all.
+
+    Returns (refused, unchecked): the names that resolve to an address the rule refuses, and
+    those not resolved in time or at all. Names written as addresses are not looked up (see
+    check_destination). Only a first screen: every fetch checks again, and that check counts.
+    """
+    names = {h for h in hosts if h and literal_address(h) is None}
+    refused: set[str] = set()
+    if not names:
+        return refused, set()
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(names)),
+                              thread_name_prefix="dns-screen")
+    futures = {pool.submit(resolve_host, name, 443): name for name in names}
+    unchecked = set(names)
+    try:
+        done, _late = wait(futures, timeout=budget)  # the late ones stay unchecked
+        for future in done:
+            name = futures[future]
+            try:
+                found = future.result()
+            except (OSError, UnicodeError):
+                continue  # does not resolve now: the poll will say so
+            unchecked.discard(name)
+            for text in found:
+                try:
+                    address = ipaddress.ip_address(text.split("%", 1)[0])
+                except ValueError:
+                    continue
+                if not address_allowed(address, allow):
+                    refused.add(name)
+                    break
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return refused, unchecked - refused

@@ -17,7 +17,6 @@ class FeedForm(FlaskForm):
     interval_minutes = IntegerField(_l("Poll every (minutes)"), default=15,
                                     validators=[NumberRange(min=5, max=1440)])
     active = BooleanField(_l("Active"), default=True)
-    keep_if_failing = BooleanField(_l("Save even if the feed cannot be read right now"))
 
 
 class TermForm(FlaskForm):

@@ -77,6 +77,12 @@ class Feed(Audited, db.Model):
     next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     entries_seen: Mapped[int] = mapped_column(default=0)  # new sources, all time
     last_entry_count: Mapped[int] = mapped_column(default=0)  # entries in the last feed read
+    # A check asked for from the web ("Add feed", "Poll now"), run outside the request
+    # (crm.monitoring.checks): when it was asked for (None once done), when it finished and
+    # what it found, shown on the feed page.
+    check_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    check_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    check_result: Mapped[Message] = mapped_column(StoredMessage, default="")
 
     organisation: Mapped[Organisation | None] = relationship()
 

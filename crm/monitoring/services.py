@@ -25,7 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import Message, joined, msg, nmsg
-from crm.monitoring.fetch import FetchError, FetchLimits, make_client
+from crm.monitoring.fetch import (
+    FetchError,
+    FetchLimits,
+    check_destination,
+    check_url,
+    make_client,
+    parse_networks,
+)
 from crm.monitoring.models import Article, ArticleSource, Feed
 from crm.monitoring.sanitize import safe_link
 from crm.monitoring.store import StoreContext, StoreCounts, store_entries
@@ -110,7 +117,13 @@ def fetch_limits() -> FetchLimits:
         read_timeout=float(cfg.get("CRM_FEED_READ_TIMEOUT", 20)),
         deadline=float(cfg.get("CRM_FEED_DEADLINE", 60)),
         max_bytes=int(cfg.get("CRM_FEED_MAX_BYTES", 15 * 1024 * 1024)),
-        max_redirects=int(cfg.get("CRM_FEED_MAX_REDIRECTS", 5)))
+        max_redirects=int(cfg.get("CRM_FEED_MAX_REDIRECTS", 5)),
+        allow_networks=tuple(str(net) for net in allowed_networks()))
+
+
+def allowed_networks():
+    """CRM_FEED_ALLOW_NETWORKS as networks (see crm.monitoring.fetch.address_allowed)."""
+    return parse_networks(current_app.config.get("CRM_FEED_ALLOW_NETWORKS") or ())
 
 
 def pool_settings(workers: int | None = None) -> PoolSettings:
@@ -139,12 +152,15 @@ def read_feed(job: FeedJob) -> PollOutcome:
 
 def _clean(data: FeedData, feed: Feed | None) -> FeedData:
     from crm.contacts.models import Organisation
-    from crm.monitoring.fetch import check_url
 
     try:
         # Stored as httpx normalises it: ASCII (IDNA, percent-encoding), so the unique index
         # never meets a URL too long in bytes.
-        url = str(check_url(data.url or ""))
+        parsed = check_url(data.url or "")
+        url = str(parsed)
+        # A host written as a refused address (127.1, [::1], 10.0.0.1, localhost) is refused
+        # at once; a name is resolved and checked at every fetch (crm.monitoring.fetch).
+        check_destination(parsed, allowed_networks())
     except FetchError as exc:
         raise FeedError(exc.msg, field="url") from None
     if len(url) > 2000:
@@ -173,13 +189,22 @@ def _apply(feed: Feed, data: FeedData) -> None:
     feed.interval_minutes, feed.active = data.interval_minutes, data.active
 
 
+def new_feed(data: FeedData) -> Feed:
+    """A Feed for settings already checked (`_clean`, or the OPML import's bulk checks)."""
+    feed = Feed(next_poll_at=utcnow())
+    _apply(feed, data)
+    return feed
+
+
 def create_feed(data: FeedData, fetch_now: bool = True,
                 keep_if_failing: bool = False) -> tuple[Feed | None, FeedReport | None]:
     """Add a feed and read it once. Raises FeedError for bad settings.
 
-    With `fetch_now`, the feed is fetched before it is saved: if that fails the feed is not
-    saved (unless `keep_if_failing`) and the report says why; if it works, its entries are
-    stored at once. Returns (feed or None, report of the first read or None).
+    With `fetch_now`, the feed is fetched here, before it is saved: if that fails the feed is
+    not saved (unless `keep_if_failing`) and the report says why; if it works, its entries are
+    stored at once. Returns (feed or None, report of the first read or None). The web's "Add
+    feed" saves with `fetch_now=False` and reads the feed in the background
+    (crm.monitoring.checks), so no request waits for a slow server.
     """
     data = _clean(data, None)
     outcome = None
@@ -187,8 +212,7 @@ def create_feed(data: FeedData, fetch_now: bool = True,
         outcome = read_feed(FeedJob(0, data.url))
         if outcome.error and not keep_if_failing:
             return None, FeedReport(0, data.name or data.url, "error", outcome.error)
-    feed = Feed(next_poll_at=utcnow())
-    _apply(feed, data)
+    feed = new_feed(data)
     if outcome is not None and outcome.parsed is not None and not data.name:
         feed.name = outcome.parsed.title or feed.name
     db.session.add(feed)

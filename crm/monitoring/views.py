@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
@@ -11,7 +20,7 @@ from crm.auth.roles import editor_required
 from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
-from crm.monitoring import bp, mentions, services
+from crm.monitoring import bp, checks, mentions, services
 from crm.monitoring.forms import FeedForm, OpmlForm, TermForm
 from crm.monitoring.models import (
     MENTION_STATUSES,
@@ -128,7 +137,8 @@ def feed(feed_id: int):
         .order_by(Article.sort_at.desc()).limit(50)
         .options(selectinload(Article.author_contact))).all()
     return render_template("monitoring/feed.html", feed=item, articles=articles,
-                           mention_counts=mentions.mention_counts([a.id for a in articles]))
+                           mention_counts=mentions.mention_counts([a.id for a in articles]),
+                           check_state=checks.check_state(item))
 
 
 def _feed_form(**kwargs) -> FeedForm:
@@ -144,35 +154,30 @@ def _feed_data(form: FeedForm) -> services.FeedData:
                              active=form.active.data)
 
 
-def _flash_report(report: services.FeedReport) -> None:
-    if report.state == "error":
-        flash(_("The feed was read with an error: %(error)s", error=report.error), "warning")
-    counts = report.counts
-    flash(_("Entries found: %(entries)d. New articles: %(articles)d. New mentions: "
-            "%(mentions)d.",
-            entries=counts.entries, articles=counts.new_articles,
-            mentions=counts.new_mentions), "success")
-
-
 @bp.route("/feeds/new", methods=["GET", "POST"])
 @editor_required
 def feed_new():
-    """Add a feed: it is fetched once, and saved only if that works (unless told otherwise)."""
+    """Add a feed: it is saved at once and read in the background; its page shows the result."""
     form = _feed_form(organisation_id=id_arg("outlet") or 0)
-    error = ""
     if form.validate_on_submit():
         try:
-            feed, report = services.create_feed(_feed_data(form),
-                                                keep_if_failing=form.keep_if_failing.data)
+            feed, _report = services.create_feed(_feed_data(form), fetch_now=False)
         except UserError as exc:
+            db.session.rollback()
             show_error(form, exc, fallback="url")
         else:
-            if feed is None:
-                error = report.error
-            else:
-                _flash_report(report)
-                return redirect(url_for("monitoring.feed", feed_id=feed.id))
-    return render_template("monitoring/feed_form.html", form=form, feed=None, error=error)
+            _check_now(feed)
+            return redirect(url_for("monitoring.feed", feed_id=feed.id))
+    return render_template("monitoring/feed_form.html", form=form, feed=None)
+
+
+def _check_now(feed: Feed) -> None:
+    if checks.request_check(feed):
+        flash(_("Feed saved. It is being read now; the result appears on this page."),
+              "success")
+    else:
+        flash(_("Feed saved. Many feeds are being read just now: this one is read at the next "
+                "poll."), "warning")
 
 
 @bp.route("/feeds/<int:feed_id>/edit", methods=["GET", "POST"])
@@ -192,7 +197,7 @@ def feed_edit(feed_id: int):
         else:
             flash(_("Feed saved."), "success")
             return redirect(url_for("monitoring.feed", feed_id=item.id))
-    return render_template("monitoring/feed_form.html", form=form, feed=item, error="")
+    return render_template("monitoring/feed_form.html", form=form, feed=item)
 
 
 @bp.route("/feeds/<int:feed_id>/delete", methods=["POST"])
@@ -209,13 +214,23 @@ def feed_delete(feed_id: int):
 @bp.route("/feeds/<int:feed_id>/poll", methods=["POST"])
 @editor_required
 def feed_poll(feed_id: int):
-    """Poll one feed now."""
-    report = services.poll_one(db.get_or_404(Feed, feed_id))
-    if report.state == "unchanged":
-        flash(_("The feed has not changed since the last poll."), "success")
+    """Poll one feed now (in the background; the feed page shows the result)."""
+    item = db.get_or_404(Feed, feed_id)
+    if checks.request_check(item):
+        flash(_("The feed is being read now; the result appears on this page."), "success")
     else:
-        _flash_report(report)
+        flash(_("Many feeds are being read just now: this one is read at the next poll."),
+              "warning")
     return redirect(url_for("monitoring.feed", feed_id=feed_id))
+
+
+@bp.route("/feeds/<int:feed_id>/status")
+def feed_status(feed_id: int):
+    """Whether a check of the feed is still running (asked by crm/static/feed-status.js)."""
+    item = db.get_or_404(Feed, feed_id)
+    response = jsonify(checking=checks.check_state(item) == "checking")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/feeds/opml")
@@ -240,6 +255,11 @@ def feeds_import():
             flash(_("Feeds added: %(added)d. Already there: %(skipped)d. Invalid: %(invalid)d.",
                     added=len(result.added), skipped=len(result.skipped),
                     invalid=len(result.invalid)), "success")
+            if result.unchecked:
+                flash(ngettext("%(num)d feed's address could not be looked up now; it is "
+                               "checked when the feed is read.",
+                               "%(num)d feeds' addresses could not be looked up now; they are "
+                               "checked when the feeds are read.", result.unchecked), "warning")
     return render_template("monitoring/feeds_import.html", form=form, result=result)
 
 

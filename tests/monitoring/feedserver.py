@@ -65,8 +65,8 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, host: str = "127.0.0.1"):
+        super().__init__((host, 0), _Handler)
         self.routes: dict[str, Reply | Callable[[_Handler], None]] = {}
         self.requests: list[tuple[str, dict]] = []
         self.stop = threading.Event()  # lets stalling handlers end at shutdown
@@ -77,8 +77,8 @@ class _Server(ThreadingHTTPServer):
 
 
 class FeedServer:
-    def __init__(self):
-        self._server = _Server()
+    def __init__(self, host: str = "127.0.0.1"):
+        self._server = _Server(host)
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)
 

@@ -14,7 +14,7 @@ from crm.monitoring.fetch import FetchError, FetchLimits, Inflater, check_url, f
 from tests.monitoring.feedserver import Reply, rss
 
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=1, deadline=3, max_bytes=1024 * 1024,
-                     max_redirects=5)
+                     max_redirects=5, allow_networks=("127.0.0.0/8",))
 FEED = rss([{"title": "Støre møter pressen", "guid": "urn:1"}])
 
 
@@ -122,12 +122,23 @@ def test_retry_after_is_passed_on(feed_server):
     assert info.value.retry_after == 120
 
 
-def test_connection_refused_is_a_clear_error():
+def test_connection_refused_says_only_could_not_be_reached_and_logs_the_detail(caplog):
     with socket.socket() as sock:  # a port that was free a moment ago: nobody listens
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(FetchError, match="Could not connect"):
+    with pytest.raises(FetchError, match="^The feed could not be reached.$"):
         fetch(f"http://127.0.0.1:{port}/feed", limits=LIMITS)
+    assert "refused" in caplog.text.lower()
+
+
+def test_a_server_breaking_the_protocol_gives_the_same_message_as_a_closed_port(feed_server):
+    def garbage(handler):
+        handler.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n")
+        handler.close_connection = True
+
+    url = feed_server.add("/ssh", garbage)
+    with pytest.raises(FetchError, match="^The feed could not be reached.$"):
+        fetch(url, limits=LIMITS)
 
 
 def _endless(handler, chunk=b"<item>" + b"x" * 65530 + b"</item>", length=None):
@@ -210,7 +221,7 @@ def test_a_server_that_never_answers_is_given_up_after_the_read_timeout(feed_ser
         handler.server.stop.wait(30)
 
     url = feed_server.add("/stall", stall)
-    with pytest.raises(FetchError, match="stopped sending"):
+    with pytest.raises(FetchError, match="could not be reached"):
         fetch(url, limits=LIMITS)
 
 

@@ -255,7 +255,7 @@ def test_hostile_servers_are_refused_within_their_limits_and_the_others_go_on(
     summary = services.poll_feeds(services.due_feeds(), workers=4)
     assert summary.feeds == 6 and summary.ok >= 1
     health = {f.name: f for f in all_of(Feed)}
-    assert "stopped sending" in str(health["stall"].last_error)
+    assert "could not be reached" in str(health["stall"].last_error)
     assert "larger than the limit" in str(health["big"].last_error)
     assert "loop" in str(health["loop"].last_error)
     assert "Only http and https" in str(health["ftp"].last_error)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
+from datetime import timedelta
 
 import pytest
 
 from crm.extensions import db
-from crm.monitoring import services
+from crm.monitoring import checks, services
 from crm.monitoring.models import Feed, Mention, WatchTerm
+from crm.timeutil import utcnow
 from tests import factories as make
 from tests.monitoring.feedserver import Reply, rss
 
@@ -137,31 +141,89 @@ def test_marking_relevant_noise_and_read(as_editor, polled):
     assert all(m.is_read for m in db.session.scalars(db.select(Mention)))
 
 
-def test_adding_a_feed_shows_what_was_found(as_editor, app, feed_server):
+def test_adding_a_feed_saves_it_at_once_and_shows_what_the_background_check_found(
+        as_editor, app, feed_server):
     make.watch_term("Ap")
     url = feed_server.add("/vg.xml", rss([{"title": "Ap vinner", "guid": "urn:vg:1"}],
                                          title="VG Nyheter"))
     response = as_editor.post("/monitoring/feeds/new", data={
-        "url": url, "name": "", "organisation_id": 0, "interval_minutes": 15, "active": "y"},
-        follow_redirects=True)
-    page = response.get_data(as_text=True)
+        "url": url, "name": "", "organisation_id": 0, "interval_minutes": 15, "active": "y"})
+    assert response.status_code == 302
+    feed_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert checks.wait_idle()
+    page = as_editor.get(f"/monitoring/feeds/{feed_id}").get_data(as_text=True)
     assert "Entries found: 1. New articles: 1. New mentions: 1." in page
-    assert "VG Nyheter" in page and "Ap vinner" in page
+    assert "VG Nyheter" in page and "Ap vinner" in page and "Checking the feed" not in page
+    assert as_editor.get(f"/monitoring/feeds/{feed_id}/status").get_json() == {
+        "checking": False}
 
 
-def test_adding_a_broken_feed_shows_the_error_and_saves_nothing(as_editor, feed_server):
+def test_a_feed_that_cannot_be_read_is_saved_and_its_page_says_why(as_editor, feed_server):
     url = feed_server.add("/html", Reply(b"<html><p>hei</p></html>", content_type="text/html"))
-    page = as_editor.post("/monitoring/feeds/new", data={
-        "url": url, "organisation_id": 0, "interval_minutes": 15}).get_data(as_text=True)
-    assert "The feed could not be read: This is not an RSS or Atom feed." in page
-    assert db.session.scalar(db.select(db.func.count(Feed.id))) == 0
+    response = as_editor.post("/monitoring/feeds/new", data={
+        "url": url, "organisation_id": 0, "interval_minutes": 15})
+    assert response.status_code == 302
+    assert checks.wait_idle()
+    feed = db.session.scalar(db.select(Feed))
+    page = as_editor.get(f"/monitoring/feeds/{feed.id}").get_data(as_text=True)
+    assert "The feed was read with an error: This is not an RSS or Atom feed." in page
     for bad in ("file:///etc/passwd", "javascript:alert(1)", "<script>", "ftp://x/"):
         page = as_editor.post("/monitoring/feeds/new", data={
             "url": bad, "organisation_id": 0, "interval_minutes": 15}).get_data(as_text=True)
         assert "<script>" not in page.split("<main>")[1] and 'class="error"' in page
     page = as_editor.post("/monitoring/feeds/new", data={
-        "url": url, "organisation_id": 12345, "interval_minutes": 15}).get_data(as_text=True)
+        "url": url + "?other", "organisation_id": 12345, "interval_minutes": 15}
+    ).get_data(as_text=True)
     assert 'class="error"' in page
+    assert db.session.scalar(db.select(db.func.count(Feed.id))) == 1
+
+
+def test_a_local_address_is_refused_in_the_form_with_the_default_settings(as_editor, app):
+    app.config["CRM_FEED_ALLOW_NETWORKS"] = ()
+    for url in ("http://127.0.0.1:5432/", "http://[::1]:6379/", "http://127.1/",
+                "http://2130706433/", "http://0x7f000001/", "http://169.254.169.254/",
+                "http://10.0.0.1/rss", "http://localhost:8080/"):
+        page = as_editor.post("/monitoring/feeds/new", data={
+            "url": url, "organisation_id": 0, "interval_minutes": 15}).get_data(as_text=True)
+        assert "only fetched from the public internet" in page, url
+    assert db.session.scalar(db.select(db.func.count(Feed.id))) == 0
+
+
+def test_a_slow_feed_is_added_within_a_few_seconds_and_read_in_the_background(
+        as_editor, feed_server):
+    release = threading.Event()
+
+    def slow(handler):
+        release.wait(10)
+        handler.send_reply(Reply(rss([{"title": "Sakte sak", "guid": "urn:slow:1"}])))
+
+    url = feed_server.add("/slow.xml", slow)
+    started = time.monotonic()
+    response = as_editor.post("/monitoring/feeds/new", data={
+        "url": url, "name": "Treg avis", "organisation_id": 0, "interval_minutes": 15})
+    answered_in = time.monotonic() - started
+    assert response.status_code == 302 and not release.is_set()
+    feed_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = as_editor.get(f"/monitoring/feeds/{feed_id}").get_data(as_text=True)
+    assert "Checking the feed…" in page and "feed-status.js" in page
+    assert as_editor.get(f"/monitoring/feeds/{feed_id}/status").get_json() == {
+        "checking": True}
+    release.set()
+    assert checks.wait_idle()
+    page = as_editor.get(f"/monitoring/feeds/{feed_id}").get_data(as_text=True)
+    assert "Checking the feed…" not in page and "Entries found: 1." in page
+    assert answered_in < 10  # the request did not wait for the server (it held 10 s)
+
+
+def test_a_check_that_never_answers_is_not_shown_as_checking_for_ever(as_editor, app):
+    feed = make.feed("https://www.example.no/rss", "Eksempel")
+    db.session.execute(db.update(Feed).where(Feed.id == feed.id).values(
+        check_requested_at=utcnow() - timedelta(minutes=30)))
+    db.session.commit()
+    page = as_editor.get(f"/monitoring/feeds/{feed.id}").get_data(as_text=True)
+    assert "The check did not finish" in page and "Checking the feed" not in page
+    assert as_editor.get(f"/monitoring/feeds/{feed.id}/status").get_json() == {
+        "checking": False}
 
 
 def test_feed_edit_poll_delete(as_editor, polled, feed_server):
@@ -175,6 +237,10 @@ def test_feed_edit_poll_delete(as_editor, polled, feed_server):
     assert feed.organisation_id is None
     page = as_editor.post(f"/monitoring/feeds/{feed_id}/poll",
                           follow_redirects=True).get_data(as_text=True)
+    assert "being read now" in page
+    assert checks.wait_idle()
+    db.session.expire_all()  # the check wrote through a session of its own
+    page = as_editor.get(f"/monitoring/feeds/{feed_id}").get_data(as_text=True)
     assert "has not changed" in page
     assert as_editor.post(f"/monitoring/feeds/{feed_id}/delete").status_code == 302
     assert db.session.get(Feed, feed_id) is None
