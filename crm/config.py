@@ -32,6 +32,8 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "CRM_RETENTION_MONTHS": int(env.get("CRM_RETENTION_MONTHS", "24")),
         "CRM_PITCH_WINDOW_DAYS": int(env.get("CRM_PITCH_WINDOW_DAYS", "7")),
         "CRM_PROXY_FIX": _flag(env.get("CRM_PROXY_FIX")),
+        # A claim (digest, distribution) whose heartbeat is this old was left by a dead process.
+        "CRM_CLAIM_STALE_SECONDS": int(env.get("CRM_CLAIM_STALE_SECONDS", "120")),
         "MAX_CONTENT_LENGTH": int(env.get("CRM_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env.get("CRM_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(env.get("CRM_RATELIMIT_ENABLED"), default=True),
