@@ -139,7 +139,7 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int, log) -> subp
     process = subprocess.Popen(
         [str(gunicorn), "crm:create_app()", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-         "--timeout", "60", "--error-logfile", "-"],
+         "--timeout", "60", "--keep-alive", "75", "--no-control-socket", "--error-logfile", "-"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
