@@ -1,7 +1,7 @@
 """claim heartbeat: digest_delivery.heartbeat_at
 
 Revision ID: ops1
-Revises: 0003
+Revises: intake1
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import crm.timeutil
 
 revision = "ops1"
-down_revision = "0003"
+down_revision = "intake1"
 branch_labels = None
 depends_on = None
 
