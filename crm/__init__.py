@@ -17,6 +17,8 @@ PUBLIC_ENDPOINTS = {
     "static": "stylesheets and scripts",
     "interactions.calendar_feed_ics": "a calendar app subscribes without a session; the secret "
                                       "URL (hashed in calendar_feed_token, revocable) is the key",
+    "jobs.healthz": "load balancers and systemd check it; it says whether the database answers "
+                    "and how old the scheduler's lease is, nothing else",
 }
 
 

@@ -21,8 +21,9 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
     default_db = "sqlite:///" + str(Path(instance_path) / "crm.sqlite3")
     base_url = env.get("CRM_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     https = _flag(env.get("CRM_HTTPS"), default=base_url.startswith("https://"))
+    database_url = _database_url(env.get("CRM_DATABASE_URL") or default_db)
     return {
-        "SQLALCHEMY_DATABASE_URI": _database_url(env.get("CRM_DATABASE_URL") or default_db),
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": env.get("CRM_SECRET_KEY") or None,
         "CRM_TIMEZONE": env.get("CRM_TIMEZONE", "Europe/Oslo"),
         "CRM_BASE_URL": base_url,
@@ -33,6 +34,8 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "CRM_RETENTION_MONTHS": int(env.get("CRM_RETENTION_MONTHS", "24")),
         "CRM_PITCH_WINDOW_DAYS": int(env.get("CRM_PITCH_WINDOW_DAYS", "7")),
         "CRM_PROXY_FIX": _flag(env.get("CRM_PROXY_FIX")),
+        # A claim (digest, distribution) whose heartbeat is this old was left by a dead process.
+        "CRM_CLAIM_STALE_SECONDS": int(env.get("CRM_CLAIM_STALE_SECONDS", "120")),
         "MAX_CONTENT_LENGTH": int(env.get("CRM_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env.get("CRM_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(env.get("CRM_RATELIMIT_ENABLED"), default=True),
@@ -53,7 +56,7 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "REMEMBER_COOKIE_DURATION": timedelta(days=int(env.get("CRM_REMEMBER_DAYS", "30"))),
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "BABEL_DEFAULT_LOCALE": env.get("CRM_DEFAULT_LANGUAGE", "nb"),
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         # Networks feeds may be fetched from although they are not public (an intranet).
@@ -71,6 +74,15 @@ def _networks(value: str) -> tuple[str, ...]:
             raise ValueError(f"CRM_FEED_ALLOW_NETWORKS: not an IP network (CIDR): {part!r}") \
                 from None
     return tuple(networks)
+
+
+def _engine_options(url: str) -> dict:
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        # A database host that has gone away (not refused: silent) fails a connection attempt
+        # in 10 s instead of hanging the request or the scheduler for the kernel's minutes.
+        options["connect_args"] = {"connect_timeout": 10}
+    return options
 
 
 def _database_url(url: str) -> str:

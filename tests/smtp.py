@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -15,6 +16,7 @@ class RecordingHandler:
     messages: list[EmailMessage] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
     fail_data: bool = False  # answer every DATA with 451 (temporary failure)
+    stall: float = 0  # keep the next DATA waiting this many seconds (then 451), once
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -23,6 +25,10 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall:
+            seconds, self.stall = self.stall, 0
+            await asyncio.sleep(seconds)
+            return "451 4.3.0 Try again later"
         if self.fail_data:
             return "451 4.3.0 Try again later"
         msg = message_from_bytes(envelope.content, policy=policy.default)

@@ -43,6 +43,9 @@ class DigestDelivery(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="sending")
     claim_token: Mapped[str] = mapped_column(String(64), default="")
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Refreshed while the claiming process works on it (crm/jobs/claims.py): a silent one
+    # means that process died.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,10 +3,12 @@
 The scheduler calls `send_due_digests` every minute. For each user whose local send time has
 passed today, it first claims "digest for U on day D" by inserting a DigestDelivery row under a
 unique constraint, and only the process whose insert succeeded sends. A failed send is retried
-with backoff; a claim left in flight by a crashed process is taken over after STALE_CLAIM. The
-Message-ID is derived from user and day, so in the one unavoidable window (the server accepted
-the mail, then the process died before recording it) mail clients see the copy as the same
-message.
+with backoff. While a process builds and sends a digest, its claim carries a heartbeat
+(crm/jobs/claims.py); a claim whose heartbeat has been silent for CRM_CLAIM_STALE_SECONDS
+(default 2 minutes) was left by a process that died, and is taken over. The Message-ID is
+derived from user and day, so in the one unavoidable window (the server accepted the mail, then
+the process died before recording it) the user gets a second copy that mail clients see as the
+same message.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.auth.models import User
@@ -27,11 +29,11 @@ from crm.digest.render import RenderedDigest, link_context, render_digest, user_
 from crm.digest.schedule import is_due, previous_send_moment
 from crm.errors import JobFailure
 from crm.extensions import db
+from crm.jobs.claims import heartbeat, stale_after
 from crm.mail import SendError, SmtpSender, SmtpSettings, build_message
 from crm.messages import Message, concerning, msg, nmsg
 from crm.timeutil import utcnow
 
-STALE_CLAIM = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -114,7 +116,8 @@ def claim(user: User, day: date, now: datetime) -> DigestDelivery | None:
     token = uuid.uuid4().hex
     try:
         db.session.add(DigestDelivery(user_id=user.id, day=day, status="sending",
-                                      claim_token=token, claimed_at=now, attempts=1))
+                                      claim_token=token, claimed_at=now, heartbeat_at=now,
+                                      attempts=1))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -124,8 +127,9 @@ def claim(user: User, day: date, now: datetime) -> DigestDelivery | None:
                    or_((DigestDelivery.status == "failed")
                        & (DigestDelivery.next_attempt_at <= now),
                        (DigestDelivery.status == "sending")
-                       & (DigestDelivery.claimed_at < now - STALE_CLAIM)))
-            .values(status="sending", claim_token=token, claimed_at=now,
+                       & (func.coalesce(DigestDelivery.heartbeat_at, DigestDelivery.claimed_at)
+                          < now - stale_after())))
+            .values(status="sending", claim_token=token, claimed_at=now, heartbeat_at=now,
                     attempts=DigestDelivery.attempts + 1))
         if result.rowcount != 1:
             db.session.rollback()
@@ -171,9 +175,11 @@ def deliver(user: User, day: date, now: datetime, mailer: SmtpSender) -> str:
     delivery = claim(user, day, now)
     if delivery is None:
         return "taken"
-    digest, rendered = compose(user, day, now)
     try:
-        mailer.send(message_for(user, rendered, day), user.email)
+        with heartbeat(DigestDelivery.heartbeat_at, DigestDelivery.id == delivery.id,
+                       DigestDelivery.claim_token == delivery.claim_token, now=now):
+            digest, rendered = compose(user, day, now)
+            mailer.send(message_for(user, rendered, day), user.email)
     except SendError as exc:
         _finish(delivery, status="failed", last_error=exc.msg.truncated(2000),
                 next_attempt_at=now + backoff(delivery.attempts))

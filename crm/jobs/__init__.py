@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
-bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
+# No URL prefix: the jobs page lives under /admin/jobs/, the health check at /healthz.
+bp = Blueprint("jobs", __name__)
 
-from crm.jobs import views  # noqa: E402,F401
+from crm.jobs import health, views  # noqa: E402,F401

@@ -67,6 +67,28 @@ def holds_lease(holder: str, name: str = LEASE_NAME) -> bool:
     return lease is not None and lease.holder == holder and lease.expires_at > utcnow()
 
 
+# Holders of runs started outside the scheduler (`crm run-job`, tests): never closed by one.
+NOT_SCHEDULER_HOLDERS = ("", "cli")
+
+
+def close_interrupted_runs(holder: str) -> int:
+    """Close as failed every run a scheduler other than `holder` left "running" (it crashed,
+    or lost the database, before recording the end). Called by a scheduler that has just taken
+    the lease: no other scheduler runs jobs now, so such a run will never end by itself."""
+    result = db.session.execute(
+        update(JobRun)
+        .where(JobRun.finished_at.is_(None), JobRun.holder != holder,
+               JobRun.holder.not_in(NOT_SCHEDULER_HOLDERS))
+        .values(ok=False, finished_at=utcnow(),
+                message=msg("Interrupted: the scheduler running it stopped (a crash, a restart "
+                            "or a lost database) before the job finished."))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    if result.rowcount:
+        log.warning("Closed %d interrupted job run(s) as failed", result.rowcount)
+    return result.rowcount
+
+
 def resolve(path: str):
     """'package.module:function' -> the function."""
     module, _, attr = path.partition(":")

@@ -8,7 +8,7 @@ from crm.jobs import bp, services
 from crm.timeutil import utcnow
 
 
-@bp.route("/")
+@bp.route("/admin/jobs/")
 @admin_required
 def index():
     """The periodic jobs, their next run, last result and recent errors."""

@@ -29,6 +29,7 @@ from crm.contacts.models import Contact, MediaList
 from crm.errors import JobFailure, UserError
 from crm.extensions import db
 from crm.interactions.models import Interaction
+from crm.jobs.claims import heartbeat
 from crm.mail import (
     Attachment,
     MailConfigError,
@@ -42,7 +43,6 @@ from crm.releases import workflow
 from crm.releases.export import ExportError, render_docx
 from crm.releases.models import (
     SENDABLE_STATUSES,
-    STALE_CLAIM,  # noqa: F401  (callers read it from here)
     Distribution,
     DistributionRecipient,
     Release,
@@ -333,8 +333,12 @@ def send_distribution(distribution: Distribution, now: datetime | None = None) -
     else:
         attachment = Attachment(name, content, DOCX_MIME)
         with SmtpSender(settings) as sender:
+            # The claim's heartbeat (claimed_at) beats while the messages go out, also during
+            # a slow server's minutes for one of them; a silent one means this runner died.
             try:
-                _send_each(distribution, sender, body, attachment, report, now)
+                with heartbeat(Distribution.claimed_at, Distribution.id == distribution.id,
+                               Distribution.status == "sending", now=now):
+                    _send_each(distribution, sender, body, attachment, report, now)
             finally:
                 _commit_what_is_known()
     distribution.status, distribution.finished_at = "done", utcnow()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.jobs.claims import stale_after
 from crm.labels import LabelledEnum
 from crm.messages import Message, StoredMessage, msg
 from crm.timeutil import UTCDateTime, utcnow
@@ -74,8 +75,6 @@ EDITABLE_STATUSES = ("draft", "in_review", "approved")
 SENDABLE_STATUSES = ("approved", "published")
 DISTRIBUTION_STATUSES = ("scheduled", "sending", "done", "cancelled")
 RECIPIENT_STATUSES = RecipientStatus.values()
-# A "sending" distribution whose runner has not renewed its claim this long is taken as dead.
-STALE_CLAIM = timedelta(minutes=15)
 
 release_tag = Table(
     "release_tag",
@@ -278,7 +277,7 @@ class Distribution(Audited, db.Model):
             Release.id == cls.release_id, Release.status.in_(SENDABLE_STATUSES),
             or_(Release.embargo_until.is_(None), Release.embargo_until <= now))
         return and_(or_(and_(cls.status == "scheduled", cls.scheduled_for <= now),
-                        and_(cls.status == "sending", cls.claimed_at < now - STALE_CLAIM)),
+                        and_(cls.status == "sending", cls.claimed_at < now - stale_after())),
                     release_ready)
 
     def retry_refusal(self) -> Message | None:

@@ -12,6 +12,7 @@ from crm.digest.models import DigestDelivery
 from crm.digest.schedule import is_due
 from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry
+from crm.jobs.claims import stale_after
 from crm.jobs.services import run_job
 from crm.mail import SmtpSender
 from crm.registry import DIGEST_SECTIONS
@@ -183,7 +184,7 @@ def test_crash_mid_run_then_restart_sends_no_second_copy(app, users, smtp_server
     # claim was in flight when the process died waits until its claim is stale.
     services.send_due_digests(MONDAY_0730 + timedelta(minutes=1))
     assert len(smtp_server.messages) == 2
-    services.send_due_digests(MONDAY_0730 + services.STALE_CLAIM + timedelta(minutes=2))
+    services.send_due_digests(MONDAY_0730 + stale_after() + timedelta(minutes=2))
     assert len(smtp_server.messages) == 3
     services.send_due_digests(MONDAY_0730 + timedelta(hours=2))
     recipients = sorted(m["X-Envelope-To"] for m in smtp_server.messages)
@@ -204,7 +205,7 @@ def test_smtp_outage_then_recovery_one_copy_each(app, users, smtp_server):
     smtp_server.handler.fail_data = False
     now = MONDAY_0730
     for minutes in (0, 1, 3, 7, 15, 31, 63):
-        services.send_due_digests(now + timedelta(minutes=minutes) + services.STALE_CLAIM)
+        services.send_due_digests(now + timedelta(minutes=minutes) + stale_after())
     recipients = sorted(m["X-Envelope-To"] for m in smtp_server.messages)
     assert recipients == sorted(u.email for u in users.values())
 

@@ -109,3 +109,59 @@ def test_jobs_page_says_whether_a_scheduler_runs(as_admin, fast_jobs):
     services.acquire_lease("host:1:abc", timedelta(seconds=60))
     page = as_admin.get("/admin/jobs/").get_data(as_text=True)
     assert "scheduler running" in page and "host:1:abc" in page
+
+
+def test_taking_the_lease_closes_runs_a_crashed_scheduler_left_running(app):
+    db.session.add_all([
+        JobRun(job_id="send-digests", holder="deadhost:1:dead"),   # a crashed scheduler's
+        JobRun(job_id="send-digests", holder="cli"),               # `crm run-job`, running
+        JobRun(job_id="poll-feeds", holder="me"),                  # this scheduler's own
+    ])
+    db.session.commit()
+    assert services.close_interrupted_runs("me") == 1
+    runs = {run.holder: run for run in db.session.scalars(db.select(JobRun))}
+    closed = runs["deadhost:1:dead"]
+    assert closed.ok is False and closed.finished_at and "Interrupted" in str(closed.message)
+    assert runs["cli"].finished_at is None and runs["me"].finished_at is None
+    assert services.close_interrupted_runs("me") == 0
+
+
+def test_scheduler_keeps_going_while_the_database_fails(app, fast_jobs, monkeypatch):
+    """acquire_lease raising (the database away) neither ends run_scheduler nor runs jobs
+    without the lease; once it answers again the jobs run, in the same call."""
+    from sqlalchemy.exc import OperationalError
+
+    real_acquire = services.acquire_lease
+    outage = threading.Event()
+
+    def acquire(holder, ttl, name=services.LEASE_NAME):
+        if outage.is_set():
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        return real_acquire(holder, ttl, name)
+
+    monkeypatch.setattr(services, "acquire_lease", acquire)
+    stop, messages = threading.Event(), []
+    thread = threading.Thread(target=scheduler.run_scheduler, kwargs={
+        "app": app, "stop": stop, "ttl": timedelta(seconds=1.5), "echo": messages.append,
+        "retry": (0.1, 0.3)})
+    outage.set()
+    thread.start()
+    time.sleep(1)
+    assert thread.is_alive() and not CALLS
+    outage.clear()
+    time.sleep(1.5)
+    assert CALLS, "jobs run once the database is back"
+    outage.set()
+    time.sleep(2)
+    assert thread.is_alive()
+    assert any("cannot renew its lease" in m for m in messages)
+    calls = len(CALLS)
+    time.sleep(1.2)
+    assert len(CALLS) == calls, "no jobs run without the lease"
+    outage.clear()
+    time.sleep(1.5)
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive() and len(CALLS) > calls
+    assert sum("holds the lease" in m for m in messages) == 2
+    assert any("reachable again" in m for m in messages)

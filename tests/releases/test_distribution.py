@@ -11,6 +11,7 @@ from docx import Document
 from crm import scheduler
 from crm.extensions import db
 from crm.interactions.models import Interaction
+from crm.jobs.claims import stale_after
 from crm.jobs.services import run_job
 from crm.releases import distribution, services, workflow
 from crm.releases.distribution import DistributionError
@@ -253,7 +254,7 @@ def test_a_crash_mid_send_never_leads_to_a_second_copy(users, second_editor, med
     # Within the claim's lifetime nothing happens; afterwards the rest is sent and the one
     # in flight is "unknown", which no run and no retry sends again.
     assert str(distribution.send_due_distributions(NOW + timedelta(minutes=1))).startswith("0")
-    later = NOW + distribution.STALE_CLAIM + timedelta(minutes=1)
+    later = NOW + stale_after() + timedelta(minutes=1)
     assert str(distribution.send_due_distributions(later)).startswith("1 distribution: 1 sent")
     assert sorted(statuses(dist).values()) == ["sent", "sent", "skipped", "skipped", "skipped",
                                                "unknown"]
@@ -298,7 +299,7 @@ def test_the_due_rule_is_one_expression_for_the_query_and_for_one_distribution(
         send_at=EMBARGO + timedelta(hours=1))
     stale = distribution.create_distribution(
         release, list_ids=[media_list.id], contact_ids=[], send_at=None, user_id=None, now=NOW)
-    stale.status, stale.claimed_at = "sending", EMBARGO - distribution.STALE_CLAIM
+    stale.status, stale.claimed_at = "sending", EMBARGO - stale_after()
     db.session.commit()
 
     def due(now):
