@@ -40,11 +40,11 @@ from crm.contacts.validation import (
 )
 from crm.errors import UserError
 from crm.extensions import db
+from crm.spreadsheet import unguard
 from crm.text import fold, normalise_space, sort_key
 
 BATCH = 500
 MAX_NOTES_PER_ROW = 5
-_FORMULA_ESCAPED = ("'=", "'+", "'-", "'@")
 ORGANISATION_KIND_FOR = {"journalist": "outlet", "politician": "party", "official": "agency"}
 
 
@@ -106,10 +106,7 @@ class ImportResult:
 
 def clean_cell(value: str) -> str:
     """Strip a cell, undoing the quote our export puts before = + - @ (formula guard)."""
-    value = (value or "").strip()
-    if value.startswith(_FORMULA_ESCAPED):
-        value = value[1:]
-    return value
+    return unguard((value or "").strip()).strip()
 
 
 # Google Contacts puts several values in one cell ("ola@vg.no ::: ola@gmail.com") and marks
