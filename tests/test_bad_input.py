@@ -128,7 +128,7 @@ def test_a_nul_in_any_form_field_or_filter_is_a_400_never_a_500(app, demo_admin)
     gets, posts = _routes(app)
     failures, refused, posted, filtered = [], [], set(), 0
     csrf = ""
-    for endpoint, path in gets:
+    for _endpoint, path in gets:
         page = client.get(path)
         html = page.get_data().decode("utf-8", "replace")
         page.close()
