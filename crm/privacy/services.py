@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from urllib.parse import parse_qsl, urlencode
 
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
@@ -21,6 +22,7 @@ from crm.contacts.models import (
     ContactEmail,
     ContactPhone,
     MediaListMember,
+    SavedFilter,
     contact_tag,
 )
 from crm.contacts.privacy import audit_identities
@@ -142,8 +144,9 @@ def _search_matches(term: str, folded_names: list[str]) -> bool:
 
 def redact_recorded_searches(contacts: list[Contact]) -> int:
     """Remove the contacts' names, emails and phone numbers from the filters and search terms
-    recorded in audit entries (bulk exports filtered by ?q=<name>): a value containing one is
-    redacted, a search term that is part of a name is replaced. Returns the entries changed."""
+    recorded in audit entries (bulk exports filtered by ?q=<name>) and in saved filters: a
+    value containing one is redacted, a search term that is part of a name is replaced.
+    Returns the entries and filters changed."""
     needles, folded_names = [], []
     for contact in contacts:
         needles += redaction.identifiers(contact.name, [e.email for e in contact.emails],
@@ -167,6 +170,14 @@ def redact_recorded_searches(contacts: list[Contact]) -> int:
             db.session.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(
                 changes={**changes, "filters": cleaned}).execution_options(
                 synchronize_session=False))
+            changed += 1
+    for saved in db.session.scalars(select(SavedFilter)):  # saved searches: ?q=<name>
+        pairs = parse_qsl(saved.query, keep_blank_values=True)
+        kept = [(key, redaction.REDACTED if _search_matches(value, folded_names)
+                 else redaction.redact_text(value, pattern)) for key, value in pairs]
+        name = redaction.redact_text(saved.name, pattern)
+        if kept != pairs or name != saved.name:
+            saved.query, saved.name = urlencode(kept), name
             changed += 1
     return changed
 

@@ -329,3 +329,18 @@ def test_searches_recorded_by_exports_lose_her_name_email_and_phone(as_admin, as
     stored = every_stored_text().lower()
     for identifier in ("åse ødegård", "odegard", "912 34 567"):
         assert identifier not in stored, identifier
+
+
+def test_saved_filters_that_search_for_her_lose_her_name(as_admin, ase, users):
+    from crm.contacts.models import SavedFilter
+    from crm.contacts.saved_filters import save_filter
+    mine = save_filter(users["admin"].id, "Åse Ødegård sine saker", "q=%C3%85se+%C3%98deg%C3%A5rd&kind=journalist", True)
+    part = save_filter(users["admin"].id, "Søk", "q=odegard", False)
+    other = save_filter(users["admin"].id, "Per", "q=Per+Hansen", False)
+    ids = (mine.id, part.id, other.id)
+    erase_contact(db.session.get(Contact, ase.id))
+    db.session.expire_all()
+    mine, part, other = (db.session.get(SavedFilter, i) for i in ids)
+    assert mine.query == "q=%5Bslettet%5D&kind=journalist" and "Ødegård" not in mine.name
+    assert part.query == "q=%5Bslettet%5D"
+    assert other.query == "q=Per+Hansen"
