@@ -1,7 +1,7 @@
 """unique name keys for organisations, media lists and tags (case- and accent-insensitive)
 
 Revision ID: harden1
-Revises: 0003
+Revises: intake1
 Create Date: 2026-12-01
 
 Adds `name_key` (crm.text.name_key of the name: NFC, case folded, accents dropped but æ, ø and
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "harden1"
-down_revision = "0003"  # main has 0003 (saved filters); the lead rechains
+down_revision = "intake1"  # main: 0003 then intake1; the lead rechains
 branch_labels = None
 depends_on = None
 
