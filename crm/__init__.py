@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     from crm.domains import register_hooks
     register_hooks()
+    from crm import security
+    security.install(app)
     install_guards(app)
     from crm import errors, templating
     errors.register(app)

@@ -47,10 +47,3 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
-        # SQLite's lower() folds only ASCII: "Ærlige" and "ærlige" would differ, where
-        # PostgreSQL's lower() (and Python's) see one name. Use Python's on SQLite too.
-        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
-
-
-def _unicode_lower(value):
-    return value.lower() if isinstance(value, str) else value

@@ -21,6 +21,22 @@ def _strip_marks(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_RING_ABOVE = "\u030a"  # å is a + ring above: a letter of its own in Norwegian
+
+
+def name_key(text: str) -> str:
+    """The key under which a name must be unique (organisations, media lists, tags).
+
+    NFC, spaces collapsed, case folded (Python's casefold: "Ærlige" = "ærlige", "ß" = "ss"),
+    and accents dropped ("Café" = "Cafe", "Müller" = "Muller"), but the Norwegian letters stay
+    letters of their own: æ, ø and å never equal ae, o or a ("Å" and "A" are different
+    names). Computed in Python, so SQLite and PostgreSQL compare alike.
+    """
+    text = unicodedata.normalize("NFD", normalise_space(text).casefold())
+    kept = "".join(ch for ch in text if not unicodedata.combining(ch) or ch == _RING_ABOVE)
+    return unicodedata.normalize("NFC", kept)
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII words for matching: "Støre" -> "store", "Åsland"/"Aasland" -> "asland"."""
     text = normalise_space(text).casefold().translate(_ASCII_MAP)

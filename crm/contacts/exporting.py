@@ -6,7 +6,6 @@ whether the selection holds ten contacts or a hundred thousand.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
@@ -16,15 +15,16 @@ from icalendar.parser import Contentline
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
+from crm import spreadsheet
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact
 from crm.extensions import db
+from crm.spreadsheet import safe_cell
 from crm.text import fold, without_controls
 from crm.timeutil import to_local, utcnow
 
 BATCH = 500
 CSV_DELIMITER = ";"  # what Excel expects on Norwegian Windows
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = (
     ("name", _l("Name")), ("kind", _l("Kind")), ("organisation", _l("Organisation")),
@@ -38,12 +38,6 @@ CSV_COLUMNS = (
     ("data_source", _l("Source of the data")), ("created_at", _l("Created")),
     ("updated_at", _l("Updated")),
 )
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula: = + - @ tab CR get a leading quote."""
-    value = "" if value is None else str(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def contacts_in_batches(select: Select, batch: int = BATCH) -> Iterator[Contact]:
@@ -105,7 +99,7 @@ def export_csv(select: Select) -> Iterator[str]:
 
 def _csv_pieces(select: Select, header: list[str]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer = spreadsheet.writer(buffer, delimiter=CSV_DELIMITER)
 
     def take() -> str:
         text = buffer.getvalue()

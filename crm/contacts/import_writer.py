@@ -72,7 +72,8 @@ def insert_contacts(items: list[tuple[ContactData, int | None, str]], tag_ids: d
         phones += [{"contact_id": contact_id, "number": p, "position": i}
                    for i, p in enumerate(data.phones)]
         beats += [{"contact_id": contact_id, "name": b} for b in data.beats]
-        tags += [{"contact_id": contact_id, "tag_id": tag_ids[t]} for t in data.tags]
+        tags += [{"contact_id": contact_id, "tag_id": tag_id}  # "Viktig", "viktig": one tag
+                 for tag_id in dict.fromkeys(tag_ids[t] for t in data.tags)]
     for model, rows in ((ContactEmail, emails), (ContactPhone, phones), (ContactBeat, beats)):
         if rows:
             db.session.execute(insert(model), rows)

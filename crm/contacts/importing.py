@@ -40,11 +40,11 @@ from crm.contacts.validation import (
 )
 from crm.errors import UserError
 from crm.extensions import db
-from crm.text import fold, normalise_space, sort_key
+from crm.spreadsheet import unguard
+from crm.text import fold, name_key, normalise_space, sort_key
 
 BATCH = 500
 MAX_NOTES_PER_ROW = 5
-_FORMULA_ESCAPED = ("'=", "'+", "'-", "'@")
 ORGANISATION_KIND_FOR = {"journalist": "outlet", "politician": "party", "official": "agency"}
 
 
@@ -106,10 +106,7 @@ class ImportResult:
 
 def clean_cell(value: str) -> str:
     """Strip a cell, undoing the quote our export puts before = + - @ (formula guard)."""
-    value = (value or "").strip()
-    if value.startswith(_FORMULA_ESCAPED):
-        value = value[1:]
-    return value
+    return unguard((value or "").strip()).strip()
 
 
 # Google Contacts puts several values in one cell ("ola@vg.no ::: ola@gmail.com") and marks
@@ -338,18 +335,21 @@ def _organisation_names(organisations: dict[str, int]) -> dict[str, str]:
 
 
 def _ensure_tags(rows: list[ImportRow]) -> dict[str, Tag]:
+    """The tag of every name in the rows, by name; "Viktig" and "viktig" are one tag."""
     names = sorted({t for row in rows for t in row.data.tags})
-    tags: dict[str, Tag] = {}
-    for start in range(0, len(names), BATCH):
-        chunk = names[start:start + BATCH]
-        tags.update({t.name: t for t in db.session.scalars(
-            db.select(Tag).where(Tag.name.in_(chunk)))})
+    keys = {name: name_key(name)[:80] for name in names}
+    by_key: dict[str, Tag] = {}
+    unique_keys = sorted(set(keys.values()))
+    for start in range(0, len(unique_keys), BATCH):
+        chunk = unique_keys[start:start + BATCH]
+        by_key.update({t.name_key: t for t in db.session.scalars(
+            db.select(Tag).where(Tag.name_key.in_(chunk)))})
     for name in names:
-        if name not in tags:
-            tags[name] = Tag(name=name)
-            db.session.add(tags[name])
+        if keys[name] not in by_key:
+            by_key[keys[name]] = Tag(name=name)
+            db.session.add(by_key[keys[name]])
     db.session.flush()
-    return tags
+    return {name: by_key[keys[name]] for name in names}
 
 
 def _chosen(row: ImportRow, import_duplicates: Collection[int] | bool) -> bool:

@@ -9,7 +9,7 @@ from crm.contacts.models import Contact, MediaList, MediaListMember
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
-from crm.text import normalise_space
+from crm.text import name_key, normalise_space
 
 
 def save_media_list(media_list: MediaList | None, *, name: str, description: str = "") -> MediaList:
@@ -20,7 +20,7 @@ def save_media_list(media_list: MediaList | None, *, name: str, description: str
     taken = UserError(msg("A media list called “%(name)s” already exists.", name=name),
                       field="name")
     clash = db.session.scalar(db.select(MediaList).where(
-        db.func.lower(MediaList.name) == name.lower()))
+        MediaList.name_key == name_key(name)[:200]))
     if clash is not None and clash is not media_list:
         raise taken
     if media_list is None:

@@ -4,11 +4,12 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from crm.audit.models import Audited
 from crm.extensions import db
 from crm.labels import LabelledEnum
+from crm.text import name_key
 from crm.timeutil import UTCDateTime, utcnow
 
 
@@ -60,9 +61,13 @@ contact_tag = Table(
 
 class Organisation(Audited, db.Model):
     __tablename__ = "organisation"
+    __table_args__ = (Index("uq_organisation_name_key", "name_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # crm.text.name_key(name), set with the name: "Østlandets Blad" = "østlandets blad".
+    # A unique index (not a constraint): SQLite can add one without rebuilding the table.
+    name_key: Mapped[str] = mapped_column(String(200), server_default="")
     sort_name: Mapped[str] = mapped_column(SortKey, index=True)
     kind: Mapped[str] = mapped_column(String(16), default="outlet", index=True)
     website: Mapped[str] = mapped_column(String(500), default="")
@@ -73,12 +78,24 @@ class Organisation(Audited, db.Model):
     contacts: Mapped[list[Contact]] = relationship(back_populates="organisation",
                                                    passive_deletes=True)
 
+    @validates("name")
+    def _set_key(self, _field, value):
+        self.name_key = name_key(value)[:type(self).__table__.c.name_key.type.length]
+        return value
+
 
 class Tag(db.Model):
     __tablename__ = "tag"
+    __table_args__ = (Index("uq_tag_name_key", "name_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    name_key: Mapped[str] = mapped_column(String(80), server_default="")  # crm.text.name_key
+
+    @validates("name")
+    def _set_key(self, _field, value):
+        self.name_key = name_key(value)[:type(self).__table__.c.name_key.type.length]
+        return value
 
 
 class Contact(Audited, db.Model):
@@ -181,9 +198,11 @@ class ContactBeat(db.Model):
 
 class MediaList(Audited, db.Model):
     __tablename__ = "media_list"
+    __table_args__ = (Index("uq_media_list_name_key", "name_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = mapped_column(String(200), server_default="")  # crm.text.name_key
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -191,6 +210,11 @@ class MediaList(Audited, db.Model):
     members: Mapped[list[MediaListMember]] = relationship(
         back_populates="media_list", cascade="all, delete-orphan",
         order_by="MediaListMember.position")
+
+    @validates("name")
+    def _set_key(self, _field, value):
+        self.name_key = name_key(value)[:type(self).__table__.c.name_key.type.length]
+        return value
 
 
 class MediaListMember(db.Model):

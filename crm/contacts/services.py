@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from crm.contacts.models import (
@@ -30,7 +31,7 @@ from crm.contacts.validation import (
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
-from crm.text import normalise_space, sort_key
+from crm.text import name_key, normalise_space, sort_key
 
 NAME_MAX = 200
 
@@ -81,15 +82,18 @@ def _check_choice(field_name: str, value: str, choices: tuple[str, ...]) -> str:
 def get_or_create_tags(names: list[str]) -> list[Tag]:
     if not names:
         return []
-    existing = {t.name: t for t in db.session.scalars(db.select(Tag).where(Tag.name.in_(names)))}
+    keys = [name_key(name)[:80] for name in names]
+    existing = {t.name_key: t for t in db.session.scalars(
+        db.select(Tag).where(Tag.name_key.in_(keys)))}
     tags = []
-    for name in names:
-        tag = existing.get(name)
+    for name, key in zip(names, keys, strict=True):
+        tag = existing.get(key)  # "Viktig" is the tag "viktig"
         if tag is None:
             tag = Tag(name=name)
             db.session.add(tag)
-            existing[name] = tag
-        tags.append(tag)
+            existing[key] = tag
+        if tag not in tags:
+            tags.append(tag)
     return tags
 
 
@@ -271,11 +275,12 @@ def save_organisation(organisation: Organisation | None, *, name: str, kind: str
     """Create or change an organisation and commit. Raises UserError for bad or taken names."""
     name = _clean_name(name)
     _check_choice("kind", kind, ORGANISATION_KINDS)
+    taken = UserError(msg("An organisation called “%(name)s” already exists.", name=name),
+                      field="name")
     clash = db.session.scalar(db.select(Organisation).where(
-        db.func.lower(Organisation.name) == name.lower()))
+        Organisation.name_key == name_key(name)[:200]))
     if clash is not None and clash is not organisation:
-        raise UserError(msg("An organisation called “%(name)s” already exists.", name=name),
-                        field="name")
+        raise taken
     if organisation is None:
         organisation = Organisation()
         db.session.add(organisation)
@@ -283,10 +288,14 @@ def save_organisation(organisation: Organisation | None, *, name: str, kind: str
     organisation.sort_name = sort_key(name)
     organisation.website = (website or "").strip()[:500]
     organisation.notes = (notes or "").strip()[:20000]
-    db.session.flush()
-    for contact in organisation.contacts:
-        refresh_search_text(contact)
-    db.session.commit()
+    try:
+        db.session.flush()
+        for contact in organisation.contacts:
+            refresh_search_text(contact)
+        db.session.commit()
+    except IntegrityError:  # the same name saved a moment ago by someone else
+        db.session.rollback()
+        raise taken from None
     return organisation
 
 

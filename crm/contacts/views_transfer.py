@@ -48,7 +48,7 @@ def _pending(token: str) -> tuple[import_store.PendingUpload, ParsedFile]:
     try:
         parsed = parse_csv(upload.data, max_bytes=max(len(upload.data), 1))
     except ImportFileError:
-        import_store.discard_upload(token)
+        import_store.discard_upload(token, user_id=current_user.id)
         abort(404)
     return upload, parsed
 
@@ -140,10 +140,18 @@ def import_preview(token: str):
     return _render_preview(token, upload, parsed, preview)
 
 
+def _imported_once():
+    flash(_("This file has already been imported (or is being imported); it is imported "
+            "only once."), "info")
+    return redirect(url_for("contacts.index"))
+
+
 @bp.route("/contacts/import/<token>/confirm", methods=["POST"])
 @editor_required
 def import_confirm(token: str):
     """Step 4: store the chosen rows, all in one transaction."""
+    if import_store.is_claimed_by(token, user_id=current_user.id):
+        return _imported_once()
     upload, parsed = _pending(token)
     preview = _preview_from_form(upload, parsed)
     if preview.problems:
@@ -153,11 +161,18 @@ def import_confirm(token: str):
         chosen: set[int] | bool = True
     else:
         chosen = {int(v) for v in request.form.getlist("import_row") if v.isdigit()}
-    result = run_import(preview, skip_invalid=request.form.get("skip_invalid") == "1",
-                        import_duplicates=chosen, user_id=current_user.id)
+    if import_store.claim_upload(token, user_id=current_user.id) is None:
+        return _imported_once()
+    try:
+        result = run_import(preview, skip_invalid=request.form.get("skip_invalid") == "1",
+                            import_duplicates=chosen, user_id=current_user.id)
+    except BaseException:
+        import_store.release_claim(token)
+        raise
     if not result.committed:
+        import_store.release_claim(token)
         return _render_preview(token, upload, parsed, preview, result.problems, 400)
-    import_store.discard_upload(token)
+    import_store.finish_upload(token)
     flash(ngettext("%(num)d contact imported.", "%(num)d contacts imported.", result.created),
           "success")
     return render_template("contacts/import_result.html", result=result, upload=upload)
@@ -166,7 +181,9 @@ def import_confirm(token: str):
 @bp.route("/contacts/import/<token>/cancel", methods=["POST"])
 @editor_required
 def import_cancel(token: str):
-    import_store.discard_upload(token)
+    """Delete the uploaded file; only its uploader may (anyone else gets 404)."""
+    if not import_store.discard_upload(token, user_id=current_user.id):
+        abort(404)
     flash(_("Import cancelled; the uploaded file was deleted."), "info")
     return redirect(url_for("contacts.index"))
 

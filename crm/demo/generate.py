@@ -37,7 +37,7 @@ from crm.demo.people import People, plan_roles
 from crm.demo.releases import create_releases
 from crm.extensions import db
 from crm.interactions.models import FollowUp, Interaction, PressInquiry, interaction_contact
-from crm.text import sort_key
+from crm.text import name_key, sort_key
 from crm.timeutil import local_zone, utcnow
 
 BATCH = 5000
@@ -169,11 +169,11 @@ def _organisation_rows() -> list[dict]:
 
 def ensure_organisations(counts: dict) -> dict[str, int]:
     """Name -> id of every demo organisation, inserting the missing ones."""
-    existing = {name.casefold(): oid for oid, name in
-                db.session.execute(db.select(Organisation.id, Organisation.name))}
+    existing = set(db.session.scalars(db.select(Organisation.name_key)))
     now = utcnow()
-    missing = [{**row, "sort_name": sort_key(row["name"]), "created_at": now, "updated_at": now}
-               for row in _organisation_rows() if row["name"].casefold() not in existing]
+    missing = [{**row, "sort_name": sort_key(row["name"]), "name_key": name_key(row["name"]),
+                "created_at": now, "updated_at": now}
+               for row in _organisation_rows() if name_key(row["name"]) not in existing]
     if missing:
         db.session.execute(insert(Organisation.__table__), missing)
     counts["organisations"] = len(missing)
@@ -182,8 +182,10 @@ def ensure_organisations(counts: dict) -> dict[str, int]:
 
 
 def ensure_tags(names: list[str]) -> dict[str, int]:
-    existing = set(db.session.scalars(db.select(Tag.name).where(Tag.name.in_(names))))
-    missing = [{"name": name} for name in names if name not in existing]
+    existing = set(db.session.scalars(db.select(Tag.name_key).where(
+        Tag.name_key.in_([name_key(name) for name in names]))))
+    missing = [{"name": name, "name_key": name_key(name)} for name in names
+               if name_key(name) not in existing]
     if missing:
         db.session.execute(insert(Tag.__table__), missing)
     return dict(db.session.execute(db.select(Tag.name, Tag.id).where(Tag.name.in_(names))).all())
@@ -262,17 +264,18 @@ def _matches(record: tuple, selector: tuple) -> bool:
 
 def create_media_lists(rng: random.Random, records: list[tuple], counts: dict) -> int:
     """The demo's media lists (those not there already), members in alphabetical order."""
-    taken = {n.casefold() for n in db.session.scalars(db.select(MediaList.name))}
+    taken = set(db.session.scalars(db.select(MediaList.name_key)))
     now = utcnow()
     members = 0
     created = 0
     for name, description, selector, most in data.MEDIA_LISTS:
-        if name.casefold() in taken:
+        if name_key(name) in taken:
             continue
         matching = [r for r in records if _matches(r, selector)]
         chosen = sorted(rng.sample(matching, min(most, len(matching))), key=lambda r: r[6])
         list_id = db.session.scalar(insert(MediaList).returning(MediaList.id), {
-            "name": name, "description": description, "created_at": now, "updated_at": now})
+            "name": name, "name_key": name_key(name), "description": description,
+            "created_at": now, "updated_at": now})
         if chosen:
             db.session.execute(insert(MediaListMember.__table__), [
                 {"media_list_id": list_id, "contact_id": r[0], "position": i}

@@ -7,7 +7,6 @@ UTC times so that SQLite and PostgreSQL agree, and DST days are right.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import dataclass
@@ -15,8 +14,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func
 
+from crm import spreadsheet
 from crm.extensions import db
 from crm.monitoring.models import TERM_GROUPS, Article, ArticleSource, Feed, Mention, WatchTerm
+from crm.spreadsheet import safe_cell
 from crm.timeutil import local_day_bounds, to_local
 
 OWN_GROUPS = ("party", "politician")  # "our" side in share of voice
@@ -114,18 +115,13 @@ def share_of_voice(period: Period) -> list[tuple[str, int, float]]:
 
 # --- CSV ------------------------------------------------------------------------------------
 
-def _cell(value) -> str:
-    text = str(value)
-    # Spreadsheet formula injection: outlet names and terms come from users and feeds.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def to_csv(header: list[str], rows: list[list]) -> str:
+    """Outlet names and terms come from users and feeds: every cell formula-safe, quoted."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
+    writer = spreadsheet.writer(out)
+    writer.writerow([safe_cell(v) for v in header])
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from urllib.parse import parse_qsl, urlencode
 
 from flask import current_app
 from sqlalchemy import delete, insert, select, update
@@ -21,13 +22,15 @@ from crm.contacts.models import (
     ContactEmail,
     ContactPhone,
     MediaListMember,
+    SavedFilter,
     contact_tag,
 )
 from crm.contacts.privacy import audit_identities
 from crm.extensions import db
 from crm.interactions.privacy import split_interactions
+from crm.privacy import redaction
 from crm.registry import PRIVACY_PARTS
-from crm.text import sort_key
+from crm.text import fold, sort_key
 from crm.timeutil import to_local, utcnow
 
 EXPORT_FORMAT = "pressdesk-subject-access/1"
@@ -133,11 +136,58 @@ def _blank_contact_row(contact_id: int, now: datetime) -> None:
     ).execution_options(synchronize_session=False))
 
 
+def _search_matches(term: str, folded_names: list[str]) -> bool:
+    """A recorded search term that is part of an erased name (3 letters or more) found them."""
+    folded = fold(term).strip()
+    return len(folded) >= 3 and any(folded in name for name in folded_names)
+
+
+def redact_recorded_searches(contacts: list[Contact]) -> int:
+    """Remove the contacts' names, emails and phone numbers from the filters and search terms
+    recorded in audit entries (bulk exports filtered by ?q=<name>) and in saved filters: a
+    value containing one is redacted, a search term that is part of a name is replaced.
+    Returns the entries and filters changed."""
+    needles, folded_names = [], []
+    for contact in contacts:
+        needles += redaction.identifiers(contact.name, [e.email for e in contact.emails],
+                                         [p.number for p in contact.phones])
+        if len(contact.name.strip()) >= 3:
+            folded_names.append(fold(contact.name))
+    pattern = redaction.pattern_for(needles)
+    changed = 0
+    entries = db.session.execute(select(AuditEntry.id, AuditEntry.changes).where(
+        AuditEntry.action == "export", AuditEntry.entity_id.is_(None))).all()
+    for entry_id, changes in entries:
+        filters = (changes or {}).get("filters")
+        if not isinstance(filters, dict):
+            continue
+        cleaned = {}
+        for key, value in filters.items():
+            if isinstance(value, str) and _search_matches(value, folded_names):
+                value = redaction.REDACTED
+            cleaned[key] = redaction.redact_value(value, pattern)
+        if cleaned != filters:
+            db.session.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(
+                changes={**changes, "filters": cleaned}).execution_options(
+                synchronize_session=False))
+            changed += 1
+    for saved in db.session.scalars(select(SavedFilter)):  # saved searches: ?q=<name>
+        pairs = parse_qsl(saved.query, keep_blank_values=True)
+        kept = [(key, redaction.REDACTED if _search_matches(value, folded_names)
+                 else redaction.redact_text(value, pattern)) for key, value in pairs]
+        name = redaction.redact_text(saved.name, pattern)
+        if kept != pairs or name != saved.name:
+            saved.query, saved.name = urlencode(kept), name
+            changed += 1
+    return changed
+
+
 def _erase(contacts: list[Contact], actor_id: int | None, via: str, now: datetime) -> None:
     """Erase `contacts` inside the caller's transaction (see erase_contact)."""
     if not contacts:
         return
     db.session.flush()
+    redact_recorded_searches(contacts)
     for contact in contacts:
         for part in PRIVACY_PARTS.values():
             if part.erase is not None:
@@ -173,7 +223,9 @@ def erase_contact(contact: Contact, actor_id: int | None = None, via: str = "web
       emails and phone numbers are replaced by "[slettet]" wherever they occur in it
       (exact matches only: nicknames or descriptions are not found).
     - Audit entries about the contact (and about contacts merged into it) keep who and when
-      but lose `changes` and `label`.
+      but lose `changes` and `label`. Filters and search terms recorded by bulk exports lose
+      the name, emails and phone numbers ("[slettet]"), and a search term that is part of
+      the name (3 letters or more) is replaced whole.
     - Every other registered eraser (releases, monitoring ...) runs first.
     - The erasure is audited without personal data (action "erase", the stub's name).
     Erasing an erased contact again is harmless.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
 from crm.releases.markup import clean
 from crm.releases.models import RELEASE_LANGUAGES, TextSnippet
-from crm.text import normalise_space
+from crm.text import name_key, normalise_space
 
 BODY_MAX = 20000
 
@@ -38,13 +40,19 @@ def save_snippet(snippet: TextSnippet | None, *, name: str, language: str, body:
     if len(body) > BODY_MAX:
         raise UserError(msg("The text may have at most %(max)d characters.", max=BODY_MAX),
                         field="body")
-    clash = db.session.scalar(db.select(TextSnippet).where(
-        db.func.lower(TextSnippet.name) == name.lower()))
+    taken = UserError(msg("A snippet with this name exists."), field="name")
+    key = name_key(name)  # a handful of snippets: compared in Python, alike on both databases
+    clash = next((other for other in db.session.scalars(db.select(TextSnippet))
+                  if name_key(other.name) == key), None)
     if clash is not None and clash is not snippet:
-        raise UserError(msg("A snippet with this name exists."), field="name")
+        raise taken
     if snippet is None:
         snippet = TextSnippet()
         db.session.add(snippet)
     snippet.name, snippet.language, snippet.body, snippet.retired = name, language, body, retired
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same name saved a moment ago by someone else
+        db.session.rollback()
+        raise taken from None
     return snippet

@@ -27,6 +27,10 @@ from tests.support import BASE_TEST_CONFIG, PASSWORD
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update"]
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI + " " +
+                e.sourceFile + ":" + e.lineNumber);
+});"""
 TIMEOUT_MS = 15_000  # per action / expectation; generous for a loaded 2-core CI machine
 
 # (key, email, role, display name): the editor drives most tests; the second editor and the
@@ -151,12 +155,23 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB",
                                   timezone_id="Europe/Oslo")
     context.set_default_timeout(TIMEOUT_MS)
+    # Playwright's init scripts are not subject to the page's CSP: report every violation.
+    context.add_init_script(CSP_REPORTER)
     tab = context.new_page()
     js_errors: list[str] = []
+    csp_violations: list[str] = []
     tab.on("pageerror", lambda exc: js_errors.append(str(exc)))
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            csp_violations.append(f"{tab.url}: {text}")
+
+    tab.on("console", on_console)
     yield tab
     context.close()
     assert not js_errors, f"JavaScript errors in the page: {js_errors}"
+    assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
 
 
 @pytest.fixture

@@ -107,7 +107,9 @@ def test_export_of_the_ticked_rows(as_editor, register):
 ])
 def test_bad_bulk_input_is_a_message_not_a_500(as_editor, register, form):
     response = bulk(as_editor, **form)
-    assert response.status_code in (302, 200)
+    # A NUL anywhere is refused before any view (crm/security.py): a 400 that says why.
+    has_nul = any("\x00" in str(value) for value in form.values())
+    assert response.status_code in ((400,) if has_nul else (302, 200))
     assert db.session.scalar(db.select(db.func.count()).select_from(Contact)) == 5
 
 

@@ -83,10 +83,35 @@ def test_formula_injection_is_neutralised_in_every_column(app):
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("other", [",", "\t", "\n"])
+def test_no_split_at_another_delimiter_turns_a_note_into_a_formula(app, other):
+    """Every field is quoted; and a spreadsheet that splits at the other delimiter (or breaks
+    rows at newlines) still finds no cell that starts a formula."""
+    hostile = ["Navn,=1+1,", "Navn, +47 22 00 00 00", "a;=cmd|' /C calc'!A0;b", "x\n=1+1",
+               "Ærlig,\t@SUM(1)", "ok, -2+3"]
+    journalist("Kari, =1+1", notes=hostile[0], title=hostile[2], region=hostile[3],
+               address=hostile[4], social=hostile[5], phones=["+4791234567", "+4722000000"])
+    text = "".join(export_csv(filtered_contacts(ContactFilter())))[1:]
+    body = text.split("\r\n", 1)[1]
+    assert body.startswith('"') and '";"' in body, "every field quoted"
+    for line in text.split("\r\n") if other == "\n" else [text]:
+        pieces = [cell for row in csv.reader(io.StringIO(line, newline=""), delimiter=other)
+                  for cell in row] if other != "\n" else line.split("\n")
+        for piece in pieces:
+            cell = piece.strip('"').lstrip(" \t")
+            assert not cell.startswith(FORMULA_STARTS), repr(piece)
+    row = dict(zip(*read_csv("\ufeff" + text), strict=True))
+    assert row["Notes"] == "Navn,'=1+1," and row["Name"] == "Kari, '=1+1"
+    assert row["Phone"] == "'+4791234567, '+4722000000"
+
+
 def test_export_round_trips_through_the_import(app):
     nrk = save_organisation(None, name="NRK", kind="outlet")
-    journalist("Åse Ødegård", org=nrk, emails=["ase@nrk.no"], phones=["91234567"],
-               beats=["politikk"], tags=["viktig"], notes="=SUM(1)", region="Vestland")
+    journalist("Åse Ødegård", org=nrk, emails=["ase@nrk.no"], phones=["91234567", "22000000"],
+               beats=["politikk"], tags=["viktig"], notes="=SUM(1), @x;-1", region="Vestland")
     politician("Jonas Gahr Støre", office="statsminister")
     data = "".join(export_csv(filtered_contacts(ContactFilter()))).encode("utf-8")
     parsed = parse_csv(data)
@@ -96,7 +121,8 @@ def test_export_round_trips_through_the_import(app):
     preview = preview_import(parsed, mapping, "official")
     rows = {r.data.name: r for r in preview.rows}
     ase = rows["Åse Ødegård"]
-    assert ase.ok and ase.data.phones == ["+4791234567"] and ase.data.notes == "=SUM(1)"
+    assert ase.ok and sorted(ase.data.phones) == ["+4722000000", "+4791234567"]
+    assert ase.data.notes == "=SUM(1), @x;-1"
     assert ase.data.kind == "journalist" and ase.organisation == "NRK"
     assert ase.data.beats == ["politikk"] and ase.data.tags == ["viktig"]
     assert rows["Jonas Gahr Støre"].data.kind == "politician"

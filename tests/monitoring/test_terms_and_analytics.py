@@ -156,12 +156,13 @@ def test_coverage_figures_exclude_noise_and_count_days_in_oslo(feed):
     share = {label: (n, round(f, 2)) for label, n, f in analytics.share_of_voice(period)}
     assert share == {"__ours__": (2, 0.5), "Høyre": (2, 0.5)}
     name, text = analytics.csv_report("outlets", period, "Vi")
-    assert name.startswith("top-outlets-") and "Dagsavisen,3" in text
+    assert name.startswith("top-outlets-") and '"Dagsavisen","3"' in text
 
 
 def test_csv_cells_cannot_start_formulas():
     text = analytics.to_csv(["a"], [["=HYPERLINK(\"x\")"], ["+1"], ["-1"], ["@SUM"], ["ok"]])
-    assert text.splitlines()[1:] == ["\"'=HYPERLINK(\"\"x\"\")\"", "'+1", "'-1", "'@SUM", "ok"]
+    assert text.splitlines()[1:] == ["\"'=HYPERLINK(\"\"x\"\")\"", "\"'+1\"", "\"'-1\"",
+                                     "\"'@SUM\"", "\"ok\""]
 
 
 def test_period_is_clamped():

@@ -304,3 +304,42 @@ def test_hostile_query_values_on_the_confirmation_page_are_ignored(as_admin, ase
                         query_string={"back": "<script>x</script>", "months": "<script>"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<script>" not in html
+
+
+def test_searches_recorded_by_exports_lose_her_name_email_and_phone(as_admin, ase):
+    """A vCard or CSV export filtered by ?q=<her name> records the filter in the audit log;
+    erasing her removes it there too (and keeps other people's searches)."""
+    searches = ["Åse Ødegård", "ÅSE  ødegård", "odegard", "ase.odegard@nrk.no",
+                "912 34 567", "Per Hansen"]
+    for q in searches:
+        for fmt in ("csv", "vcf"):
+            response = as_admin.get(f"/contacts/export.{fmt}", query_string={"q": q})
+            assert response.status_code == 200
+            response.get_data()
+            response.close()
+    recorded = lambda: [e.changes["filters"].get("q") for e in db.session.scalars(  # noqa: E731
+        select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id))]
+    assert recorded() == [q for q in searches for _fmt in ("csv", "vcf")]
+    erase_contact(db.session.get(Contact, ase.id))
+    db.session.expire_all()
+    after = recorded()
+    assert after[-2:] == ["Per Hansen", "Per Hansen"]
+    assert set(after[:-2]) == {"[slettet]"}, after
+    stored = every_stored_text().lower()
+    for identifier in ("åse ødegård", "odegard", "912 34 567"):
+        assert identifier not in stored, identifier
+
+
+def test_saved_filters_that_search_for_her_lose_her_name(as_admin, ase, users):
+    from crm.contacts.models import SavedFilter
+    from crm.contacts.saved_filters import save_filter
+    mine = save_filter(users["admin"].id, "Åse Ødegård sine saker", "q=%C3%85se+%C3%98deg%C3%A5rd&kind=journalist", True)
+    part = save_filter(users["admin"].id, "Søk", "q=odegard", False)
+    other = save_filter(users["admin"].id, "Per", "q=Per+Hansen", False)
+    ids = (mine.id, part.id, other.id)
+    erase_contact(db.session.get(Contact, ase.id))
+    db.session.expire_all()
+    mine, part, other = (db.session.get(SavedFilter, i) for i in ids)
+    assert mine.query == "q=%5Bslettet%5D&kind=journalist" and "Ødegård" not in mine.name
+    assert part.query == "q=%5Bslettet%5D"
+    assert other.query == "q=Per+Hansen"

@@ -97,7 +97,9 @@ def server(database_url, tmp_path_factory):
 
 def _login(base: str, role: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=60, follow_redirects=False)
-    form = _parse(client.get("/login").text)
+    login_page = client.get("/login")
+    _check_security_headers("/login", login_page)
+    form = _parse(login_page.text)
     assert form.csrf, "the login form has a CSRF token"
     response = client.post("/login", data={"email": f"smoke-{role}@example.no",
                                            "password": PASSWORD, "csrf_token": form.csrf})
@@ -132,6 +134,33 @@ def _get_routes(app, ids: dict[str, int]) -> tuple[list[tuple[str, str]], list[s
             else:
                 routes.append((rule.endpoint, url_for(rule.endpoint, **values)))
     return routes, unfilled
+
+
+def _check_security_headers(url: str, response: httpx.Response) -> None:
+    """Every response: nosniff and a same-origin referrer; every HTML page: a CSP with no
+    inline script or style and no foreign origin, no framing, a Permissions-Policy."""
+    headers = response.headers
+    assert headers.get("x-content-type-options") == "nosniff", url
+    assert headers.get("referrer-policy") == "same-origin", url
+    assert "strict-transport-security" not in headers, f"{url}: HSTS over plain HTTP"
+    if not headers.get("content-type", "").startswith("text/html"):
+        return
+    policy = {part.strip().split(" ", 1)[0]: part.strip().partition(" ")[2]
+              for part in headers.get("content-security-policy", "").split(";") if part.strip()}
+    assert policy, f"{url}: no Content-Security-Policy"
+    for directive, sources in policy.items():
+        assert "unsafe-inline" not in sources or directive == "style-src" and \
+            policy.get("default-src") == "'none'", f"{url}: {directive} {sources}"
+        assert "unsafe-eval" not in sources and "http" not in sources and "*" not in sources, \
+            f"{url}: foreign origin in {directive} {sources}"
+    assert policy.get("object-src", policy.get("default-src")) == "'none'", url
+    assert policy.get("frame-ancestors") in ("'none'", "'self'"), url
+    assert headers.get("x-frame-options") == ("DENY" if policy["frame-ancestors"] == "'none'"
+                                              else "SAMEORIGIN"), url
+    if policy.get("default-src") != "'none'":
+        assert policy.get("script-src") == "'self'" and policy.get("style-src") == "'self'", url
+        assert policy.get("base-uri") == "'self'" and policy.get("form-action") == "'self'", url
+        assert "camera=()" in headers.get("permissions-policy", ""), url
 
 
 def _check_download(url: str, response: httpx.Response) -> None:
@@ -186,6 +215,7 @@ def test_every_page_and_download_works_on_a_real_server(server, role):
     for endpoint, url in routes:
         response = client.get(url)
         seen.add(url)
+        _check_security_headers(url, response)
         if response.status_code >= 500:
             failures.append(f"{endpoint} {url}: {response.status_code}")
             continue
@@ -206,6 +236,7 @@ def test_every_page_and_download_works_on_a_real_server(server, role):
             _check_download(url, response)
     for url in sorted(downloads - seen):
         response = client.get(url)
+        _check_security_headers(url, response)
         if response.status_code >= 500:
             failures.append(f"download {url}: {response.status_code}")
         elif response.status_code == 200:
