@@ -31,7 +31,7 @@ from crm.monitoring.models import (
     Mention,
     WatchTerm,
 )
-from crm.monitoring.store import term_spec
+from crm.monitoring.store import match_texts, mention_row, term_spec
 from crm.text import normalise_space, without_controls
 from crm.timeutil import local_day_bounds, utcnow
 
@@ -181,12 +181,15 @@ def delete_term(term: WatchTerm) -> None:
     db.session.commit()
 
 
-def rematch(days: int, term_ids: set[int] | None = None) -> RematchCounts:
-    """Match the articles of the last `days` days again, for `term_ids` (default: all).
+def rematch(days: int | None, term_ids: set[int] | None = None,
+            progress=None) -> RematchCounts:
+    """Match the articles of the last `days` days again (every stored one if None), for
+    `term_ids` (default: all). Each distinct text among an article and its sources is
+    matched; a term found in any of them is one mention of the article.
 
     Mentions that still match keep their read flag and relevant/noise mark; those that no
     longer match are removed; new ones are added. Inactive terms keep their mentions.
-    Works in batches, one commit per batch.
+    Works in batches, one commit per batch; `progress(articles done)` after each.
     """
     counts = RematchCounts()
     query = db.select(WatchTerm)
@@ -197,18 +200,20 @@ def rematch(days: int, term_ids: set[int] | None = None) -> RematchCounts:
     if not scope:
         return counts
     matcher = Matcher([term_spec(t) for t in terms if t.active])
-    since = utcnow() - timedelta(days=max(0, days))
+    articles = db.select(Article.id, Article.title, Article.summary, Article.sort_at)
+    if days is not None:
+        articles = articles.where(Article.sort_at >= utcnow() - timedelta(days=max(0, days)))
     last_id = 0
     while True:
-        rows = db.session.execute(
-            db.select(Article.id, Article.title, Article.summary, Article.sort_at)
-            .where(Article.sort_at >= since, Article.id > last_id)
-            .order_by(Article.id).limit(BATCH)).all()
+        rows = db.session.execute(articles.where(Article.id > last_id)
+                                  .order_by(Article.id).limit(BATCH)).all()
         if not rows:
             break
         last_id = rows[-1].id
         _rematch_batch(rows, matcher, scope, counts)
         db.session.commit()
+        if progress is not None:
+            progress(counts.articles)
     return counts
 
 
@@ -216,19 +221,21 @@ def _rematch_batch(rows, matcher: Matcher, scope: set[int], counts: RematchCount
     ids = [r.id for r in rows]
     existing = {(m.article_id, m.term_id): m for m in db.session.scalars(
         db.select(Mention).where(Mention.article_id.in_(ids), Mention.term_id.in_(scope)))}
+    texts: dict[int, list[tuple[str, str]]] = {row.id: [(row.title, row.summary)]
+                                               for row in rows}
+    for article_id, title, summary in db.session.execute(
+            db.select(ArticleSource.article_id, ArticleSource.title, ArticleSource.summary)
+            .where(ArticleSource.article_id.in_(ids)).order_by(ArticleSource.id)):
+        if title or summary:
+            texts[article_id].append((title, summary))
     now = utcnow()
-    new_rows, stale = [], []
+    new_rows = []
     for row in rows:
         counts.articles += 1
-        found = matcher.match(row.title, row.summary)
-        for term_id, match in found.items():
+        for term_id, match in match_texts(matcher, texts[row.id]).items():
             mention = existing.pop((row.id, term_id), None)
             if mention is None:
-                new_rows.append({"article_id": row.id, "term_id": term_id, "place": match.place,
-                                 "snippet": match.snippet, "mark_start": match.mark_start,
-                                 "mark_end": match.mark_end, "hits": match.hits,
-                                 "status": "unset", "is_read": False, "sort_at": row.sort_at,
-                                 "created_at": now})
+                new_rows.append(mention_row(row.id, match, row.sort_at, now))
             elif (mention.place, mention.snippet, mention.mark_start, mention.mark_end,
                   mention.hits) != (match.place, match.snippet, match.mark_start,
                                     match.mark_end, match.hits):
