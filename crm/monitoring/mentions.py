@@ -293,6 +293,48 @@ def filtered_mentions(flt: MentionFilter) -> Select:
     return query.order_by(Mention.sort_at.desc(), Mention.id.desc())
 
 
+def filtered_articles(flt: MentionFilter) -> Select:
+    """Articles with at least one mention matching `flt`, newest first: one row per story."""
+    matching = filtered_mentions(flt).order_by(None).with_only_columns(Mention.id).where(
+        Mention.article_id == Article.id)
+    return db.select(Article).where(matching.exists()).order_by(Article.sort_at.desc(),
+                                                                Article.id.desc())
+
+
+def count_mentions(flt: MentionFilter) -> int:
+    """How many mentions match `flt` (the page counts articles and mentions separately)."""
+    ids = filtered_mentions(flt).order_by(None).with_only_columns(Mention.id).subquery()
+    return db.session.scalar(db.select(db.func.count()).select_from(ids)) or 0
+
+
+def mentions_on(flt: MentionFilter, article_ids: list[int]) -> dict[int, list[Mention]]:
+    """The mentions matching `flt` of these articles, by article (terms and contacts loaded),
+    in one query (and one per relationship loaded)."""
+    found: dict[int, list[Mention]] = {article_id: [] for article_id in article_ids}
+    if not article_ids:
+        return found
+    query = filtered_mentions(flt).where(Mention.article_id.in_(article_ids)).order_by(
+        None).order_by(Mention.place.desc(), Mention.id).options(
+        selectinload(Mention.term).selectinload(WatchTerm.contact))
+    for mention in db.session.scalars(query):
+        found[mention.article_id].append(mention)
+    return found
+
+
+def set_article_read(article: Article, read: bool) -> int:
+    """Mark every mention of an article read (or unread); returns how many changed.
+
+    Read is per article (a story is read once, whatever terms it mentions); relevant/noise
+    stays per mention (an article can be relevant for one term and a false hit for another).
+    """
+    result = db.session.execute(
+        update(Mention).where(Mention.article_id == article.id,
+                              Mention.is_read.is_not(bool(read))).values(is_read=bool(read))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount or 0
+
+
 def set_status(mention: Mention, status: str) -> None:
     """Mark a mention relevant, noise or unset; marking also counts as reading it."""
     if status not in MENTION_STATUSES:

@@ -46,18 +46,21 @@ def mention_filter_from_args(args) -> mentions.MentionFilter:
 
 @bp.route("/")
 def mentions_index():
-    """Mentions, newest first, filtered."""
+    """Articles with mentions, newest first, filtered: one row per article, its terms as
+    chips."""
     flt = mention_filter_from_args(request.args)
-    query = mentions.filtered_mentions(flt).options(
-        selectinload(Mention.article).selectinload(Article.sources)
-        .selectinload(ArticleSource.feed).selectinload(Feed.organisation),
-        selectinload(Mention.article).selectinload(Article.author_contact),
-        selectinload(Mention.term).selectinload(WatchTerm.contact))
+    query = mentions.filtered_articles(flt).options(
+        selectinload(Article.sources).selectinload(ArticleSource.feed)
+        .selectinload(Feed.organisation),
+        selectinload(Article.author_contact))
     page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False,
                        max_per_page=PAGE_SIZE)
     terms = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.term)).all()
-    return render_template("monitoring/mentions.html", page=page, flt=flt, terms=terms,
-                           groups=TERM_GROUPS, outlets=_outlets(), statuses=MENTION_STATUSES)
+    return render_template(
+        "monitoring/mentions.html", page=page, flt=flt, terms=terms, groups=TERM_GROUPS,
+        outlets=_outlets(), statuses=MENTION_STATUSES,
+        found=mentions.mentions_on(flt, [a.id for a in page.items]),
+        mention_total=mentions.count_mentions(flt) if page.total else 0)
 
 
 @bp.route("/mentions/<int:mention_id>/status", methods=["POST"])
@@ -77,6 +80,15 @@ def mention_status(mention_id: int):
 def mention_read(mention_id: int):
     """Mark a mention read or unread."""
     mentions.set_read(db.get_or_404(Mention, mention_id), request.form.get("read", "1") == "1")
+    return redirect(next_url(url_for("monitoring.mentions_index")))
+
+
+@bp.route("/articles/<int:article_id>/read", methods=["POST"])
+@editor_required
+def article_read(article_id: int):
+    """Mark all of an article's mentions read or unread."""
+    mentions.set_article_read(db.get_or_404(Article, article_id),
+                              request.form.get("read", "1") == "1")
     return redirect(next_url(url_for("monitoring.mentions_index")))
 
 

@@ -97,6 +97,34 @@ def test_mentions_page_shows_highlighted_escaped_snippets_newest_first(as_viewer
     assert "Kari Nordmann" in page
 
 
+def test_mentions_page_has_one_row_per_article_with_all_its_terms(as_viewer, polled):
+    page = as_viewer.get("/monitoring/").get_data(as_text=True)
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert body.count("<tr ") == 2  # two articles, four mentions
+    assert "2 articles, 4 mentions" in page
+    first = body[body.index("Støre møter Høyre"):]
+    first = first[:first.index("</tr>")]
+    assert all(f">{term}</a>" in first for term in ("Støre", "Ap", "Høyre"))
+    competitor = as_viewer.get("/monitoring/?group=competitor").get_data(as_text=True)
+    assert "1 article, 1 mention" in competitor
+
+
+def test_reading_is_per_article_and_relevance_per_mention(as_editor, polled):
+    article = db.session.scalar(db.select(Mention).join(Mention.term)
+                                .where(WatchTerm.term == "Støre")).article
+    response = as_editor.post(f"/monitoring/articles/{article.id}/read",
+                              data={"read": "1", "next": "/monitoring/?read=unread"})
+    assert response.status_code == 302
+    assert all(m.is_read for m in db.session.scalars(
+        db.select(Mention).where(Mention.article_id == article.id)))
+    assert "Støre møter Høyre" not in as_editor.get(
+        "/monitoring/?read=unread").get_data(as_text=True)
+    as_editor.post(f"/monitoring/articles/{article.id}/read", data={"read": "0"})
+    assert not any(m.is_read for m in db.session.scalars(
+        db.select(Mention).where(Mention.article_id == article.id)))
+    assert as_editor.post("/monitoring/articles/99999/read").status_code == 404
+
+
 def test_mentions_filters(as_viewer, polled):
     store_term = db.session.scalar(db.select(WatchTerm).where(WatchTerm.term == "Støre"))
     by_term = as_viewer.get(f"/monitoring/?term={store_term.id}").get_data(as_text=True)
