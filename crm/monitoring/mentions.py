@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import date, timedelta
 
 from flask import current_app
@@ -34,6 +35,10 @@ from crm.monitoring.models import (
 from crm.monitoring.store import match_texts, mention_row, term_spec
 from crm.text import normalise_space, without_controls
 from crm.timeutil import local_day_bounds, utcnow
+
+if TYPE_CHECKING:
+    from crm.contacts.models import Contact
+    from crm.contacts.services import ContactData
 
 BATCH = 500
 MAX_LINES = 50
@@ -368,6 +373,30 @@ def outlets_of(article: Article) -> list:
             seen.add(org.id)
             outlets.append(org)
     return outlets
+
+
+def byline_source(article: Article) -> str:
+    """The data source (GDPR Art. 14) of a journalist added from an article's byline."""
+    from crm.templating import localtime
+
+    outlets = ", ".join(o.name for o in outlets_of(article)) or ", ".join(
+        s.feed.name for s in article.sources if s.feed)
+    text = str(msg("Byline of the article “%(title)s” (%(outlet)s, %(date)s) %(link)s",
+                   title=article.title[:120], outlet=outlets[:60],
+                   date=localtime(article.published_at or article.seen_at),
+                   link=article.link[:100]))
+    return text.strip()[:300]
+
+
+def add_byline_contact(article: Article, data: ContactData) -> Contact:
+    """Add the journalist behind an article's byline to the register (crm.contacts' rules)
+    and link the article to them. Raises UserError for bad input (nothing stored)."""
+    from crm.contacts.services import create_contact
+
+    contact = create_contact(data)
+    article.author_contact_id, article.author_guess = contact.id, False
+    db.session.commit()
+    return contact
 
 
 def articles_by(contact_id: int, limit: int = 20) -> list[Article]:

@@ -72,6 +72,13 @@ def match_texts(matcher: Matcher, texts: Iterable[tuple[str, str]]) -> dict[int,
     return found
 
 
+def byline_names(byline: str) -> list[str]:
+    """The names in a byline ("Ola Nordmann og Kari Hansen, NTB" -> three parts; e-mail
+    addresses dropped)."""
+    parts = _BYLINE_SPLIT.split(_EMAIL.sub(" ", byline or ""))
+    return [p.strip(" ()") for p in parts if any(ch.isalpha() for ch in p)]
+
+
 @dataclass(frozen=True)
 class Byline:
     contact_id: int | None = None
@@ -104,7 +111,7 @@ class BylineIndex:
         """
         if not byline or not self.names:
             return Byline()
-        for part in _BYLINE_SPLIT.split(_EMAIL.sub(" ", byline)):
+        for part in byline_names(byline):
             candidates = self.names.get(fold(part))
             if not candidates:
                 continue
