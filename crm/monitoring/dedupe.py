@@ -14,7 +14,8 @@ Two kinds of evidence, both checked by store.py:
 
    * Fingerprint: the folded title's words, and the word 3-shingles of the first 80 words of
      the summary (feeds truncate summaries at different lengths; containment over the start
-     survives that).
+     survives that), less the shingles that recur in a good part of the same feed's batch
+     (boilerplate: a standard paragraph would otherwise make every story of a feed alike).
    * Candidates by MinHash bands, kept in an indexed table: for each of BANDS hash functions,
      the band key is the pair (smallest title-word hash, smallest summary-shingle hash).
      Two copies share a band with probability about J(title) x J(summary), so a copy with an
@@ -30,7 +31,9 @@ Two kinds of evidence, both checked by store.py:
      both long (>= LONG_TITLE words) with summaries that do not contradict, or the same short
      summary with at least SHORT_TEXT_WORDS words of title and summary together. So generic
      titles ("Kort nytt", "Dagens tegning", "Trafikkulykke på E6") with no or a short summary
-     never merge: there is too little content to tell copies from look-alikes.
+     never merge: there is too little content to tell copies from look-alikes. Content never
+     merges two entries of the same feed (a feed does not carry a story twice under two
+     GUIDs and links; its look-alikes are different stories): only keys do.
 
    Why not datasketch or rapidfuzz: the sketch is 6 small integer minima per entry in plain
    Python (~50 microseconds an entry, no numpy), and the verification is set arithmetic on a
@@ -42,7 +45,8 @@ Hashes are stable across processes (blake2b, not Python's salted hash()), as the
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
@@ -163,7 +167,13 @@ class Fingerprint:
 
     @property
     def has_summary(self) -> bool:
-        return self.summary_length >= MIN_SUMMARY_WORDS
+        return len(self.summary_shingles) >= MIN_SUMMARY_WORDS - 2
+
+    def without(self, boilerplate: set[int]) -> Fingerprint:
+        """The fingerprint without the shingles that are its feed's boilerplate."""
+        if not boilerplate or not (self.summary_shingles & boilerplate):
+            return self
+        return replace(self, summary_shingles=self.summary_shingles - boilerplate)
 
     @property
     def long_title(self) -> bool:
@@ -203,6 +213,16 @@ def fingerprint(title: str, summary: str) -> Fingerprint:
     shingles = frozenset(_h64(" ".join(words[i:i + 3])) for i in range(max(0, len(words) - 2)))
     return Fingerprint(frozenset(title_words), len(title_words), shingles, len(words),
                        " ".join(words))
+
+
+def boilerplate(prints: list[Fingerprint]) -> set[int]:
+    """Summary shingles that recur across a feed's entries (a standard paragraph, "Les mer
+    på ..."): evidence of the feed, not of the story, so they are left out."""
+    if len(prints) < 3:
+        return set()
+    counts = Counter(sh for p in prints for sh in p.summary_shingles)
+    floor = max(3, len(prints) // 5)
+    return {sh for sh, n in counts.items() if n >= floor}
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:

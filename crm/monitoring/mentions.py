@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import delete, insert, update

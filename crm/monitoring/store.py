@@ -27,6 +27,7 @@ from crm.extensions import db
 from crm.monitoring.dedupe import (
     WINDOW,
     Fingerprint,
+    boilerplate,
     entry_keys,
     fingerprint,
     similarity,
@@ -181,9 +182,10 @@ _STORED_COLUMNS = (Article.id, Article.title, Article.summary, Article.link, Art
                    Article.published_at, Article.sort_at)
 
 
-def _candidates(bands: list[str], earliest: datetime, latest: datetime
+def _candidates(bands: list[str], feed_id: int, earliest: datetime, latest: datetime
                 ) -> tuple[dict[str, list[int]], dict[int, _Stored]]:
-    """Stored articles sharing a content band, within the window: ({band: [ids]}, articles)."""
+    """Stored articles sharing a content band, within the window and not carried by this
+    feed already: ({band: [ids]}, articles)."""
     by_band: dict[str, list[int]] = {}
     articles: dict[int, _Stored] = {}
     for chunk in _chunks(bands):
@@ -195,7 +197,14 @@ def _candidates(bands: list[str], earliest: datetime, latest: datetime
         for key, *values in rows:
             by_band.setdefault(key, []).append(values[0])
             articles.setdefault(values[0], _Stored(*values))
-    return by_band, articles
+    ids = sorted(articles)
+    own = set()
+    for chunk in _chunks(ids):
+        own.update(db.session.scalars(db.select(ArticleSource.article_id).where(
+            ArticleSource.feed_id == feed_id, ArticleSource.article_id.in_(chunk))))
+    if own:
+        by_band = {band: [i for i in found if i not in own] for band, found in by_band.items()}
+    return by_band, {i: a for i, a in articles.items() if i not in own}
 
 
 def _load_stored(ids: set[int], into: dict[int, _Stored]) -> None:
@@ -257,21 +266,16 @@ def store_entries(feed_id: int, organisation_id: int | None, entries: list[Parse
     trusted = trusted_guids(entries)
     batch: list[_Entry] = []
     batch_keys: set[str] = set()
-    batch_bands: dict[str, list[_Entry]] = {}
     for entry in entries:
         keys = entry_keys(entry, feed_id, trusted)
         if batch_keys.intersection(keys):
             continue  # the same story twice in one feed
-        item = _Entry(entry, keys, fingerprint(entry.title, entry.summary),
-                      sort_time(entry.published, ctx.now))
-        bands = item.fingerprint.bands()
-        if any(similarity(item.fingerprint, other.fingerprint, item.at - other.at)
-               for band in bands for other in batch_bands.get(band, ())):
-            continue  # a near-copy of a story earlier in this feed
         batch_keys.update(keys)
-        for band in bands:
-            batch_bands.setdefault(band, []).append(item)
-        batch.append(item)
+        batch.append(_Entry(entry, keys, fingerprint(entry.title, entry.summary),
+                            sort_time(entry.published, ctx.now)))
+    if common := boilerplate([item.fingerprint for item in batch]):
+        for item in batch:
+            item.fingerprint = item.fingerprint.without(common)
 
     known = _known_keys(sorted(batch_keys))
     for item in batch:
@@ -280,7 +284,7 @@ def store_entries(feed_id: int, organisation_id: int | None, entries: list[Parse
     stored: dict[int, _Stored] = {}
     if unmatched and (bands := sorted({b for item in unmatched
                                        for b in item.fingerprint.bands()})):
-        by_band, stored = _candidates(bands, min(item.at for item in unmatched),
+        by_band, stored = _candidates(bands, feed_id, min(item.at for item in unmatched),
                                       max(item.at for item in unmatched))
         for item in unmatched:
             item.article_id = _best_candidate(item, by_band, stored)
