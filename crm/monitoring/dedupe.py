@@ -65,6 +65,12 @@ LONG_TITLE = 7
 SHORT_TEXT_WORDS = 10  # title + short summary, compared exactly
 WINDOW = timedelta(hours=48)  # copies with summaries
 TITLE_WINDOW = timedelta(hours=3)  # copies with only a long title
+MAX_CANDIDATES = 50  # per entry, verified by text
+# Words too common in titles to find candidates by ("vil", "om"): left out of the title bands
+# (not of the comparison), so that a band points to few stored articles.
+STOPWORDS = frozenset(
+    "og i pa om til for med er vil av en et ei som at de det den dei har fra etter ikke kan skal "
+    "ma na seg ny nye nytt mot ut inn opp far fikk blir ble sier ntb no the a of in".split())
 _PRIME = (1 << 61) - 1
 # Fixed (a, b) pairs for h(x) = (a*x + b) mod p: the bands are stored, so never change these.
 _PERMS = [(int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=7).digest(), "big") | 1,
@@ -190,7 +196,8 @@ class Fingerprint:
         keys: list[str] = []
         if not (self.has_summary or self.long_title or self.short_text):
             return keys
-        title_min = _minima({_h64(w) for w in self.title_words})
+        title_min = _minima({_h64(w) for w in self.title_words - STOPWORDS}
+                            or {_h64(w) for w in self.title_words})
         if self.has_summary:
             summary_min = _minima(set(self.summary_shingles))
             keys += [_band("c", i, t, s)
@@ -207,9 +214,13 @@ def _band(kind: str, i: int, a: int, b: int) -> str:
     return kind + hashlib.blake2b(f"{i}|{a}|{b}".encode(), digest_size=8).hexdigest()
 
 
+def title_words(title: str) -> frozenset[str]:
+    return frozenset(fold((title or "")[:1000]).split())
+
+
 def fingerprint(title: str, summary: str) -> Fingerprint:
-    title_words = fold(title or "").split()
-    words = fold((summary or "")[:SUMMARY_WORDS * 20]).split()[:SUMMARY_WORDS]
+    title_words = fold((title or "")[:1000]).split()
+    words = fold((summary or "")[:SUMMARY_WORDS * 10]).split()[:SUMMARY_WORDS]
     shingles = frozenset(_h64(" ".join(words[i:i + 3])) for i in range(max(0, len(words) - 2)))
     return Fingerprint(frozenset(title_words), len(title_words), shingles, len(words),
                        " ".join(words))
@@ -223,6 +234,11 @@ def boilerplate(prints: list[Fingerprint]) -> set[int]:
     counts = Counter(sh for p in prints for sh in p.summary_shingles)
     floor = max(3, len(prints) // 5)
     return {sh for sh, n in counts.items() if n >= floor}
+
+
+def titles_may_match(a: frozenset[str], b: frozenset[str]) -> bool:
+    """A cheap first test: could similarity() say yes, by the titles alone?"""
+    return _jaccard(a, b) >= 0.3
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:

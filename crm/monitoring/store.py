@@ -25,12 +25,15 @@ from sqlalchemy import insert, update
 
 from crm.extensions import db
 from crm.monitoring.dedupe import (
+    MAX_CANDIDATES,
     WINDOW,
     Fingerprint,
     boilerplate,
     entry_keys,
     fingerprint,
     similarity,
+    title_words,
+    titles_may_match,
     trusted_guids,
 )
 from crm.monitoring.matching import Matcher, TermMatch, TermSpec
@@ -173,6 +176,7 @@ class _Stored:
     published_at: datetime | None
     sort_at: datetime
     fingerprint: Fingerprint | None = None
+    title_words: frozenset[str] | None = None
     terms: set[int] = field(default_factory=set)
     feeds: set[int] = field(default_factory=set)
     texts: set[tuple[str, str]] = field(default_factory=set)
@@ -246,14 +250,18 @@ class _Entry:
 def _best_candidate(item: _Entry, by_band: dict[str, list[int]],
                     stored: dict[int, _Stored]) -> int | None:
     best, best_score = None, 0.0
-    for band in item.fingerprint.bands():
-        for article_id in by_band.get(band, ()):
-            article = stored[article_id]
-            if article.fingerprint is None:
-                article.fingerprint = fingerprint(article.title, article.summary)
-            score = similarity(item.fingerprint, article.fingerprint, item.at - article.sort_at)
-            if score > best_score:
-                best, best_score = article_id, score
+    ids = dict.fromkeys(i for band in item.fingerprint.bands() for i in by_band.get(band, ()))
+    for article_id in list(ids)[:MAX_CANDIDATES]:
+        article = stored[article_id]
+        if article.title_words is None:
+            article.title_words = title_words(article.title)
+        if not titles_may_match(item.fingerprint.title_words, article.title_words):
+            continue
+        if article.fingerprint is None:
+            article.fingerprint = fingerprint(article.title, article.summary)
+        score = similarity(item.fingerprint, article.fingerprint, item.at - article.sort_at)
+        if score > best_score:
+            best, best_score = article_id, score
     return best
 
 
