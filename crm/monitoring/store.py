@@ -51,6 +51,7 @@ from crm.text import fold
 from crm.timeutil import utcnow
 
 IN_CHUNK = 500  # keys per IN (...) query
+PRINTS_KEPT = 50_000  # cached fingerprints of stored articles (a few MB)
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\bog\b|\band\b|\bmed\b|\bfor\b|\|)\s*",
                            re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
@@ -133,6 +134,8 @@ class StoreContext:
     matcher: Matcher
     bylines: BylineIndex
     now: datetime = field(default_factory=utcnow)
+    # Stored articles' fingerprints, by id: candidates recur from feed to feed in a cycle.
+    prints: dict[int, Fingerprint] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> StoreContext:
@@ -175,7 +178,6 @@ class _Stored:
     author: str
     published_at: datetime | None
     sort_at: datetime
-    fingerprint: Fingerprint | None = None
     title_words: frozenset[str] | None = None
     terms: set[int] = field(default_factory=set)
     feeds: set[int] = field(default_factory=set)
@@ -248,7 +250,7 @@ class _Entry:
 
 
 def _best_candidate(item: _Entry, by_band: dict[str, list[int]],
-                    stored: dict[int, _Stored]) -> int | None:
+                    stored: dict[int, _Stored], prints: dict[int, Fingerprint]) -> int | None:
     best, best_score = None, 0.0
     ids = dict.fromkeys(i for band in item.fingerprint.bands() for i in by_band.get(band, ()))
     for article_id in list(ids)[:MAX_CANDIDATES]:
@@ -257,9 +259,11 @@ def _best_candidate(item: _Entry, by_band: dict[str, list[int]],
             article.title_words = title_words(article.title)
         if not titles_may_match(item.fingerprint.title_words, article.title_words):
             continue
-        if article.fingerprint is None:
-            article.fingerprint = fingerprint(article.title, article.summary)
-        score = similarity(item.fingerprint, article.fingerprint, item.at - article.sort_at)
+        if article_id not in prints:
+            if len(prints) > PRINTS_KEPT:
+                prints.clear()
+            prints[article_id] = fingerprint(article.title, article.summary)
+        score = similarity(item.fingerprint, prints[article_id], item.at - article.sort_at)
         if score > best_score:
             best, best_score = article_id, score
     return best
@@ -295,7 +299,7 @@ def store_entries(feed_id: int, organisation_id: int | None, entries: list[Parse
         by_band, stored = _candidates(bands, feed_id, min(item.at for item in unmatched),
                                       max(item.at for item in unmatched))
         for item in unmatched:
-            item.article_id = _best_candidate(item, by_band, stored)
+            item.article_id = _best_candidate(item, by_band, stored, ctx.prints)
     joined = {item.article_id for item in batch if item.article_id is not None}
     if joined:
         _load_stored(joined, stored)
