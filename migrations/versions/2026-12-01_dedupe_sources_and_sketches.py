@@ -1,7 +1,7 @@
 """content-based dedupe: article_sketch, each source's own text, byline guesses
 
 Revision ID: dedupe1
-Revises: 0003
+Revises: sess1
 Create Date: 2026-12-01
 
 Sources get their own title, summary and publication time (filled from their article for
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "dedupe1"
-down_revision = "0003"
+down_revision = "sess1"
 branch_labels = None
 depends_on = None
 
