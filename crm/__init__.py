@@ -8,7 +8,7 @@ from flask import Flask, abort, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from crm.config import instance_secret_key, load_config
+from crm.config import engine_options, instance_secret_key, load_config
 
 # Endpoints reachable without logging in, and why.
 PUBLIC_ENDPOINTS = {
@@ -47,6 +47,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if app.config.get("CRM_PROXY_FIX"):

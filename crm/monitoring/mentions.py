@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import delete, insert, update
@@ -31,9 +32,13 @@ from crm.monitoring.models import (
     Mention,
     WatchTerm,
 )
-from crm.monitoring.store import term_spec
+from crm.monitoring.store import match_texts, mention_row, term_spec
 from crm.text import normalise_space, without_controls
 from crm.timeutil import local_day_bounds, utcnow
+
+if TYPE_CHECKING:
+    from crm.contacts.models import Contact
+    from crm.contacts.services import ContactData
 
 BATCH = 500
 MAX_LINES = 50
@@ -181,12 +186,15 @@ def delete_term(term: WatchTerm) -> None:
     db.session.commit()
 
 
-def rematch(days: int, term_ids: set[int] | None = None) -> RematchCounts:
-    """Match the articles of the last `days` days again, for `term_ids` (default: all).
+def rematch(days: int | None, term_ids: set[int] | None = None,
+            progress=None) -> RematchCounts:
+    """Match the articles of the last `days` days again (every stored one if None), for
+    `term_ids` (default: all). Each distinct text among an article and its sources is
+    matched; a term found in any of them is one mention of the article.
 
     Mentions that still match keep their read flag and relevant/noise mark; those that no
     longer match are removed; new ones are added. Inactive terms keep their mentions.
-    Works in batches, one commit per batch.
+    Works in batches, one commit per batch; `progress(articles done)` after each.
     """
     counts = RematchCounts()
     query = db.select(WatchTerm)
@@ -197,18 +205,20 @@ def rematch(days: int, term_ids: set[int] | None = None) -> RematchCounts:
     if not scope:
         return counts
     matcher = Matcher([term_spec(t) for t in terms if t.active])
-    since = utcnow() - timedelta(days=max(0, days))
+    articles = db.select(Article.id, Article.title, Article.summary, Article.sort_at)
+    if days is not None:
+        articles = articles.where(Article.sort_at >= utcnow() - timedelta(days=max(0, days)))
     last_id = 0
     while True:
-        rows = db.session.execute(
-            db.select(Article.id, Article.title, Article.summary, Article.sort_at)
-            .where(Article.sort_at >= since, Article.id > last_id)
-            .order_by(Article.id).limit(BATCH)).all()
+        rows = db.session.execute(articles.where(Article.id > last_id)
+                                  .order_by(Article.id).limit(BATCH)).all()
         if not rows:
             break
         last_id = rows[-1].id
         _rematch_batch(rows, matcher, scope, counts)
         db.session.commit()
+        if progress is not None:
+            progress(counts.articles)
     return counts
 
 
@@ -216,19 +226,21 @@ def _rematch_batch(rows, matcher: Matcher, scope: set[int], counts: RematchCount
     ids = [r.id for r in rows]
     existing = {(m.article_id, m.term_id): m for m in db.session.scalars(
         db.select(Mention).where(Mention.article_id.in_(ids), Mention.term_id.in_(scope)))}
+    texts: dict[int, list[tuple[str, str]]] = {row.id: [(row.title, row.summary)]
+                                               for row in rows}
+    for article_id, title, summary in db.session.execute(
+            db.select(ArticleSource.article_id, ArticleSource.title, ArticleSource.summary)
+            .where(ArticleSource.article_id.in_(ids)).order_by(ArticleSource.id)):
+        if title or summary:
+            texts[article_id].append((title, summary))
     now = utcnow()
-    new_rows, stale = [], []
+    new_rows = []
     for row in rows:
         counts.articles += 1
-        found = matcher.match(row.title, row.summary)
-        for term_id, match in found.items():
+        for term_id, match in match_texts(matcher, texts[row.id]).items():
             mention = existing.pop((row.id, term_id), None)
             if mention is None:
-                new_rows.append({"article_id": row.id, "term_id": term_id, "place": match.place,
-                                 "snippet": match.snippet, "mark_start": match.mark_start,
-                                 "mark_end": match.mark_end, "hits": match.hits,
-                                 "status": "unset", "is_read": False, "sort_at": row.sort_at,
-                                 "created_at": now})
+                new_rows.append(mention_row(row.id, match, row.sort_at, now))
             elif (mention.place, mention.snippet, mention.mark_start, mention.mark_end,
                   mention.hits) != (match.place, match.snippet, match.mark_start,
                                     match.mark_end, match.hits):
@@ -286,6 +298,48 @@ def filtered_mentions(flt: MentionFilter) -> Select:
     return query.order_by(Mention.sort_at.desc(), Mention.id.desc())
 
 
+def filtered_articles(flt: MentionFilter) -> Select:
+    """Articles with at least one mention matching `flt`, newest first: one row per story."""
+    matching = filtered_mentions(flt).order_by(None).with_only_columns(Mention.id).where(
+        Mention.article_id == Article.id)
+    return db.select(Article).where(matching.exists()).order_by(Article.sort_at.desc(),
+                                                                Article.id.desc())
+
+
+def count_mentions(flt: MentionFilter) -> int:
+    """How many mentions match `flt` (the page counts articles and mentions separately)."""
+    ids = filtered_mentions(flt).order_by(None).with_only_columns(Mention.id).subquery()
+    return db.session.scalar(db.select(db.func.count()).select_from(ids)) or 0
+
+
+def mentions_on(flt: MentionFilter, article_ids: list[int]) -> dict[int, list[Mention]]:
+    """The mentions matching `flt` of these articles, by article (terms and contacts loaded),
+    in one query (and one per relationship loaded)."""
+    found: dict[int, list[Mention]] = {article_id: [] for article_id in article_ids}
+    if not article_ids:
+        return found
+    query = filtered_mentions(flt).where(Mention.article_id.in_(article_ids)).order_by(
+        None).order_by(Mention.place.desc(), Mention.id).options(
+        selectinload(Mention.term).selectinload(WatchTerm.contact))
+    for mention in db.session.scalars(query):
+        found[mention.article_id].append(mention)
+    return found
+
+
+def set_article_read(article: Article, read: bool) -> int:
+    """Mark every mention of an article read (or unread); returns how many changed.
+
+    Read is per article (a story is read once, whatever terms it mentions); relevant/noise
+    stays per mention (an article can be relevant for one term and a false hit for another).
+    """
+    result = db.session.execute(
+        update(Mention).where(Mention.article_id == article.id,
+                              Mention.is_read.is_not(bool(read))).values(is_read=bool(read))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount or 0
+
+
 def set_status(mention: Mention, status: str) -> None:
     """Mark a mention relevant, noise or unset; marking also counts as reading it."""
     if status not in MENTION_STATUSES:
@@ -319,6 +373,30 @@ def outlets_of(article: Article) -> list:
             seen.add(org.id)
             outlets.append(org)
     return outlets
+
+
+def byline_source(article: Article) -> str:
+    """The data source (GDPR Art. 14) of a journalist added from an article's byline."""
+    from crm.templating import localtime
+
+    outlets = ", ".join(o.name for o in outlets_of(article)) or ", ".join(
+        s.feed.name for s in article.sources if s.feed)
+    text = str(msg("Byline of the article “%(title)s” (%(outlet)s, %(date)s) %(link)s",
+                   title=article.title[:120], outlet=outlets[:60],
+                   date=localtime(article.published_at or article.seen_at),
+                   link=article.link[:100]))
+    return text.strip()[:300]
+
+
+def add_byline_contact(article: Article, data: ContactData) -> Contact:
+    """Add the journalist behind an article's byline to the register (crm.contacts' rules)
+    and link the article to them. Raises UserError for bad input (nothing stored)."""
+    from crm.contacts.services import create_contact
+
+    contact = create_contact(data)
+    article.author_contact_id, article.author_guess = contact.id, False
+    db.session.commit()
+    return contact
 
 
 def articles_by(contact_id: int, limit: int = 20) -> list[Article]:

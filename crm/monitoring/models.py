@@ -108,6 +108,8 @@ class Article(db.Model):
     author: Mapped[str] = mapped_column(String(300), default="")  # byline as given
     author_contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    # The byline was linked by name alone (the feed has no outlet): shown as "probably".
+    author_guess: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # published_at if plausible, else seen_at: what lists sort and filter by.
@@ -122,7 +124,7 @@ class Article(db.Model):
 
 
 class ArticleKey(db.Model):
-    """An identity of an article: hashed GUID, normalised link, or title + date.
+    """An identity of an article: a hashed GUID (feed-scoped unless a permalink) or link.
 
     Every key a story was seen under points to its one article, so a syndicated copy found
     under any of them joins the existing article.
@@ -135,8 +137,22 @@ class ArticleKey(db.Model):
                                             index=True)
 
 
+class ArticleSketch(db.Model):
+    """A content band of an article (crm.monitoring.dedupe): near-duplicate candidates.
+
+    Unlike ArticleKey, many articles may share a band; candidates are verified by text.
+    """
+
+    __tablename__ = "article_sketch"
+
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
+
+
 class ArticleSource(db.Model):
-    """An article as carried by one feed."""
+    """An article as carried by one feed: that copy's own link, title, text and time, so that
+    every differing text is matched (a wrong merge cannot hide a mention)."""
 
     __tablename__ = "article_source"
     __table_args__ = (UniqueConstraint("article_id", "feed_id"),)
@@ -146,6 +162,9 @@ class ArticleSource(db.Model):
     feed_id: Mapped[int] = mapped_column(ForeignKey("feed.id", ondelete="CASCADE"), index=True)
     guid: Mapped[str] = mapped_column(String(1000), default="")
     link: Mapped[str] = mapped_column(String(2000), default="")
+    title: Mapped[str] = mapped_column(Text, default="")  # plain text
+    summary: Mapped[str] = mapped_column(Text, default="")  # plain text, matched
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="sources")

@@ -33,6 +33,7 @@ from crm.monitoring.models import (
 )
 from crm.monitoring.opml import OpmlError, export_opml, import_opml
 from crm.monitoring.sanitize import clean_html
+from crm.monitoring.store import byline_names
 from crm.view_helpers import PAGE_SIZE, date_arg, id_arg, next_url, page_arg, show_error
 
 
@@ -55,18 +56,21 @@ def mention_filter_from_args(args) -> mentions.MentionFilter:
 
 @bp.route("/")
 def mentions_index():
-    """Mentions, newest first, filtered."""
+    """Articles with mentions, newest first, filtered: one row per article, its terms as
+    chips."""
     flt = mention_filter_from_args(request.args)
-    query = mentions.filtered_mentions(flt).options(
-        selectinload(Mention.article).selectinload(Article.sources)
-        .selectinload(ArticleSource.feed).selectinload(Feed.organisation),
-        selectinload(Mention.article).selectinload(Article.author_contact),
-        selectinload(Mention.term).selectinload(WatchTerm.contact))
+    query = mentions.filtered_articles(flt).options(
+        selectinload(Article.sources).selectinload(ArticleSource.feed)
+        .selectinload(Feed.organisation),
+        selectinload(Article.author_contact))
     page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False,
                        max_per_page=PAGE_SIZE)
     terms = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.term)).all()
-    return render_template("monitoring/mentions.html", page=page, flt=flt, terms=terms,
-                           groups=TERM_GROUPS, outlets=_outlets(), statuses=MENTION_STATUSES)
+    return render_template(
+        "monitoring/mentions.html", page=page, flt=flt, terms=terms, groups=TERM_GROUPS,
+        outlets=_outlets(), statuses=MENTION_STATUSES,
+        found=mentions.mentions_on(flt, [a.id for a in page.items]),
+        mention_total=mentions.count_mentions(flt) if page.total else 0)
 
 
 @bp.route("/mentions/<int:mention_id>/status", methods=["POST"])
@@ -86,6 +90,15 @@ def mention_status(mention_id: int):
 def mention_read(mention_id: int):
     """Mark a mention read or unread."""
     mentions.set_read(db.get_or_404(Mention, mention_id), request.form.get("read", "1") == "1")
+    return redirect(next_url(url_for("monitoring.mentions_index")))
+
+
+@bp.route("/articles/<int:article_id>/read", methods=["POST"])
+@editor_required
+def article_read(article_id: int):
+    """Mark all of an article's mentions read or unread."""
+    mentions.set_article_read(db.get_or_404(Article, article_id),
+                              request.form.get("read", "1") == "1")
     return redirect(next_url(url_for("monitoring.mentions_index")))
 
 
@@ -109,7 +122,43 @@ def article(article_id: int):
         selectinload(Article.mentions).selectinload(Mention.term),
         selectinload(Article.author_contact)])
     return render_template("monitoring/article.html", article=item,
-                           outlets=mentions.outlets_of(item))
+                           outlets=mentions.outlets_of(item),
+                           byline_names=[] if item.author_contact_id and not item.author_guess else byline_names(
+                               item.author))
+
+
+@bp.route("/articles/<int:article_id>/byline", methods=["GET", "POST"])
+@editor_required
+def article_byline(article_id: int):
+    """Add the journalist of a byline to the register, prefilled from the article (name,
+    outlet, the article as the data's source), and link the article to them."""
+    from crm.contacts.views import _data_from_form, _form_with_choices
+
+    item = db.get_or_404(Article, article_id, options=[
+        selectinload(Article.sources).selectinload(ArticleSource.feed)
+        .selectinload(Feed.organisation)])
+    names = byline_names(item.author)
+    if not names:
+        abort(404)
+    outlets = mentions.outlets_of(item)
+    if request.method == "GET":
+        name = request.args.get("name", "")
+        form = _form_with_choices(
+            kind="journalist", name=name if name in names else names[0],
+            organisation_id=outlets[0].id if outlets else 0,
+            data_source=mentions.byline_source(item))
+    else:
+        form = _form_with_choices()
+    if form.validate_on_submit():
+        try:
+            contact = mentions.add_byline_contact(item, _data_from_form(form))
+        except UserError as exc:
+            show_error(form, exc, fallback="name")
+        else:
+            flash(_("%(name)s was added to the register and linked to the article.",
+                    name=contact.name), "success")
+            return redirect(url_for("monitoring.article", article_id=item.id))
+    return render_template("contacts/form.html", form=form, contact=None)
 
 
 @bp.app_template_filter("feed_html")

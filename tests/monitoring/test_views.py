@@ -101,6 +101,71 @@ def test_mentions_page_shows_highlighted_escaped_snippets_newest_first(as_viewer
     assert "Kari Nordmann" in page
 
 
+def test_mentions_page_has_one_row_per_article_with_all_its_terms(as_viewer, polled):
+    page = as_viewer.get("/monitoring/").get_data(as_text=True)
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert body.count("<tr ") == 2  # two articles, four mentions
+    assert "2 articles, 4 mentions" in page
+    first = body[body.index("Støre møter Høyre"):]
+    first = first[:first.index("</tr>")]
+    assert all(f">{term}</a>" in first for term in ("Støre", "Ap", "Høyre"))
+    competitor = as_viewer.get("/monitoring/?group=competitor").get_data(as_text=True)
+    assert "1 article, 1 mention" in competitor
+
+
+def test_reading_is_per_article_and_relevance_per_mention(as_editor, polled):
+    article = db.session.scalar(db.select(Mention).join(Mention.term)
+                                .where(WatchTerm.term == "Støre")).article
+    response = as_editor.post(f"/monitoring/articles/{article.id}/read",
+                              data={"read": "1", "next": "/monitoring/?read=unread"})
+    assert response.status_code == 302
+    assert all(m.is_read for m in db.session.scalars(
+        db.select(Mention).where(Mention.article_id == article.id)))
+    assert "Støre møter Høyre" not in as_editor.get(
+        "/monitoring/?read=unread").get_data(as_text=True)
+    as_editor.post(f"/monitoring/articles/{article.id}/read", data={"read": "0"})
+    assert not any(m.is_read for m in db.session.scalars(
+        db.select(Mention).where(Mention.article_id == article.id)))
+    assert as_editor.post("/monitoring/articles/99999/read").status_code == 404
+
+
+def test_an_unknown_byline_is_added_to_the_register_from_the_article(as_editor, polled,
+                                                                     feed_server):
+    from crm.contacts.models import Contact
+    from crm.monitoring.models import Article
+
+    item = {"title": "Ap vil kutte", "guid": "https://www.nrk.no/2", "link": "https://www.nrk.no/2",
+            "author": "Per Hansen og Åse Ødegård", "description": "Ap la fram planen i dag."}
+    feed = make.feed(feed_server.add("/nrk2.xml", rss([item])), "NRK 2", polled["nrk"])
+    services.poll_feeds([feed])
+    article = db.session.scalar(db.select(Article).where(Article.title == "Ap vil kutte"))
+    page = as_editor.get(f"/monitoring/articles/{article.id}").get_data(as_text=True)
+    assert "Add Per Hansen" in page and "Add Åse Ødegård" in page
+    url = f"/monitoring/articles/{article.id}/byline"
+    form = as_editor.get(url + "?name=Åse Ødegård").get_data(as_text=True)
+    assert 'value="Åse Ødegård"' in form and "Ap vil kutte" in form  # name; the data source
+    response = as_editor.post(url, data={
+        "kind": "journalist", "name": "Åse Ødegård", "organisation_id": polled["nrk"].id,
+        "lawful_basis": "legitimate_interest", "preferred_language": "nb",
+        "data_source": "Byline of the article “Ap vil kutte”"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    contact = db.session.scalar(db.select(Contact).where(Contact.name == "Åse Ødegård"))
+    assert contact.organisation_id == polled["nrk"].id and "Ap vil kutte" in contact.data_source
+    article = db.session.get(Article, article.id)
+    assert article.author_contact_id == contact.id and not article.author_guess
+    assert "Add Per Hansen" not in as_editor.get(
+        f"/monitoring/articles/{article.id}").get_data(as_text=True)
+    assert as_editor.get(f"/monitoring/articles/{polled['feed'].id + 999}/byline"
+                         ).status_code == 404
+
+
+def test_viewers_cannot_add_bylines(as_viewer, polled):
+    from crm.monitoring.models import Article
+    article = db.session.scalars(db.select(Article)).first()
+    assert as_viewer.get(f"/monitoring/articles/{article.id}/byline").status_code == 403
+    assert as_viewer.post(f"/monitoring/articles/{article.id}/read").status_code == 403
+
+
 def test_mentions_filters(as_viewer, polled):
     store_term = db.session.scalar(db.select(WatchTerm).where(WatchTerm.term == "Støre"))
     by_term = as_viewer.get(f"/monitoring/?term={store_term.id}").get_data(as_text=True)

@@ -1,0 +1,127 @@
+"""Content-based dedupe: syndicated copies are one article, look-alikes stay apart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crm.monitoring.dedupe import entry_keys, fingerprint, is_permalink, similarity
+from tests.monitoring import dedupe_set
+
+
+def test_the_hand_made_set_is_deduplicated_by_content(app):
+    rows = dedupe_set.load()
+    articles = dedupe_set.store_all(rows)
+    precision, recall = dedupe_set.precision_recall([r["story"] for r in rows], articles)
+    assert precision == 1.0  # no two stories in one article
+    assert recall >= 0.9
+
+
+def test_guids_are_global_only_when_they_are_permalinks():
+    assert is_permalink("https://www.nrk.no/1.2345")
+    assert not is_permalink("nyhet:48213") and not is_permalink("tag:vg.no,2026:1")
+    a, b = (dedupe_set.parsed({"guid": "nyhet:48213", "link": "", "title": t, "summary": "",
+                               "time": "2026-11-23T09:00"}) for t in ("A", "B"))
+    assert entry_keys(a, 1) != entry_keys(b, 2)
+    assert entry_keys(a, 1) == entry_keys(b, 1)  # the same feed's id: the same entry
+
+
+def test_generic_titles_with_little_text_never_merge():
+    for title, summary in (("Kort nytt", ""), ("Dagens tegning", ""), ("Siste nytt", "Brann."),
+                           ("Trafikkulykke på E6", "Én person er skadd."), ("Leserbrev", "")):
+        one = fingerprint(title, summary)
+        assert one.bands() == []
+        assert similarity(one, fingerprint(title, summary), timedelta(0)) == 0
+
+
+def test_the_same_text_far_apart_in_time_is_not_merged():
+    text = ("Regjeringen vil bruke 450 milliarder oljekroner neste år, og opposisjonen krever "
+            "lavere skatter.")
+    a, b = fingerprint("Budsjettet er lagt fram", text), fingerprint("Budsjettet lagt fram", text)
+    assert similarity(a, b, timedelta(minutes=20)) > 0
+    assert similarity(a, b, timedelta(days=5)) == 0
+
+
+def test_hostile_text_is_fingerprinted_without_error():
+    for text in ("", "\x00" * 50, "🙂 " * 500, "<script>alert(1)</script>" * 100, "æøå " * 10_000):
+        assert isinstance(fingerprint(text, text).bands(), list)
+
+
+BOILERPLATE = ("Regjeringen la i dag fram forslaget for Stortinget, og opposisjonen reagerer "
+               "kraftig. Saken har vært diskutert i komiteen i flere uker. ")
+
+
+def _store(feed, rows, with_terms=False):
+    """Store rows as one poll of `feed` (matching the database's watch terms if asked)."""
+    from crm.extensions import db
+    from crm.monitoring.matching import Matcher
+    from crm.monitoring.store import BylineIndex, StoreContext, load_matcher, store_entries
+
+    ctx = StoreContext(load_matcher() if with_terms else Matcher([]), BylineIndex())
+    counts = store_entries(feed.id, None, [dedupe_set.parsed(r) for r in rows], ctx)
+    db.session.commit()
+    return counts
+
+
+def _row(title, summary, guid, time="2026-11-23T09:00"):
+    return {"title": title, "summary": summary, "guid": guid, "time": time,
+            "link": f"https://www.example.no/{guid}"}
+
+
+def test_a_feeds_boilerplate_does_not_make_its_stories_alike(app):
+    from tests import factories as make
+    one, other = make.feed("https://a.example.no/rss"), make.feed("https://b.example.no/rss")
+    names = ["Støre", "Solberg", "Vedum", "Listhaug", "Bergstø", "Moxnes"]
+    rows = [_row(f"{n} vil endre bompengene", BOILERPLATE + f"Mer om {n}s utspill.", f"a{i}")
+            for i, n in enumerate(names)]
+    assert _store(one, rows).new_articles == len(names)
+    rows = [_row(f"{n} vil endre bompengene nå", BOILERPLATE + f"Mer om {n}s forslag.",
+                 f"b{i}") for i, n in enumerate(reversed(names))]
+    assert _store(other, rows).new_articles == len(names)
+
+
+def test_a_copy_never_loses_a_mention_of_its_own_text(app):
+    from crm.extensions import db
+    from crm.monitoring.mentions import rematch
+    from crm.monitoring.models import Article, ArticleSource, Mention
+    from tests import factories as make
+    make.watch_term("Støre", group="politician")
+    make.watch_term("Vedum", group="politician")
+    text = ("Regjeringen vil bruke 450 milliarder oljekroner neste år. Finansministeren varsler "
+            "kutt i statlige investeringer og mer penger til sykehusene.")
+    vg, ba = make.feed("https://vg.example.no/rss"), make.feed("https://ba.example.no/rss")
+    _store(vg, [_row("Støre legger fram statsbudsjettet", text, "vg1")], True)
+    counts = _store(ba, [_row("Støre og Vedum legger fram statsbudsjettet", "",
+                              "ba1", "2026-11-23T09:05")], True)
+    # No summary: kept apart (titles alone are not enough for short titles) ...
+    assert counts.new_articles == 1
+    counts = _store(ba, [_row("Vedum: Støre legger fram statsbudsjettet", text + " Vedum er enig.",
+                              "ba2", "2026-11-23T09:06")], True)
+    assert counts.new_articles == 0 and counts.new_mentions == 1  # ... a copy joins: + Vedum
+    article = db.session.scalars(db.select(Article).where(Article.title.like("Støre legger%"))).one()
+    sources = db.session.scalars(db.select(ArticleSource).where(
+        ArticleSource.article_id == article.id)).all()
+    assert {s.title for s in sources} == {"Støre legger fram statsbudsjettet",
+                                          "Vedum: Støre legger fram statsbudsjettet"}
+    terms = {m.term.term for m in db.session.scalars(
+        db.select(Mention).where(Mention.article_id == article.id))}
+    assert terms == {"Støre", "Vedum"}
+    # Re-matching every stored article keeps both: each source's own text is matched.
+    db.session.execute(db.delete(Mention))
+    db.session.commit()
+    rematch(None)
+    assert {m.term.term for m in db.session.scalars(
+        db.select(Mention).where(Mention.article_id == article.id))} == {"Støre", "Vedum"}
+
+
+def test_a_later_copy_fills_what_the_first_left_empty(app):
+    from crm.extensions import db
+    from crm.monitoring.models import Article
+    from tests import factories as make
+    title = "Norge slo Sverige 3–1 i VM-kvalifiseringen etter to mål av Haaland"
+    first = make.feed("https://one.example.no/rss")
+    second = make.feed("https://two.example.no/rss")
+    _store(first, [{"title": title, "summary": "", "guid": "x1", "link": "",
+                    "time": "2026-11-23T15:00"}])
+    _store(second, [_row(title, "", "y1", "2026-11-23T15:05")])
+    article = db.session.scalars(db.select(Article)).one()
+    assert article.link == "https://www.example.no/y1"
