@@ -32,7 +32,7 @@ FIELD_LABELS = {
     "social": _l("Social media"), "notes": _l("Notes"),
     "preferred_language": _l("Preferred language"), "lawful_basis": _l("Lawful basis"),
     "consent_date": _l("Consent date"), "data_source": _l("Source of the data"),
-    "source_notice_at": _l("Told about the source"),
+    "source_notice_at": _l("Told about the source"), "name_key": _l("Name for comparison"),
     "opted_out": _l("Opted out of mailings"), "created_at": _l("Created"),
     "updated_at": _l("Changed"), "erased_at": _l("Erased"), "sort_name": _l("Sort name"),
     "search_text": _l("Search text"), "description": _l("Description"),

@@ -59,7 +59,7 @@ class Activity:
 
     def contacts_for(self, kind: str) -> list[int]:
         rng = self.rng
-        if kind in ("inquiry", "interview", "statement"):
+        if kind in ("inquiry", "interview", "statement", "pitch"):
             who = (("journalist",), (1,))
         elif kind == "meeting":
             who = (("journalist", "politician", "official"), (4, 4, 2))
@@ -71,7 +71,7 @@ class Activity:
             who = (("journalist", "politician", "official"), (7, 2, 1))
         if kind == "release":
             count = rng.randint(3, 8)
-        elif kind in ("inquiry", "interview"):
+        elif kind in ("inquiry", "interview", "pitch"):
             count = 1
         else:
             count = rng.choices((1, 2, 3), (78, 17, 5))[0]

@@ -322,9 +322,10 @@ SUBJECTS = {
     "statement": ("Uttalelse om {topic}", "Tilsvar om {topic}", "Kommentar til {topic}"),
     "event": ("Pressekonferanse: {topic}", "Frokostmøte om {topic}", "Debattmøte om {topic}"),
     "release": ("Pressemelding: {topic}", "Pressemelding med sperrefrist: {topic}"),
+    "pitch": ("Sakstips: {topic}", "Tilbud om intervju om {topic}", "Eksklusivt: {topic}"),
 }
 KIND_WEIGHTS = (("phone", 26), ("email", 24), ("inquiry", 14), ("interview", 10),
-                ("meeting", 9), ("statement", 6), ("event", 5), ("release", 6))
+                ("meeting", 9), ("statement", 6), ("event", 5), ("release", 6), ("pitch", 4))
 INTERACTION_NOTES = (
     "", "", "Ønsket svar innen kl. 15.", "Avtalt sitatsjekk før publisering.",
     "Bakgrunn, ikke til sitat.", "Priv. til red.: tallene er foreløpige.",

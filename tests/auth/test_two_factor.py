@@ -172,4 +172,5 @@ def test_hostile_codes(client, users, code):
     twofactor.confirm_enrolment(user, secret := twofactor.new_secret(),
                                 pyotp.TOTP(secret).now())
     login(client, "editor@example.no")
-    assert client.post("/login/code", data={"code": code}).status_code == 200
+    assert client.post("/login/code", data={"code": code}).status_code == (
+        400 if "\x00" in code else 200)

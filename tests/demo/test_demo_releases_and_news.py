@@ -177,15 +177,18 @@ def test_mentions_in_every_group_some_noise_some_read(demo):
         db.select(WatchTerm).join(Mention, Mention.term_id == WatchTerm.id)
         .where(Mention.status != "noise"))}
     assert groups == {"party", "politician", "issue", "competitor"}
+    # Ordinary-word hits ("Høyre hånd") are excluded by the matcher itself now; whatever is
+    # still marked as noise is one of the ordinary-word parties.
     noise = mentions_of(Mention.status == "noise")
-    assert noise and all(m.term.term in ("Høyre", "Rødt") for m in noise)
+    assert all(m.term.term in ("Høyre", "Rødt") for m in noise)
     assert count(Mention, Mention.status == "relevant") > 0
     assert 0 < count(Mention, Mention.is_read.is_(True)) < count(Mention)
     assert mentions_of(Mention.place == "title") and mentions_of(Mention.place == "summary")
     nynorsk = mentions_of(Article.title.contains("Arbeidarpartiet"),
                           WatchTerm.term == "Arbeiderpartiet")
     assert nynorsk, "the nynorsk form counts for the party"
-    assert count(Article) >= 200
+    # About 200 stories; syndicated NTB copies are one article with several sources now.
+    assert count(Article) >= 150
     oldest = db.session.scalar(db.select(db.func.min(Article.sort_at)))
     assert utcnow() - timedelta(days=15) < oldest
 
@@ -289,7 +292,8 @@ def test_a_release_and_its_distribution_pages_render(demo, demo_viewer):
 def test_a_tiny_register_still_gets_releases_and_news(app, runner, contacts):
     load(runner, "--contacts", contacts)
     assert {r.status for r in db.session.scalars(db.select(Release))} == set(STATUSES)
-    assert count(Article) >= 200 and count(Mention) > 0
+    # About 200 stories; syndicated NTB copies are one article with several sources now.
+    assert count(Article) >= 150 and count(Mention) > 0
     assert count(Feed, Feed.active.is_(True)) == 0
 
 

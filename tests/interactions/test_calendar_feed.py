@@ -77,8 +77,9 @@ def test_revoked_unknown_or_replaced_token_gives_404(app, client, users, agenda)
     assert client.get(f"/calendar/{second}.ics").status_code == 200
     assert calendar_feed.revoke_feed_token(users["editor"])
     assert client.get(f"/calendar/{second}.ics").status_code == 404
-    for junk in ("x", "a" * 500, "%00", "<script>", "æøå😀"):
+    for junk in ("x", "a" * 500, "<script>", "æøå😀"):
         assert client.get(f"/calendar/{junk}.ics").status_code == 404
+    assert client.get("/calendar/%00.ics").status_code == 400  # NUL: refused before the view
 
 
 def test_a_deactivated_users_feed_gives_404(app, client, users, agenda):

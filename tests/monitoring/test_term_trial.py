@@ -71,12 +71,13 @@ def test_the_terms_page_tries_a_text_against_all_active_terms(as_viewer, app):
 ])
 def test_hostile_trial_text_never_fails(as_editor, text):
     make.watch_term("Høyre", "competitor", variants="H")
+    expected = 400 if "\x00" in text else 200  # NUL: refused before the view (crm/security.py)
     page = as_editor.get("/monitoring/terms", query_string={"text": text})
-    assert page.status_code == 200
+    assert page.status_code == expected
     assert "<script>alert" not in page.get_data(as_text=True)
     page = as_editor.post("/monitoring/terms/new", data={
         **TERM_FORM, "term": "Venstre", "try_text": text[:5000], "action": "try"})
-    assert page.status_code == 200
+    assert page.status_code == expected
     assert "<script>alert" not in page.get_data(as_text=True)
 
 

@@ -376,7 +376,7 @@ def test_coverage_page_and_csv(as_viewer, polled):
     assert "<svg" in page and "Share of voice" in page and "NRK" in page
     assert "Kari Nordmann" in page
     csv = as_viewer.get("/monitoring/coverage/daily.csv").get_data(as_text=True)
-    assert csv.startswith("\ufeffdate,party,politician,issue,competitor")
+    assert csv.startswith('\ufeff"date","party","politician","issue","competitor"')
     share = as_viewer.get("/monitoring/coverage/share.csv").get_data(as_text=True)
     assert "Our party" in share and "Høyre" in share
     assert as_viewer.get("/monitoring/coverage/nope.csv").status_code == 404

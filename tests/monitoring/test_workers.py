@@ -17,6 +17,8 @@ from crm.monitoring.workers import FeedJob, FeedPool, PoolSettings, fetch_and_pa
 from tests import factories as make
 from tests.monitoring.feedserver import rss
 
+# The test feed servers are on loopback, which the fetcher refuses by default.
+LOOPBACK = ("127.0.0.0/8",)
 STORY = {"title": "Støre og Ap legger fram budsjett", "guid": "https://www.nrk.no/a/1",
          "link": "https://www.nrk.no/a/1", "description": "Arbeiderpartiet vil bruke mer."}
 
@@ -32,19 +34,20 @@ def big_feed(megabytes: int) -> bytes:
 def test_fetch_and_parse_is_a_plain_function_with_a_picklable_result(feed_server):
     # No app context here: a task queue could run it on another machine.
     url = feed_server.add("/nrk.xml", rss([STORY]), etag='"v1"')
-    outcome = fetch_and_parse(FeedJob(7, url))
+    outcome = fetch_and_parse(FeedJob(7, url), limits=FetchLimits(allow_networks=LOOPBACK))
     again = pickle.loads(pickle.dumps(outcome))
     assert again.feed_id == 7 and again.ok and again.etag == '"v1"'
     assert [e.title for e in again.parsed.entries] == [STORY["title"]]
-    unchanged = fetch_and_parse(FeedJob(7, url, etag='"v1"'))
+    unchanged = fetch_and_parse(FeedJob(7, url, etag='"v1"'), limits=FetchLimits(allow_networks=LOOPBACK))
     assert unchanged.not_modified and unchanged.parsed is None
-    same_bytes = fetch_and_parse(FeedJob(7, url, content_hash=outcome.content_hash))
+    same_bytes = fetch_and_parse(FeedJob(7, url, content_hash=outcome.content_hash),
+                                 limits=FetchLimits(allow_networks=LOOPBACK))
     assert same_bytes.not_modified
 
 
 def test_the_pool_reads_feeds_in_worker_processes(feed_server):
     urls = [feed_server.add(f"/f{i}.xml", rss([dict(STORY, guid=f"urn:{i}")])) for i in range(9)]
-    settings = PoolSettings(processes=2, threads=2)
+    settings = PoolSettings(processes=2, threads=2, limits=FetchLimits(allow_networks=LOOPBACK))
     with FeedPool(settings) as pool:
         pids = {w.process.pid for w in pool.workers}
         outcomes = list(pool.run(FeedJob(i, url) for i, url in enumerate(urls)))
@@ -103,7 +106,8 @@ def _silent_server():
 def test_a_killed_worker_is_replaced_and_its_feeds_read_by_the_new_one(feed_server):
     server, silent = _silent_server()
     try:
-        limits = FetchLimits(connect_timeout=2, read_timeout=2, deadline=3)
+        limits = FetchLimits(connect_timeout=2, read_timeout=2, deadline=3,
+                             allow_networks=LOOPBACK)
         settings = PoolSettings(processes=1, threads=2, parse_seconds=2, limits=limits)
         urls = [feed_server.add(f"/k{i}.xml", rss([dict(STORY, guid=f"urn:{i}")]))
                 for i in range(3)]
@@ -122,7 +126,7 @@ def test_a_killed_worker_is_replaced_and_its_feeds_read_by_the_new_one(feed_serv
 
 @pytest.mark.slow
 def test_a_stuck_worker_is_stopped_and_its_feed_refused(feed_server):
-    limits = FetchLimits(connect_timeout=1, read_timeout=1, deadline=1)
+    limits = FetchLimits(connect_timeout=1, read_timeout=1, deadline=1, allow_networks=LOOPBACK)
     settings = PoolSettings(processes=1, threads=1, parse_seconds=0.5, limits=limits)
     urls = [feed_server.add(f"/s{i}.xml", rss([dict(STORY, guid=f"urn:{i}")])) for i in range(2)]
     with FeedPool(settings) as pool:
