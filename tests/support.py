@@ -131,6 +131,37 @@ def live_server(app):
         thread.join(10)
 
 
+@contextmanager
+def demo_site(database_url: str, users: dict[str, tuple[str, str]], *,
+              create_tables: bool = False):
+    """Pressdesk with the demo register (120 contacts) and these users ({email: (role,
+    language)}, password PASSWORD), served like `crm run` on a loopback port; yields
+    (base URL, app). Empties the tables afterwards."""
+    from crm import create_app
+    from crm.extensions import db
+    config = {**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+              "WTF_CSRF_ENABLED": True, "TESTING": False, "SERVER_NAME": None,
+              "CRM_DEFAULT_LANGUAGE": "nb"}
+    app = create_app(config)
+    with app.app_context():
+        if create_tables:
+            db.create_all()
+        from crm.auth.services import create_user
+        from crm.demo.generate import generate_demo
+        generate_demo(contacts=120, seed=7)
+        for email, (role, language) in users.items():
+            create_user(email, PASSWORD, role=role, name=email.split("@")[0].title(),
+                        language=language)
+        db.session.remove()
+    try:
+        with live_server(app) as base:
+            yield base, app
+    finally:
+        with app.app_context():
+            empty_all_tables()
+            db.engine.dispose()
+
+
 def csrf_token_in(html: str) -> str:
     """The value of the first csrf_token field of an HTML page."""
     import re

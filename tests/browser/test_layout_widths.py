@@ -5,15 +5,11 @@ contact list stay on one line, labels do not overlap their values, chart labels 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from crm import create_app
 from crm.extensions import db
 from tests.browser.support import playwright_expect
-from tests.support import BASE_TEST_CONFIG, PASSWORD
+from tests.support import PASSWORD, demo_site
 
 expect = playwright_expect()
 
@@ -36,43 +32,30 @@ NOT_PAGES = ("export", ".ics", ".csv", "opml", ".vcf", "vcard", "download", "ema
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
-    config = {**BASE_TEST_CONFIG,
-              "SQLALCHEMY_DATABASE_URI": "sqlite:///"
-              + str(tmp_path_factory.mktemp("layout") / "crm.sqlite3"),
-              "WTF_CSRF_ENABLED": True, "TESTING": False, "SERVER_NAME": None,
-              "CRM_DEFAULT_LANGUAGE": "nb"}
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        from crm.auth.services import create_user
-        from crm.demo.generate import generate_demo
-        generate_demo(contacts=120, seed=7)
-        create_user("layout@example.no", PASSWORD, role="admin", name="Layout Admin",
-                    language="nb")
-        pages = sorted({rule.rule for rule in app.url_map.iter_rules()
-                        if "GET" in rule.methods and not rule.arguments
-                        and not any(part in rule.rule for part in NOT_PAGES)})
-        from flask import url_for
-        with app.test_request_context():
-            for endpoint, (arg, table) in DETAIL_PAGES.items():
-                if endpoint not in app.view_functions:
-                    continue
-                t = db.metadata.tables[table]
-                first = db.session.scalar(db.select(t.c.id).order_by(t.c.id).limit(1))
-                if first is not None:
-                    pages.append(url_for(endpoint, **{arg: first}))
-        db.session.remove()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}", pages
-    finally:
-        httpd.shutdown()
-        thread.join(10)
-        with app.app_context():
-            db.engine.dispose()
+def site(tmp_path_factory):
+    """The demo register on a real server; yields (base URL, the pages to visit)."""
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("layout") / "crm.sqlite3")
+    with demo_site(url, {"layout@example.no": ("admin", "nb")}, create_tables=True) as (
+            base, app):
+        with app.app_context(), app.test_request_context():
+            pages = _pages(app)
+        yield base, pages
+
+
+def _pages(app) -> list[str]:
+    from flask import url_for
+    pages = sorted({rule.rule for rule in app.url_map.iter_rules()
+                    if "GET" in rule.methods and not rule.arguments
+                    and not any(part in rule.rule for part in NOT_PAGES)})
+    for endpoint, (arg, table) in DETAIL_PAGES.items():
+        if endpoint not in app.view_functions:
+            continue
+        t = db.metadata.tables[table]
+        first = db.session.scalar(db.select(t.c.id).order_by(t.c.id).limit(1))
+        if first is not None:
+            pages.append(url_for(endpoint, **{arg: first}))
+    db.session.remove()
+    return pages
 
 
 def _logged_in(browser, base: str, viewport: tuple[int, int]):
@@ -89,8 +72,8 @@ def _logged_in(browser, base: str, viewport: tuple[int, int]):
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_no_page_scrolls_sideways(browser, demo_site, viewport):
-    base, pages = demo_site
+def test_no_page_scrolls_sideways(browser, site, viewport):
+    base, pages = site
     width, _height = VIEWPORTS[viewport]
     context, page = _logged_in(browser, base, VIEWPORTS[viewport])
     too_wide = []
@@ -107,8 +90,8 @@ def test_no_page_scrolls_sideways(browser, demo_site, viewport):
     assert not too_wide, f"pages wider than {width} px: {too_wide}"
 
 
-def test_the_menu_folds_behind_a_button_on_a_phone(browser, demo_site):
-    base, _pages = demo_site
+def test_the_menu_folds_behind_a_button_on_a_phone(browser, site):
+    base, _visited = site
     context, page = _logged_in(browser, base, VIEWPORTS["phone"])
     try:
         page.goto("/contacts")
@@ -131,8 +114,8 @@ def test_the_menu_folds_behind_a_button_on_a_phone(browser, demo_site):
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_contact_names_stay_on_one_line_and_labels_never_overlap(browser, demo_site, viewport):
-    base, pages = demo_site
+def test_contact_names_stay_on_one_line_and_labels_never_overlap(browser, site, viewport):
+    base, pages = site
     context, page = _logged_in(browser, base, VIEWPORTS[viewport])
     try:
         page.goto("/contacts")
@@ -163,8 +146,8 @@ def test_contact_names_stay_on_one_line_and_labels_never_overlap(browser, demo_s
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_chart_labels_are_readable(browser, demo_site, viewport):
-    base, _pages = demo_site
+def test_chart_labels_are_readable(browser, site, viewport):
+    base, _visited = site
     context, page = _logged_in(browser, base, VIEWPORTS[viewport])
     try:
         page.goto("/monitoring/coverage")

@@ -12,18 +12,15 @@ import csv
 import io
 import json
 import re
-import threading
 import zipfile
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
-from werkzeug.serving import make_server
 
-from crm import create_app
 from crm.extensions import db
-from tests.support import BASE_TEST_CONFIG, PASSWORD, empty_all_tables
+from tests.support import PASSWORD, demo_site
 
 ROLES = ("viewer", "editor", "admin")
 
@@ -70,29 +67,10 @@ def _parse(html: str) -> _Links:
 @pytest.fixture(scope="module")
 def server(database_url, tmp_path_factory):
     """Pressdesk with demo data, served on a loopback port; yields (base URL, app)."""
-    config = {**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-              "WTF_CSRF_ENABLED": True, "TESTING": False, "SERVER_NAME": None,
-              "CRM_DEFAULT_LANGUAGE": "nb"}
-    app = create_app(config)
-    with app.app_context():
-        from crm.auth.services import create_user
-        from crm.demo.generate import generate_demo
-        generate_demo(contacts=120, seed=7)
-        for role in ROLES:
-            create_user(f"smoke-{role}@example.no", PASSWORD, role=role, name=f"Smoke {role}",
-                        language="nb" if role != "editor" else "en")
-        db.session.remove()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}", app
-    finally:
-        httpd.shutdown()
-        thread.join(10)
-        with app.app_context():
-            empty_all_tables()
-            db.engine.dispose()
+    users = {f"smoke-{role}@example.no": (role, "nb" if role != "editor" else "en")
+             for role in ROLES}
+    with demo_site(database_url, users) as site:
+        yield site
 
 
 def _login(base: str, role: str) -> httpx.Client:
