@@ -23,7 +23,7 @@ from crm.contacts.validation import normalise_email, normalise_phone
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
-from crm.text import fold, normalise_space
+from crm.text import name_key, normalise_space
 
 ORGANISATION_MAX = 200
 REACH_MAX = 254
@@ -92,18 +92,12 @@ def _no_controls(value: str | None) -> str:
 
 
 def find_organisation(name: str) -> Organisation | None:
-    """The organisation of that name, ignoring case, accents and spacing."""
+    """The organisation of that name as the register compares names (crm.text.name_key:
+    case, accents and spacing ignored, æ/ø/å kept), found through its unique index."""
     if not name:
         return None
-    exact = db.session.scalar(db.select(Organisation).where(
-        db.func.lower(Organisation.name) == name.lower()).limit(1))
-    if exact is not None:
-        return exact
-    folded = fold(name)
-    for organisation in db.session.scalars(db.select(Organisation).limit(20000)):
-        if fold(organisation.name) == folded:
-            return organisation
-    return None
+    return db.session.scalar(db.select(Organisation).where(
+        Organisation.name_key == name_key(name)[:200]))
 
 
 def likely_existing(new: CleanNewContact) -> list[Suggestion]:
