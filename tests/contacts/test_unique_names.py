@@ -90,6 +90,11 @@ def test_the_forms_show_a_clash_as_an_error(as_editor):
     assert as_editor.post("/lists/new", data={"name": "Ærlige journalister"}).status_code == 302
     response = as_editor.post("/lists/new", data={"name": "ærlige journalistér"})
     assert response.status_code == 200 and b"already exists" in response.data
+    response = as_editor.post("/organisations/new", data={"name": "østlandets blad",
+                                                          "kind": "outlet"})
+    assert response.status_code == 200 and b"already exists" in response.data
+    assert len(db.session.scalars(db.select(Organisation)).all()) == 1
+    assert len(db.session.scalars(db.select(MediaList)).all()) == 1
 
 
 def test_the_migration_fills_keys_and_survives_names_that_already_clash(tmp_path):
