@@ -26,10 +26,13 @@ from crm.view_helpers import id_arg
 ACTIONS = ("add_to_list", "add_tag", "remove_tag", "export_csv", "export_vcard", "delete")
 
 
-def _back(**extra) -> str:
-    args = {k: v for k, v in request.args.items(multi=False) if k not in ("id", "ids", "page")}
-    args.update(extra)
-    return url_for("contacts.index", **args)
+def _list_args() -> dict:
+    """The list's filter and sort parameters the bulk form was posted with."""
+    return {k: v for k, v in request.args.items() if k not in ("id", "ids", "page")}
+
+
+def _back() -> str:
+    return url_for("contacts.index", **_list_args())
 
 
 def _selection() -> bulk.Selection:
@@ -63,8 +66,7 @@ def bulk_action():
 def _export(action: str, ids: list[int]):
     endpoint = "contacts.export_csv" if action == "export_csv" else "contacts.export_vcards"
     if request.form.get("scope") == "all":  # the filter itself: no list of ids in the URL
-        args = {k: v for k, v in request.args.items() if k not in ("id", "ids", "page")}
-        return redirect(url_for(endpoint, **args))
+        return redirect(url_for(endpoint, **_list_args()))
     if len(ids) > 1000:
         raise bulk.BulkError(msg("Export at most 1,000 ticked contacts, or export all "
                                       "that match the filter."))
