@@ -102,3 +102,10 @@ DIGEST_SECTIONS: Registry[Callable[[DigestContext], list[DigestSection]]] = \
 # What each domain holds about a contact, for export, erasure and the retention report
 # (crm/privacy/parts.py says what a part must do). "export" names the export's own header.
 PRIVACY_PARTS: Registry[PrivacyPart] = Registry("privacy parts", reserved=frozenset({"export"}))
+
+# After every poll cycle (crm/monitoring/services.poll_feeds), once its articles and mentions
+# are committed: hook(since, summary) with `since` the cycle's start (UTC; the new articles have
+# Article.seen_at >= since, the new mentions Mention.created_at >= since) and its PollSummary.
+# Breach watch, spike alerts and the like hang here. A hook that raises is logged and the rest
+# still run; the poll's result stands.
+AFTER_POLL: Registry[Callable[[Any, Any], None]] = Registry("after each poll")

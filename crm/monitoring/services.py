@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 
+from crm import registry
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import Message, joined, msg, nmsg
@@ -349,6 +350,7 @@ def poll_feeds(feeds: list[Feed], workers: int | None = None,
     committed in batches (one commit per unchanged feed would dominate a cycle).
     """
     started = time.monotonic()
+    since = utcnow()
     summary = PollSummary(feeds=len(feeds))
     if not feeds:
         return summary
@@ -390,7 +392,20 @@ def poll_feeds(feeds: list[Feed], workers: int | None = None,
     _save_unchanged(unchanged)
     db.session.commit()
     summary.seconds = time.monotonic() - started
+    if summary.counts.new_mentions or summary.counts.new_articles:
+        run_after_poll(since, summary)
     return summary
+
+
+def run_after_poll(since: datetime, summary: PollSummary) -> None:
+    """Call the AFTER_POLL hooks (crm/registry.py); one failing hook stops neither the others
+    nor the poll."""
+    for name, hook in registry.AFTER_POLL.items():
+        try:
+            hook(since, summary)
+        except Exception:  # noqa: BLE001 (a hook's trouble must not undo a stored poll)
+            db.session.rollback()
+            current_app.logger.exception("After-poll hook %s failed", name)
 
 
 def _unchanged_row(job: FeedJob, outcome: PollOutcome) -> dict:

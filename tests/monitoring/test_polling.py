@@ -289,3 +289,30 @@ def test_hostile_servers_are_refused_within_their_limits_and_the_others_go_on(
     assert {f.name for f in all_of(Feed) if f.consecutive_failures} >= {"stall", "big", "loop",
                                                                          "ftp"}
     assert feeds
+
+
+def test_after_poll_hooks_see_the_cycles_new_articles_and_one_failing_hook_harms_nothing(
+        app, feed_server):
+    from crm import registry
+    make.watch_term("Arbeiderpartiet")
+    url = feed_server.add("/hook.xml", rss([STORY]))
+    feed = make.feed(url)
+    seen: list[tuple[int, int]] = []
+
+    def broken(since, summary):
+        raise RuntimeError("hook trouble")
+
+    def counting(since, summary):
+        new = db.session.scalars(db.select(Article).where(Article.seen_at >= since)).all()
+        mentions = db.session.scalars(db.select(Mention).where(Mention.created_at >= since))
+        seen.append((len(new), len(mentions.all())))
+
+    registry.AFTER_POLL.register("test-broken", broken, order=1)
+    registry.AFTER_POLL.register("test-counting", counting, order=2)
+    try:
+        summary = services.poll_feeds([feed])
+        assert summary.counts.new_articles == 1 and seen == [(1, 1)]
+        services.poll_feeds([db.session.get(Feed, feed.id)])  # nothing new: no call
+        assert seen == [(1, 1)] and len(all_of(Article)) == 1
+    finally:
+        del registry.AFTER_POLL["test-broken"], registry.AFTER_POLL["test-counting"]
