@@ -22,7 +22,7 @@ _PATTERNS = {"nb": {"short": "dd.MM.y HH:mm", "date": "dd.MM.y"},
 _TIME = "HH:mm"
 
 
-def _patterns() -> tuple[object, dict]:
+def date_patterns() -> tuple[object, dict]:
     locale = get_locale()
     return locale, _PATTERNS.get(str(locale), {})
 
@@ -32,7 +32,7 @@ def localtime(value: datetime | None, fmt: str = "short") -> str:
     if value is None:
         return ""
     local = to_local(value)
-    locale, patterns = _patterns()
+    locale, patterns = date_patterns()
     if fmt == "time":
         return dates.format_time(local, _TIME, locale=locale)
     if fmt == "short":
@@ -44,7 +44,7 @@ def localdate(value: date | None) -> str:
     """A calendar date in the reader's language: 23.11.2026 in Norwegian."""
     if value is None:
         return ""
-    locale, patterns = _patterns()
+    locale, patterns = date_patterns()
     return dates.format_date(value, patterns.get("date", "medium"), locale=locale)
 
 
@@ -79,3 +79,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["nav_items"] = navigation.nav_items
     app.jinja_env.globals["admin_items"] = navigation.admin_items
+    from crm.dateinput import date_input  # it reads this module's patterns
+    app.jinja_env.globals["date_input"] = date_input

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import flash, request
 
+from crm.dateinput import DateTextError, parse_date_text
 from crm.errors import UserError
 from crm.redirects import local_target
 
@@ -28,12 +29,13 @@ def id_arg(name: str, args=None) -> int | None:
 
 
 def date_arg(name: str, args=None) -> date | None:
-    """An ISO date (2026-12-01) from the query string, or None when missing or invalid."""
+    """A date from the query string as a person types it (31.12.2026, 31 Dec 2026, or ISO
+    2026-12-31: crm/dateinput.py), or None when missing or invalid."""
     args = request.args if args is None else args
-    value = args.get(name, "")
+    value = args.get(name, "").strip()[:40]
     try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+        return parse_date_text(value) if value else None
+    except DateTextError:
         return None
 
 

@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     SelectField,
     StringField,
     TextAreaField,
@@ -10,6 +9,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.contacts.models import ContactKind, ContactLanguage, LawfulBasis, OrganisationKind
+from crm.dateinput import LocalDateField
 from crm.formutil import choices
 
 
@@ -39,7 +39,7 @@ class ContactForm(FlaskForm):
                                          "category data)."))
     preferred_language = SelectField(_l("Preferred language"), choices=choices(ContactLanguage.choices()))
     lawful_basis = SelectField(_l("Lawful basis"), choices=choices(LawfulBasis.choices()))
-    consent_date = DateField(_l("Consent date"), validators=[Optional()])
+    consent_date = LocalDateField(_l("Consent date"), validators=[Optional()])
     data_source = StringField(_l("Source of the data"), validators=[Length(max=300)])
     opted_out = BooleanField(_l("Opted out of mailings"))
 

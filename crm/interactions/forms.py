@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     Field,
     SelectField,
     StringField,
@@ -12,6 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from crm.contacts.models import ContactKind
+from crm.dateinput import LocalDateTimeField
 from crm.formutil import choices
 from crm.interactions.labels import LOGGABLE_KINDS, Direction, InquiryStatus, InteractionKind
 from crm.interactions.services import (
@@ -24,8 +24,6 @@ from crm.interactions.services import (
     SUBJECT_MAX,
 )
 
-# What the browser's datetime-local input sends and shows (the first format is rendered).
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 NO_USER = 0  # the "nobody" choice of optional user selects
 INQUIRY_FIELDS = ("deadline", "inquiry_assignee_id", "status", "answer")
 
@@ -36,11 +34,11 @@ def sane_year(_form, field) -> None:
                                  a=EARLIEST_YEAR, b=LATEST_YEAR))
 
 
-def local_moment(label, required: bool = False, **kwargs) -> DateTimeLocalField:
-    """A date and time typed in the local zone (naive; the view converts with from_local)."""
+def local_moment(label, required: bool = False, **kwargs) -> LocalDateTimeField:
+    """A date and time typed in the local zone, in the UI language (naive; the view converts
+    with from_local)."""
     first = InputRequired() if required else Optional()
-    return DateTimeLocalField(label, validators=[first, sane_year], format=LOCAL_FORMATS,
-                              invalid_value_message=_l("Not a valid date and time."), **kwargs)
+    return LocalDateTimeField(label, validators=[first, sane_year], **kwargs)
 
 
 class IdListField(Field):

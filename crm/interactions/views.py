@@ -4,11 +4,13 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from crm import dateinput
 from crm.auth.models import User
 from crm.auth.roles import editor_required
 from crm.contacts.duplicates import DuplicateReason
 from crm.contacts.models import Contact
 from crm.contacts.services import organisations_by_kind
+from crm.dateinput import DateTextError, parse_date_text
 from crm.errors import UserError
 from crm.extensions import db
 from crm.interactions import bp, intake, queries, services
@@ -68,9 +70,10 @@ def _day_arg(args, name: str, errors: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        day = date.fromisoformat(raw[:10])
-    except ValueError:
-        errors.append(_("“%(value)s” is not a date (use YYYY-MM-DD).", value=raw[:20]))
+        day = parse_date_text(raw[:40])
+    except DateTextError:
+        errors.append(_("“%(value)s” is not a date: write it like %(example)s.",
+                        value=raw[:20], example=dateinput.example("date")))
         return None
     if not services.EARLIEST_YEAR <= day.year <= services.LATEST_YEAR:
         errors.append(_("Give a date between %(a)d and %(b)d.", a=services.EARLIEST_YEAR,
