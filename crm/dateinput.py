@@ -142,7 +142,7 @@ def date_input(name: str, value: date | str | None, kind: str = "date", **attrs)
 class _TextDateBase(Field):
     widget = TextInput()
     kind = "date"
-    invalid: str = ""
+    invalid = ""
 
     def __init__(self, label=None, validators=None, invalid_value_message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -178,10 +178,7 @@ class LocalDateField(_TextDateBase):
     kind = "date"
     parse = staticmethod(parse_date_text)
     format = staticmethod(format_date_text)
-
-    def __init__(self, *args, **kwargs):
-        self.invalid = _l("Not a valid date: write it like %(example)s.")
-        super().__init__(*args, **kwargs)
+    invalid = _l("Not a valid date: write it like %(example)s.")
 
 
 class LocalDateTimeField(_TextDateBase):
@@ -191,7 +188,4 @@ class LocalDateTimeField(_TextDateBase):
     kind = "datetime"
     parse = staticmethod(parse_datetime_text)
     format = staticmethod(format_datetime_text)
-
-    def __init__(self, *args, **kwargs):
-        self.invalid = _l("Not a valid date and time: write it like %(example)s.")
-        super().__init__(*args, **kwargs)
+    invalid = _l("Not a valid date and time: write it like %(example)s.")
