@@ -60,7 +60,7 @@ def init_extensions(app: Flask) -> None:
     from crm.audit.listeners import install as install_audit
     from crm.domains import load_models
     from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from crm.i18n import select_locale, select_timezone
+    from crm.i18n import install_template_gettext, select_locale, select_timezone
 
     load_models()  # every model known before the mappers configure
     db.init_app(app)
@@ -71,6 +71,7 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories="translations")
+    install_template_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
