@@ -18,7 +18,9 @@ from crm.contacts.services import (
     create_contact,
     delete_contact,
     filtered_contacts,
+    is_unfiltered,
     last_contacts_of,
+    live_contact_count,
     organisations_by_kind,
     update_contact,
 )
@@ -59,8 +61,11 @@ def index():
     """The register, filtered, searched and sorted; rows can be ticked for bulk work."""
     flt = filter_from_args(request.args)
     query = filtered_contacts(flt).options(*LIST_LOADS)
-    page = db.paginate(query, page=page_arg(),
-                       per_page=PAGE_SIZE, error_out=False, max_per_page=PAGE_SIZE)
+    unfiltered = is_unfiltered(flt)
+    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False,
+                       max_per_page=PAGE_SIZE, count=not unfiltered)
+    if unfiltered:
+        page.total = live_contact_count()
     return render_template(
         "contacts/index.html", page=page, flt=flt, kinds=CONTACT_KINDS,
         organisations=organisations_by_kind(),

@@ -1,5 +1,7 @@
 """The register: creating, validating, finding, filtering and listing contacts."""
 
+import re
+
 import pytest
 
 from crm.audit.models import AuditEntry
@@ -247,3 +249,35 @@ def test_new_contact_from_an_organisation_page_preselects_it(as_editor):
     page = as_editor.get(f"/contacts/new?organisation={nrk.id}").get_data(as_text=True)
     assert f'<option selected value="{nrk.id}">NRK</option>' in page or \
         f'<option value="{nrk.id}" selected>NRK</option>' in page
+
+
+def test_the_unfiltered_count_is_kept_briefly_and_forgotten_when_contacts_change(as_editor):
+    """The whole register's size is not counted on every page (crm/contacts/services.py
+    COUNT_SECONDS), yet every change this process makes shows at once: a new contact, a bulk
+    insert, a deletion and an erasure."""
+    from sqlalchemy import insert
+
+    from crm.contacts.services import delete_contact
+    from crm.privacy.services import erase_contact
+
+    def shown() -> int:
+        page = as_editor.get("/contacts").get_data(as_text=True)
+        return int(re.search(r"All (\d+) contacts matching this filter", page)[1])
+
+    first = journalist("Kari Nordmann")
+    journalist("Ola Nordmann")
+    assert shown() == 2
+    assert shown() == 2  # kept: no count query the second time
+    journalist("Per Hansen")
+    assert shown() == 3
+    db.session.execute(insert(Contact), [{"kind": "journalist", "name": f"Bulk {n}",
+                                          "sort_name": f"bulk {n}", "search_text": ""}
+                                         for n in range(4)])
+    db.session.commit()
+    assert shown() == 7
+    delete_contact(first)
+    assert shown() == 6
+    erase_contact(db.session.scalar(db.select(Contact).where(Contact.name == "Ola Nordmann")))
+    assert shown() == 5
+    filtered = as_editor.get("/contacts?kind=journalist").get_data(as_text=True)
+    assert "All 5 contacts matching this filter" in filtered
