@@ -135,7 +135,11 @@ class Imap:
         for start in range(0, len(keys), FETCH_CHUNK):
             chunk = keys[start:start + FETCH_CHUNK]
             for message in self._box.fetch(AND(uid=chunk), mark_seen=False, bulk=True):
-                yield message.uid, message.obj.as_bytes()
+                try:
+                    raw = message.obj.as_bytes()
+                except (UnicodeError, LookupError, ValueError):
+                    raw = message.obj.as_string().encode("utf-8", "surrogateescape")
+                yield message.uid, raw
 
     def mark_read(self, key: str) -> None:
         from imap_tools import MailMessageFlags
