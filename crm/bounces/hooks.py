@@ -52,7 +52,8 @@ def register() -> None:
     registry.CONTACT_PANELS.register("bounces", contact_panel, order=20)
     registry.PRIVACY_PARTS.register(
         "bounces", PrivacyPart(export=export_bounces, erase=erase_bounces,
-                               tables=("address_bounce", "bounce_event")), order=55)
+                               tables=("address_bounce", "bounce_event")),
+        order=45)  # before releases, whose eraser unlinks the sends the bounces are tied to
     if not event.contains(Contact.emails, "remove", _email_removed):
         event.listen(Contact.emails, "remove", _email_removed)
     if not event.contains(Session, "before_flush", _clear_changed_addresses):

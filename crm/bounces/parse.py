@@ -118,7 +118,7 @@ def parse_bounce(raw: bytes) -> Bounce:
     for raw_address, is_permanent in ([(a, True) for a in sorted(permanent)]
                                       + [(a, False) for a in sorted(temporary - permanent)]):
         address = _address(raw_address)
-        if "@" not in address:
+        if "@" not in address or len(address) > 254:  # no address can be longer (RFC 5321)
             continue
         status, diagnostic = dsn.get(address, ("", ""))
         bounce.failures.append(Failure(address, _kind(status, is_permanent), status,

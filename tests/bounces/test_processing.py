@@ -192,3 +192,24 @@ def test_the_job_is_scheduled_and_reports_a_mailbox_it_cannot_read(app, tmp_path
     app.config["CRM_BOUNCE_MAILBOX_URL"] = "pop3://somewhere"
     run = run_job("process-bounces", "crm.bounces.services:process_bounces")
     assert not run.ok and "CRM_BOUNCE_MAILBOX_URL must look like" in str(run.message)
+
+
+def test_the_privacy_export_holds_the_bounces_and_erasure_leaves_none(app, bounce_setup, send):
+    import json
+
+    from crm.privacy.services import erase_contact, export_contact
+    bounce_files()
+    kari = bounce_setup["people"][0]
+    send()
+    process_message(real_bounce("postfix_03.txt", "kari@nrk.no"))
+    exported = export_contact(kari)["bounces"]
+    assert exported["addresses"][0]["email"] == "kari@nrk.no"
+    assert exported["addresses"][0]["undeliverable_since"]
+    assert [b["kind"] for b in exported["bounces"]] == ["hard"]
+    erase_contact(kari)
+    assert db.session.scalar(db.select(db.func.count()).select_from(AddressBounce)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(BounceEvent)) == 0
+    entries = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.entity_type == "address_bounce")).all()
+    assert entries and all("kari@nrk.no" not in json.dumps(e.changes) + e.label
+                           for e in entries)
