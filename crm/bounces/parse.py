@@ -22,6 +22,7 @@ from email.utils import getaddresses, parseaddr
 from flufl.bounce import all_failures
 
 DIAGNOSTIC_MAX = 500
+MESSAGE_IDS_MAX = 20  # the original's own is among the first; the rest are its References
 # Headers that carry the address a bounce was delivered to (the VERP envelope sender).
 ENVELOPE_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To",
                     "Original-Recipient", "Return-Path")
@@ -70,21 +71,22 @@ def _text(value) -> str:
     return " ".join(text.replace("\x00", "").split())
 
 
-def _dsn_fields(message: EmailMessage) -> dict[str, tuple[str, str]]:
-    """address -> (status, diagnostic) from the DSN's per-recipient blocks, if it is one."""
-    fields: dict[str, tuple[str, str]] = {}
+def _dsn_fields(message: EmailMessage) -> dict[str, tuple[str, str, str]]:
+    """address -> (status, diagnostic, action) from the DSN's per-recipient blocks."""
+    fields: dict[str, tuple[str, str, str]] = {}
     for part in typed_subpart_iterator(message, "message", "delivery-status"):
         blocks = part.get_payload() if part.is_multipart() else []
         for block in blocks:
             if not isinstance(block, EmailMessage):
                 continue
-            recipient = block.get("Original-Recipient") or block.get("Final-Recipient") or ""
-            address = _address(str(recipient).rpartition(";")[2])
+            recipient = _text(block.get("Original-Recipient") or block.get("Final-Recipient"))
+            address = _address(recipient.rpartition(";")[2])
             if address:
                 status_text = _text(block.get("Status"))
                 match = _STATUS.match(status_text)
                 diagnostic = _text(block.get("Diagnostic-Code")) or status_text
-                fields[address] = (match.group(0) if match else "", diagnostic[:DIAGNOSTIC_MAX])
+                fields[address] = (match.group(0) if match else "", diagnostic[:DIAGNOSTIC_MAX],
+                                   _text(block.get("Action")).lower())
     return fields
 
 
@@ -102,7 +104,7 @@ def _original_message_ids(raw: bytes, message: EmailMessage) -> list[str]:
     found = [m.decode("ascii", "replace") for m in _MESSAGE_ID.findall(raw)]
     for header in ("In-Reply-To", "References"):
         found.extend(re.findall(r"<[^>\s]{1,300}>", str(message.get(header) or "")))
-    return [m for m in dict.fromkeys(found) if m != own]
+    return [m for m in dict.fromkeys(found) if m != own][:MESSAGE_IDS_MAX]
 
 
 def parse_bounce(raw: bytes) -> Bounce:
@@ -120,9 +122,17 @@ def parse_bounce(raw: bytes) -> Bounce:
         address = _address(raw_address)
         if "@" not in address or len(address) > 254:  # no address can be longer (RFC 5321)
             continue
-        status, diagnostic = dsn.get(address, ("", ""))
+        status, diagnostic, _action = dsn.get(address, ("", "", ""))
         bounce.failures.append(Failure(address, _kind(status, is_permanent), status,
                                        diagnostic))
+    # flufl.bounce skips non-ASCII addresses (åse@aftenposten.no, SMTPUTF8): a DSN's own
+    # failed or delayed blocks for those still count.
+    for address, (status, diagnostic, action) in dsn.items():
+        if address.isascii() or "@" not in address or len(address) > 254:
+            continue
+        if action.startswith(("fail", "error", "delayed")):
+            bounce.failures.append(Failure(address, _kind(status, not action.startswith(
+                "delayed")), status, diagnostic))
     for header in ENVELOPE_HEADERS:
         values = [str(v) for v in message.get_all(header, [])]
         bounce.envelope.extend(a.lower() for _name, a in getaddresses(values) if a)

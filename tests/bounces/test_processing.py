@@ -87,7 +87,7 @@ def test_hard_bounces_in_a_maildir_mark_the_addresses_and_later_sends_skip_them(
 
 
 def test_soft_bounces_count_and_three_in_a_row_make_the_address_undeliverable(
-        app, bounce_setup, send):
+        app, bounce_setup, send, as_editor):
     bounce_files()
     kari = bounce_setup["people"][0]
     for number in (1, 2, 3):
@@ -97,6 +97,9 @@ def test_soft_bounces_count_and_three_in_a_row_make_the_address_undeliverable(
         assert [(e.kind, e.status) for e in events] == [("soft", "4.4.7")]
         assert state(kari).soft_in_a_row == number
         assert (state(kari).undeliverable_at is not None) == (number == 3)
+        if number == 2:
+            page = as_editor.get(f"/contacts/{kari.id}").get_data(as_text=True)
+            assert "2 soft bounces in a row" in page and "Undeliverable" not in page
     assert "3 soft bounces in a row" in str(state(kari).reason)
 
 
@@ -213,3 +216,19 @@ def test_the_privacy_export_holds_the_bounces_and_erasure_leaves_none(app, bounc
         AuditEntry.entity_type == "address_bounce")).all()
     assert entries and all("kari@nrk.no" not in json.dumps(e.changes) + e.label
                            for e in entries)
+
+
+def test_a_dsn_for_a_non_ascii_address_counts_although_the_detectors_skip_it(
+        app, bounce_setup, send):
+    from tests import factories as make
+    aase = make.journalist("Åse Berg", email="åse@aftenposten.no")
+    dsn = ("From: MAILER-DAEMON@aftenposten.no\nTo: bounces@parti.no\nSubject: Undelivered\n"
+           "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;"
+           " boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nfailed\n--b\n"
+           "Content-Type: message/delivery-status\n\nReporting-MTA: dns; aftenposten.no\n\n"
+           "Final-Recipient: utf-8; åse@aftenposten.no\nAction: failed\nStatus: 5.1.1\n"
+           "Diagnostic-Code: smtp; 550 5.1.1 Ukjent mottaker\n--b--\n").encode()
+    events = process_message(dsn)
+    assert [(e.email, e.kind, e.status, e.contact_id) for e in events] == [
+        ("åse@aftenposten.no", "hard", "5.1.1", aase.id)]
+    assert state(aase).undeliverable_at is not None
