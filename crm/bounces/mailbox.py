@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from imap_tools import AND, MailBox, MailBoxUnencrypted, MailMessageFlags
+
 from crm.errors import UserError
 from crm.messages import literal, msg
 
@@ -105,7 +107,6 @@ class Maildir:
 
 class Imap:
     def __init__(self, settings: MailboxSettings):
-        from imap_tools import MailBox, MailBoxUnencrypted
         box = None
         try:
             if settings.scheme == "imaps":
@@ -127,11 +128,9 @@ class Imap:
         self._box = box
 
     def unread(self) -> list[str]:
-        from imap_tools import AND
         return list(self._box.uids(AND(seen=False)))
 
     def read(self, keys: list[str]) -> Iterator[tuple[str, bytes]]:
-        from imap_tools import AND
         for start in range(0, len(keys), FETCH_CHUNK):
             chunk = keys[start:start + FETCH_CHUNK]
             for message in self._box.fetch(AND(uid=chunk), mark_seen=False, bulk=True):
@@ -142,7 +141,6 @@ class Imap:
                 yield message.uid, raw
 
     def mark_read(self, key: str) -> None:
-        from imap_tools import MailMessageFlags
         self._box.flag(key, MailMessageFlags.SEEN, True)
 
     def close(self) -> None:

@@ -141,11 +141,11 @@ def process_message(raw: bytes, report: BounceReport | None = None, *,
         return []
     events = []
     for failure, recipient, matched_by in _tie(bounce):
-        contacts = _contacts_for(failure.email, recipient)
-        if not contacts:
+        contact_ids = _contacts_for(failure.email, recipient)
+        if not contact_ids:
             report.unknown += 1
         event = _record(bounce, failure, recipient, matched_by,
-                        contacts[0] if len(contacts) == 1 else None, now)
+                        contact_ids[0] if len(contact_ids) == 1 else None, now)
         if event is None:
             report.repeated += 1
             continue
@@ -153,8 +153,8 @@ def process_message(raw: bytes, report: BounceReport | None = None, *,
         report.hard += failure.kind == "hard"
         report.soft += failure.kind == "soft"
         report.matched += recipient is not None
-        for contact_id, email in contacts:
-            if _apply(contact_id, email, failure, event, recipient, now):
+        for contact_id in contact_ids:
+            if _apply(contact_id, failure, recipient, now):
                 report.undeliverable += 1
     db.session.commit()
     return events
@@ -195,27 +195,24 @@ def _tie(bounce: Bounce) -> list[tuple[Failure, DistributionRecipient | None, st
     return tied
 
 
-def _contacts_for(email: str, recipient: DistributionRecipient | None) -> list[tuple[int, str]]:
-    """(contact id, address) pairs a failure concerns: the send's contact, else every live
-    contact with that address."""
+def _contacts_for(email: str, recipient: DistributionRecipient | None) -> list[int]:
+    """The contacts a failure concerns: the send's contact, else every live contact with
+    that address."""
     if recipient is not None and recipient.contact_id is not None:
-        return [(recipient.contact_id, email)]
-    ids = db.session.scalars(
+        return [recipient.contact_id]
+    return list(db.session.scalars(
         db.select(ContactEmail.contact_id).join(Contact, Contact.id == ContactEmail.contact_id)
         .where(func.lower(ContactEmail.email) == email, Contact.erased_at.is_(None))
-        .distinct().order_by(ContactEmail.contact_id)).all()
-    return [(contact_id, email) for contact_id in ids]
+        .distinct().order_by(ContactEmail.contact_id)))
 
 
-def _record(bounce: Bounce, failure: Failure, recipient, matched_by: str,
-            contact_id_and_email, now: datetime) -> BounceEvent | None:
+def _record(bounce: Bounce, failure: Failure, recipient: DistributionRecipient | None,
+            matched_by: str, contact_id: int | None, now: datetime) -> BounceEvent | None:
     """Store the event; None if this message's failure was recorded before."""
     event = BounceEvent(
         source=bounce.source, received_at=now, email=failure.email[:254], kind=failure.kind,
         status=failure.status, diagnostic=failure.diagnostic, matched_by=matched_by,
-        recipient_id=recipient.id if recipient is not None else None,
-        contact_id=contact_id_and_email[0] if contact_id_and_email else
-        (recipient.contact_id if recipient is not None else None))
+        recipient_id=recipient.id if recipient is not None else None, contact_id=contact_id)
     try:
         with db.session.begin_nested():
             db.session.add(event)
@@ -225,7 +222,10 @@ def _record(bounce: Bounce, failure: Failure, recipient, matched_by: str,
 
 
 def _detail(failure: Failure) -> Message:
-    words = " ".join(p for p in (failure.status, failure.diagnostic) if p)
+    # A DSN without a Diagnostic-Code gives its Status line as the diagnostic: not twice.
+    words = failure.diagnostic
+    if failure.status and not words.startswith(failure.status):
+        words = f"{failure.status} {words}".strip()
     if words:
         return literal(words[:300])
     if failure.kind == "hard":
@@ -265,10 +265,10 @@ def _soft_streak(state: AddressBounce, recipient: DistributionRecipient | None) 
     return max(streak, 1)
 
 
-def _apply(contact_id: int, email: str, failure: Failure, event: BounceEvent,
-           recipient: DistributionRecipient | None, now: datetime) -> bool:
+def _apply(contact_id: int, failure: Failure, recipient: DistributionRecipient | None,
+           now: datetime) -> bool:
     """Update the address's state; True if it became undeliverable now."""
-    state = _state(contact_id, email, now)
+    state = _state(contact_id, failure.email, now)
     state.last_bounce_at = now
     if state.undeliverable_at is not None:
         return False

@@ -232,3 +232,10 @@ def test_a_dsn_for_a_non_ascii_address_counts_although_the_detectors_skip_it(
     assert [(e.email, e.kind, e.status, e.contact_id) for e in events] == [
         ("åse@aftenposten.no", "hard", "5.1.1", aase.id)]
     assert state(aase).undeliverable_at is not None
+
+
+def test_the_reason_quotes_the_status_once(app, bounce_setup, send):
+    bounce_files()
+    kari = bounce_setup["people"][0]
+    process_message(real_bounce("dsn_01.txt", "kari@nrk.no"))
+    assert str(state(kari).reason) == "Hard bounce: 5.0.0 (recipient reached disk quota)"
