@@ -61,6 +61,12 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         # Networks feeds may be fetched from although they are not public (an intranet).
         "CRM_FEED_ALLOW_NETWORKS": _networks(env.get("CRM_FEED_ALLOW_NETWORKS", "")),
+        # Bounces (crm/bounces): the mailbox they are read from (imaps://, imap://, maildir://),
+        # the envelope sender they come back to (bounces@ becomes bounces+TOKEN@ per
+        # recipient) and how many soft bounces in a row count as a hard one.
+        "CRM_BOUNCE_MAILBOX_URL": env.get("CRM_BOUNCE_MAILBOX_URL", ""),
+        "CRM_BOUNCE_ADDRESS": env.get("CRM_BOUNCE_ADDRESS", ""),
+        "CRM_BOUNCE_SOFT_LIMIT": int(env.get("CRM_BOUNCE_SOFT_LIMIT", "3")),
     }
 
 

@@ -21,8 +21,8 @@ from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
 
-DOMAINS = ("auth", "audit", "contacts", "interactions", "releases", "monitoring", "digest",
-           "jobs", "privacy", "demo")
+DOMAINS = ("auth", "audit", "contacts", "interactions", "releases", "bounces", "monitoring",
+           "digest", "jobs", "privacy", "demo")
 
 
 def package(domain: str) -> ModuleType:

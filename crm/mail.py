@@ -159,13 +159,14 @@ class SmtpSender:
                 self._smtp.close()
             self._smtp = None
 
-    def send(self, message: EmailMessage, to_email: str) -> None:
-        """Send `message` to `to_email` only (the To header is not used for delivery)."""
+    def send(self, message: EmailMessage, to_email: str, envelope_from: str | None = None) -> None:
+        """Send `message` to `to_email` only (the To header is not used for delivery), from
+        `envelope_from` (where bounces go: a VERP address) or else the From address."""
         if self._smtp is not None and self._sent_on_connection >= MESSAGES_PER_CONNECTION:
             self.close()
         if self._smtp is None:
             self.connect()
-        sender = parseaddr(str(message["From"]))[1]
+        sender = envelope_from or parseaddr(str(message["From"]))[1]
         try:
             self._smtp.send_message(message, from_addr=sender, to_addrs=[to_email])
         except smtplib.SMTPRecipientsRefused as exc:

@@ -43,6 +43,8 @@ JOBS: list[JobSpec] = [
             _l("Send every morning digest that is due (once per user and day)")),
     JobSpec("send-releases", "crm.releases.distribution:send_due_distributions", "interval",
             {"minutes": 1}, _l("Send press releases whose time and embargo have come")),
+    JobSpec("process-bounces", "crm.bounces.services:process_bounces", "interval",
+            {"minutes": 5}, _l("Read the bounce mailbox and mark undeliverable addresses")),
     JobSpec("poll-feeds", "crm.monitoring.services:poll_due_feeds", "interval", {"minutes": 1},
             _l("Poll the news feeds that are due")),
     JobSpec("retention-report", "crm.privacy.retention:retention_check", "cron",

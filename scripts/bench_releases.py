@@ -7,9 +7,13 @@ embargo, and a media list of 500 journalists, then measures
   in its own sandboxed process, as in the app), over --renders renders after a warm-up;
 - the median time to send it to the 500-recipient list (one email each, .docx attached,
   recipient rows and interactions committed one by one) to an aiosmtpd server on loopback
-  (in its own process, accepting and discarding), over --sends distributions.
+  (in its own process, accepting and discarding), over --sends distributions;
+- the time to process a Maildir of --bounces bounces (the real messages of ../shared/bounces,
+  rewritten to recipients of the first send, half of them to their VERP address), as the
+  scheduler's job does it: parse, tie to the send, mark the addresses, flag each message.
 
     .venv/bin/python scripts/bench_releases.py [--renders 20] [--sends 3] [--recipients 500]
+        [--bounces 200]
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ def main() -> int:
     parser.add_argument("--renders", type=int, default=20)
     parser.add_argument("--sends", type=int, default=3)
     parser.add_argument("--recipients", type=int, default=500)
+    parser.add_argument("--bounces", type=int, default=200)
     args = parser.parse_args()
 
     port = free_port()
@@ -104,7 +109,8 @@ def run(args, smtp_url: str) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SECRET_KEY": "bench", "CRM_SMTP_URL": smtp_url,
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-                          "CRM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+                          "CRM_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                          "CRM_BOUNCE_ADDRESS": "bounces@parti.no"})
         with app.app_context():
             release, media_list = setup(args.recipients)
             export.render_docx(release)  # warm-up: starts the render process server
@@ -122,13 +128,42 @@ def run(args, smtp_url: str) -> int:
                 report = distribution.send_distribution(created)
                 sends.append(time.perf_counter() - start)
                 assert report.sent == args.recipients, report
+            bounced = bench_bounces(app, release.distributions[-1], args.bounces, Path(tmp))
     print(f"render one release to .docx: median {statistics.median(renders) * 1000:.0f} ms "
           f"(min {min(renders) * 1000:.0f}, max {max(renders) * 1000:.0f}, n={len(renders)}, "
           f"{len(content) // 1024} KB)")
     print(f"send to {args.recipients} recipients over loopback SMTP: median "
           f"{statistics.median(sends):.2f} s (min {min(sends):.2f}, max {max(sends):.2f}, "
           f"n={len(sends)}; every message accepted by the server)")
+    print(bounced)
     return 0
+
+
+def bench_bounces(app, sent, count: int, tmp: Path) -> str:
+    """Process a Maildir of `count` real bounces to recipients of `sent`; what it took."""
+    import mailbox
+
+    from crm.bounces import verp
+    from crm.bounces.services import process_mailbox
+    from tests.bounces.mailboxes import SHARED_BOUNCES, real_bounce
+
+    files = sorted(SHARED_BOUNCES.glob("*.txt"))
+    if not files:
+        return f"process {count} bounces: not measured ({SHARED_BOUNCES} is absent)"
+    recipients = list(sent.recipients)
+    box = mailbox.Maildir(tmp / "bounces", create=True)
+    for i in range(count):
+        recipient = recipients[i % len(recipients)]
+        envelope = verp.envelope_sender(recipient.id) if i % 2 == 0 else None
+        box.add(real_bounce(files[i % len(files)].name, recipient.email, envelope=envelope))
+    box.close()
+    start = time.perf_counter()
+    report = process_mailbox(f"maildir://{tmp / 'bounces'}")
+    took = time.perf_counter() - start
+    assert report.messages == count and not report.errors, report
+    return (f"process a Maildir of {count} bounces: {took:.2f} s ({took / count * 1000:.1f} ms "
+            f"each; {report.hard} hard, {report.soft} soft, {report.matched} tied to a send, "
+            f"{report.undeliverable} addresses marked undeliverable)")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ class RecordingHandler:
             return "451 4.3.0 Try again later"
         msg = message_from_bytes(envelope.content, policy=policy.default)
         msg["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        msg["X-Envelope-From"] = envelope.mail_from or ""
         self.messages.append(msg)
         return "250 Message accepted"
 

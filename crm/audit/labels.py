@@ -21,7 +21,7 @@ RECORD_LABELS = {
     "press_inquiry": _l("Press inquiry"), "release": _l("Press release"),
     "release_template": _l("Template"), "text_snippet": _l("Text snippet"),
     "distribution": _l("Distribution"), "feed": _l("Feed"), "watch_term": _l("Watch term"),
-    "user_account": _l("User"),
+    "user_account": _l("User"), "address_bounce": _l("Bounce state of an address"),
 }
 
 # Column names mean the same in every table, except where a table says otherwise below.
@@ -65,6 +65,9 @@ FIELD_LABELS = {
     "term": _l("Term"), "variants": _l("Variants"), "group": _l("Group"),
     "contact_id": _l("Contact"), "exclusions": _l("Exclusions"),
     "case_mode": _l("Upper and lower case"),
+    "email": _l("Email"), "soft_in_a_row": _l("Soft bounces in a row"),
+    "undeliverable_at": _l("Undeliverable since"), "reason": _l("Reason"),
+    "last_bounce_at": _l("Last bounce"),
     # Summary entries (merges, exports, bulk work)
     "merged_contact_id": _l("Merged contact"), "merged_contact_name": _l("Merged contact"),
     "format": _l("Format"), "count": _l("Count"), "filters": _l("Filters"),

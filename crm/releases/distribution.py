@@ -24,6 +24,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import update
 
+from crm.bounces import services as bounces
+from crm.bounces import verp
 from crm.contacts.lists import list_recipients
 from crm.contacts.models import Contact, MediaList
 from crm.errors import JobFailure, UserError
@@ -72,8 +74,10 @@ def check_sendable(release: Release) -> None:
         raise DistributionError(msg("Only an approved release can be sent."))
 
 
-def skip_reason(contact: Contact) -> Message | None:
-    """Why a contact gets no release email, or None if it may get one."""
+def skip_reason(contact: Contact, bounced: dict | None = None) -> Message | None:
+    """Why a contact gets no release email, or None if it may get one.
+
+    `bounced`: bounces.undeliverable_marks of the contacts at hand (else one query)."""
     if contact.erased_at is not None:
         return msg("Erased contact.")
     if contact.opted_out:
@@ -82,16 +86,18 @@ def skip_reason(contact: Contact) -> Message | None:
         return msg("No lawful basis recorded.")
     if not contact.primary_email:
         return msg("No email address.")
-    return None
+    return bounces.undeliverable_reason(contact, contact.primary_email, bounced)
 
 
 def _recipient_rows(media_lists: list[MediaList], contacts: list[Contact]) -> list[dict]:
     rows, seen_contacts, seen_emails = [], set(), set()
-    for contact in [c for ml in media_lists for c in list_recipients(ml)] + contacts:
+    everyone = [c for ml in media_lists for c in list_recipients(ml)] + contacts
+    bounced = bounces.undeliverable_marks(c.id for c in everyone)
+    for contact in everyone:
         if contact.id in seen_contacts:
             continue
         seen_contacts.add(contact.id)
-        reason = skip_reason(contact)
+        reason = skip_reason(contact, bounced)
         email = contact.primary_email
         if not reason and email.lower() in seen_emails:
             reason = msg("Same address as another recipient.")
@@ -388,7 +394,7 @@ def _send_each(distribution, sender, body, attachment, report: SendReport,
             text=body.text, html=body.html, attachments=[attachment],
             headers={"X-Pressdesk-Release": about["release_id"]})
         try:
-            sender.send(message, email)
+            sender.send(message, email, envelope_from=verp.envelope_sender(recipient.id))
         except SendError as exc:
             lost_in_a_row = lost_in_a_row + 1 if exc.connection_lost else 0
             report.failed += 1
@@ -396,6 +402,7 @@ def _send_each(distribution, sender, body, attachment, report: SendReport,
             _set(recipient, status="failed", reason=exc.msg.truncated(REASON_MAX))
             continue
         lost_in_a_row = 0
+        bounces.sent_ok(recipient.contact_id, email)
         sent_at = utcnow()
         interaction_id = _record_interaction(contact, email, about, sent_at)
         _set(recipient, status="sent", sent_at=sent_at, reason=Message(""),

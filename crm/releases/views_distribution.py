@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.roles import editor_required
+from crm.bounces.services import recipient_bounces
 from crm.contacts.models import MediaList
 from crm.contacts.services import ContactFilter, filtered_contacts
 from crm.errors import UserError
@@ -73,7 +74,8 @@ def distribution_detail(distribution_id: int):
     """Who got it, who failed (why) and who was skipped (why)."""
     found = db.get_or_404(Distribution, distribution_id)
     return render_template("releases/distribution.html", distribution=found,
-                           release=found.release)
+                           release=found.release,
+                           bounces=recipient_bounces(r.id for r in found.recipients))
 
 
 @bp.route("/distributions/<int:distribution_id>/retry", methods=["POST"])
