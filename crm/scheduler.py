@@ -47,6 +47,8 @@ JOBS: list[JobSpec] = [
             {"minutes": 5}, _l("Read the bounce mailbox and mark undeliverable addresses")),
     JobSpec("poll-feeds", "crm.monitoring.services:poll_due_feeds", "interval", {"minutes": 1},
             _l("Poll the news feeds that are due")),
+    JobSpec("send-alert-emails", "crm.alerts.services:send_alert_emails", "interval",
+            {"minutes": 1}, _l("Retry spike and first-mention alert emails that failed")),
     JobSpec("retention-report", "crm.privacy.retention:retention_check", "cron",
             {"hour": 6, "minute": 30},
             _l("Count contacts past the retention period (CRM_RETENTION_MONTHS)")),

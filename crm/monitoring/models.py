@@ -209,6 +209,9 @@ class Mention(db.Model):
     __table_args__ = (
         UniqueConstraint("article_id", "term_id"),
         Index("ix_mention_term_sort", "term_id", "sort_at"),
+        # The spike check (crm.alerts.check) counts every term's mentions in a few hour
+        # windows at once: a range on sort_at, read from the index alone.
+        Index("ix_mention_sort_term_status", "sort_at", "term_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
