@@ -51,10 +51,33 @@ class CheckResult:
         return f"{self.rules} rules checked, {len(self.fired)} alerts fired"
 
 
-def settings_of(rule: AlertRule) -> SpikeSettings:
-    return SpikeSettings(factor=rule.factor, min_count=rule.min_count,
-                         window_hours=rule.window_hours, baseline_weeks=rule.baseline_weeks,
-                         cooldown_hours=rule.cooldown_hours)
+@dataclass(frozen=True)
+class RuleState:
+    """A rule as read at the start of a check: plain values, so the commits of firing one rule
+    do not make the ORM reload the others one by one."""
+    id: int
+    kind: str
+    term_id: int | None
+    group: str | None
+    settings: SpikeSettings
+    armed_at: datetime
+    last_fired_at: datetime | None
+
+
+RULE_COLUMNS = (AlertRule.id, AlertRule.kind, AlertRule.term_id, AlertRule.group,
+                AlertRule.factor, AlertRule.min_count, AlertRule.window_hours,
+                AlertRule.baseline_weeks, AlertRule.cooldown_hours, AlertRule.armed_at,
+                AlertRule.last_fired_at)
+
+
+def active_rules() -> list[RuleState]:
+    rows = db.session.execute(db.select(*RULE_COLUMNS).where(AlertRule.active))
+    return [RuleState(id=r.id, kind=r.kind, term_id=r.term_id, group=r.group,
+                      settings=SpikeSettings(factor=r.factor, min_count=r.min_count,
+                                             window_hours=r.window_hours,
+                                             baseline_weeks=r.baseline_weeks,
+                                             cooldown_hours=r.cooldown_hours),
+                      armed_at=r.armed_at, last_fired_at=r.last_fired_at) for r in rows]
 
 
 def ensure_rules(now: datetime | None = None) -> int:
@@ -98,7 +121,7 @@ def bucket_counts(now: datetime, hours: int, weeks: int) -> dict[tuple[int, int,
             for term_id, bucket, n in rows if bucket >= 0}
 
 
-def _spike_rules_state(rules: list[AlertRule], now: datetime):
+def _spike_rules_state(rules: list[RuleState], now: datetime):
     terms = db.session.execute(
         db.select(WatchTerm.id, WatchTerm.group, WatchTerm.created_at)
         .where(WatchTerm.active)).all()
@@ -109,8 +132,8 @@ def _spike_rules_state(rules: list[AlertRule], now: datetime):
         by_group[group].append(term_id)
         created[term_id] = created_at
         started[group] = min(started.get(group, created_at), created_at)
-    hours = max(r.window_hours for r in rules)
-    weeks = max(r.baseline_weeks for r in rules)
+    hours = max(r.settings.window_hours for r in rules)
+    weeks = max(r.settings.baseline_weeks for r in rules)
     counts = bucket_counts(now, hours, weeks)
     return by_group, started, created, counts
 
@@ -122,7 +145,7 @@ def check(now: datetime | None = None) -> CheckResult:
     began = time.monotonic()
     now = now or utcnow()
     result = CheckResult()
-    rules = db.session.scalars(db.select(AlertRule).where(AlertRule.active)).all()
+    rules = active_rules()
     result.rules = len(rules)
     spikes = [r for r in rules if r.kind == "spike"]
     if spikes:
@@ -136,7 +159,7 @@ def check(now: datetime | None = None) -> CheckResult:
                 term_ids, since = by_group.get(rule.group or "", []), started.get(rule.group or "")
                 if not term_ids:
                     continue
-            settings = settings_of(rule)
+            settings = rule.settings
             w = settings.window_hours
 
             def total(week: int, term_ids=term_ids, w=w) -> int:
@@ -176,21 +199,22 @@ def check(now: datetime | None = None) -> CheckResult:
     return result
 
 
-def _claim(rule: AlertRule, now: datetime) -> bool:
+def _claim(rule: RuleState, now: datetime) -> bool:
     """Move the rule's last_fired_at to now, if its cool-down allows: True for the one
     process whose UPDATE matched."""
     if rule.kind == "first":
         free = or_(AlertRule.last_fired_at.is_(None), AlertRule.last_fired_at < AlertRule.armed_at)
     else:
         free = or_(AlertRule.last_fired_at.is_(None),
-                   AlertRule.last_fired_at <= now - timedelta(hours=rule.cooldown_hours))
+                   AlertRule.last_fired_at
+                   <= now - timedelta(hours=rule.settings.cooldown_hours))
     outcome = db.session.execute(
         update(AlertRule).where(AlertRule.id == rule.id, AlertRule.active, free)
         .values(last_fired_at=now).execution_options(synchronize_session=False))
     return outcome.rowcount == 1
 
 
-def _fire(rule: AlertRule, now: datetime, start: datetime, term_ids: list[int], count: int,
+def _fire(rule: RuleState, now: datetime, start: datetime, term_ids: list[int], count: int,
           base: float) -> int | None:
     """Claim, then store the alert, its articles and a receipt per subscriber, in one
     transaction. None if another process fired it first."""
@@ -212,8 +236,9 @@ def _fire(rule: AlertRule, now: datetime, start: datetime, term_ids: list[int], 
         db.select(AlertSubscription.user_id, AlertSubscription.email)
         .join(User, User.id == AlertSubscription.user_id)
         .where(AlertSubscription.rule_id == rule.id, User.active)).all()
+    alert_id = alert.id
     for user_id, by_email in subscribers:
-        db.session.add(AlertReceipt(alert_id=alert.id, user_id=user_id,
+        db.session.add(AlertReceipt(alert_id=alert_id, user_id=user_id,
                                     status="pending" if by_email else "off"))
     db.session.commit()
-    return alert.id
+    return alert_id
