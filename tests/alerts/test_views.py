@@ -59,7 +59,7 @@ def test_the_banner_shows_the_subscribers_alert_with_its_articles_until_dismisse
             assert admin.post(f"/alerts/{alert.id}/dismiss").status_code == 400
             assert "alert-banner" in admin.get("/contacts/").text
             detail = admin.get(f"/alerts/{alert.id}").text
-            listed = detail.split("<h2>Articles</h2>")[1]
+            listed = detail.split('class="alert-detail-articles"')[1]
             assert listed.count('href="/monitoring/articles/') == 6
 
 
