@@ -45,10 +45,12 @@ FIRST_MENTION_GRACE = timedelta(hours=1)
 class CheckResult:
     rules: int = 0
     fired: list[int] = field(default_factory=list)  # alert ids
+    taken: int = 0  # crossed here, but another process had just fired the rule
     seconds: float = 0.0
 
     def __str__(self) -> str:
-        return f"{self.rules} rules checked, {len(self.fired)} alerts fired"
+        text = f"{self.rules} rules checked, {len(self.fired)} alerts fired"
+        return text + (f", {self.taken} fired by another process" if self.taken else "")
 
 
 @dataclass(frozen=True)
@@ -138,14 +140,15 @@ def _spike_rules_state(rules: list[RuleState], now: datetime):
     return by_group, started, created, counts
 
 
-def check(now: datetime | None = None) -> CheckResult:
-    """Check every active rule and fire those whose threshold is crossed (cool-down kept);
-    stores each alert with a receipt per subscriber. The caller sends the emails."""
+def check(now: datetime | None = None, rules: list[RuleState] | None = None) -> CheckResult:
+    """Check every active rule (or `rules`, as read earlier by `active_rules`) and fire those
+    whose threshold is crossed (cool-down kept); stores each alert with a receipt per
+    subscriber. The caller sends the emails."""
     import time
     began = time.monotonic()
     now = now or utcnow()
     result = CheckResult()
-    rules = active_rules()
+    rules = active_rules() if rules is None else rules
     result.rules = len(rules)
     spikes = [r for r in rules if r.kind == "spike"]
     if spikes:
@@ -172,8 +175,7 @@ def check(now: datetime | None = None) -> CheckResult:
                     and is_spike(current, history, settings)):
                 alert = _fire(rule, now, now - timedelta(hours=w), term_ids, current,
                               baseline(history))
-                if alert:
-                    result.fired.append(alert)
+                _count(result, alert)
     firsts = [r for r in rules if r.kind == "first" and r.term_id is not None
               and (r.last_fired_at is None or r.last_fired_at < r.armed_at)]
     if firsts:
@@ -191,12 +193,17 @@ def check(now: datetime | None = None) -> CheckResult:
                 Mention.term_id == rule.term_id, Mention.sort_at >= start,
                 Mention.status != "noise"))
             if n:
-                alert = _fire(rule, now, start, [rule.term_id], n, 0.0)
-                if alert:
-                    result.fired.append(alert)
+                _count(result, _fire(rule, now, start, [rule.term_id], n, 0.0))
     db.session.commit()
     result.seconds = time.monotonic() - began
     return result
+
+
+def _count(result: CheckResult, alert_id: int | None) -> None:
+    if alert_id is None:
+        result.taken += 1
+    else:
+        result.fired.append(alert_id)
 
 
 def _claim(rule: RuleState, now: datetime) -> bool:
