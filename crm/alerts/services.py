@@ -4,7 +4,8 @@
 once the poll's mentions are committed and mails what fired at once, so an alert reaches its
 subscribers within a minute or two of the poll that crossed the threshold. Each subscriber's
 copy is a receipt row claimed with a conditional UPDATE before it is mailed, so two processes
-never mail one twice; a failed send is retried with backoff by the "send-alert-emails" job.
+never mail one twice. The scheduler's "alerts" job (`scheduled_check`, every minute) runs the
+same check for mentions that came in without a poll cycle and retries failed sends with backoff.
 """
 
 from __future__ import annotations
@@ -163,6 +164,15 @@ def run_check(now: datetime | None = None) -> CheckResult:
     if result.fired:
         send_alert_emails(now, alert_ids=result.fired)
     return result
+
+
+def scheduled_check() -> str:
+    """The scheduler's "alerts" job, every minute: the same check (for mentions that came in
+    without a poll cycle, e.g. a feed's first check from the web), then the emails that wait
+    for a retry."""
+    now = utcnow()
+    result = run_check(now)
+    return f"{result}; {send_alert_emails(now)}"
 
 
 def after_poll(_since, _summary) -> None:

@@ -194,3 +194,17 @@ def test_the_claim_lets_only_one_of_two_checks_fire(app):
     assert not _claim(rule, NOW + timedelta(seconds=1))
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count()).select_from(Mention)) == 0
+
+
+def test_the_minute_job_catches_mentions_that_came_without_a_poll_cycle(app, users, smtp_server):
+    """A feed's first check from the web stores mentions without the AFTER_POLL hooks: the
+    scheduler's "alerts" job fires within its minute, and only once."""
+    from crm.timeutil import utcnow
+    now = utcnow()
+    term = watched_since("Støre", now - 5 * WEEK)
+    burst(term, now, 6)
+    ensure_rules(now)
+    services.subscribe(users["editor"], spike_rule(term), on=True)
+    assert services.scheduled_check().startswith("5 rules checked, 2 alerts fired")
+    assert services.scheduled_check().startswith("5 rules checked, 0 alerts fired")
+    assert len(smtp_server.messages) == 1
