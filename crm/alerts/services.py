@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from crm.alerts.check import CheckResult, check, ensure_rules
 from crm.alerts.detect import MAX_BASELINE_WEEKS, MAX_COOLDOWN_HOURS, MAX_WINDOW_HOURS
@@ -149,7 +150,7 @@ def subscriptions_of(user: User) -> dict[int, AlertSubscription]:
 
 def rules_listed() -> list[AlertRule]:
     """Every rule: first-mention rules, then groups, then terms by name."""
-    rules = db.session.scalars(db.select(AlertRule)).all()
+    rules = db.session.scalars(db.select(AlertRule).options(selectinload(AlertRule.term))).all()
     return sorted(rules, key=lambda r: (r.kind != "first", r.term_id is not None,
                                         (target_label(r) or "").lower()))
 
@@ -193,9 +194,16 @@ def banner_alerts(user: User, now: datetime | None = None) -> list[dict]:
         db.select(Alert).join(AlertReceipt, AlertReceipt.alert_id == Alert.id)
         .where(AlertReceipt.user_id == user.id, AlertReceipt.dismissed_at.is_(None),
                Alert.fired_at >= now - timedelta(hours=BANNER_HOURS))
+        .options(selectinload(Alert.rule).selectinload(AlertRule.term))
         .order_by(Alert.fired_at.desc()).limit(5)).all()
-    return [{"alert": a, "title": alert_title(a), "articles": articles_of(a)[:3]}
-            for a in alerts]
+    if not alerts:
+        return []
+    shown = {a.id: [int(i) for i in (a.article_ids or [])[:3]] for a in alerts}
+    wanted = {i for ids in shown.values() for i in ids}
+    found = {a.id: a for a in db.session.scalars(db.select(Article).where(
+        Article.id.in_(wanted)))}
+    return [{"alert": a, "title": alert_title(a),
+             "articles": [found[i] for i in shown[a.id] if i in found]} for a in alerts]
 
 
 def dismiss(user: User, alert: Alert) -> None:
@@ -206,8 +214,9 @@ def dismiss(user: User, alert: Alert) -> None:
 
 
 def recent_alerts(limit: int = 50) -> list[Alert]:
-    return list(db.session.scalars(db.select(Alert).order_by(Alert.fired_at.desc())
-                                   .limit(limit)))
+    return list(db.session.scalars(
+        db.select(Alert).options(selectinload(Alert.rule).selectinload(AlertRule.term))
+        .order_by(Alert.fired_at.desc()).limit(limit)))
 
 
 def alert_title(alert: Alert) -> str:

@@ -153,3 +153,27 @@ def test_article_titles_in_the_banner_and_the_alert_are_escaped(as_editor, users
     services.run_check(now)
     page = as_editor.get("/alerts/").text
     assert "<script>alert(" not in page and "&lt;script&gt;alert(" in page
+
+
+def test_the_alerts_page_and_the_banner_cost_the_same_queries_for_many_rules_and_alerts(
+        as_editor, users, count_queries):
+    def visit() -> int:
+        with count_queries() as counted:
+            assert as_editor.get("/alerts/").status_code == 200
+        return counted.count
+
+    now = utcnow()
+    first = watched_since("Støre", now - 5 * WEEK)
+    burst(first, now, 6)
+    ensure_rules(now)
+    services.subscribe(users["editor"], spike_rule(first), on=True, email=False)
+    services.run_check(now)
+    few = visit()
+    for i in range(8):
+        term = watched_since(f"Politiker {i}", now - 5 * WEEK)
+        burst(term, now, 6)
+        ensure_rules(now)
+        services.subscribe(users["editor"], spike_rule(term), on=True, email=False)
+    services.run_check(now)
+    assert "alert-banner" in as_editor.get("/alerts/").text
+    assert visit() == few
