@@ -16,6 +16,7 @@ writer in at a time, so exactly one UPDATE matches and the other finds nothing t
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -88,10 +89,10 @@ def ensure_rules(now: datetime | None = None) -> int:
     existing = set(db.session.scalars(
         db.select(AlertRule.target).where(AlertRule.kind == "spike")))
     term_ids = db.session.scalars(db.select(WatchTerm.id).where(WatchTerm.active)).all()
-    wanted = [("term", f"term:{t}", t, None) for t in term_ids] + \
-             [("group", f"group:{g}", None, g) for g in TERM_GROUPS]
+    wanted = [(f"term:{t}", t, None) for t in term_ids] + \
+             [(f"group:{g}", None, g) for g in TERM_GROUPS]
     added = 0
-    for _kind, target, term_id, group in wanted:
+    for target, term_id, group in wanted:
         if target not in existing:
             db.session.add(AlertRule(kind="spike", target=target, term_id=term_id, group=group,
                                      armed_at=now or utcnow()))
@@ -124,6 +125,8 @@ def bucket_counts(now: datetime, hours: int, weeks: int) -> dict[tuple[int, int,
 
 
 def _spike_rules_state(rules: list[RuleState], now: datetime):
+    """The active terms by group, when each term and group began to be watched, and the
+    bucket counts the rules need."""
     terms = db.session.execute(
         db.select(WatchTerm.id, WatchTerm.group, WatchTerm.created_at)
         .where(WatchTerm.active)).all()
@@ -144,7 +147,6 @@ def check(now: datetime | None = None, rules: list[RuleState] | None = None) -> 
     """Check every active rule (or `rules`, as read earlier by `active_rules`) and fire those
     whose threshold is crossed (cool-down kept); stores each alert with a receipt per
     subscriber. The caller sends the emails."""
-    import time
     began = time.monotonic()
     now = now or utcnow()
     result = CheckResult()

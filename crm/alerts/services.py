@@ -105,13 +105,13 @@ def save_rule(rule: AlertRule | None, data: RuleData) -> AlertRule:
     if data.kind == "first" and term_id is None:
         raise AlertError(msg("A first-mention alert watches one term, not a group."), "target")
     target = f"term:{term_id}" if term_id is not None else f"group:{group}"
-    rearm = rule is None or (data.active and not rule.active) or target != rule.target
+    arm = rule is None or (data.active and not rule.active) or target != rule.target
     rule = rule or AlertRule()
     rule.kind, rule.target, rule.term_id, rule.group = data.kind, target, term_id, group
     rule.factor, rule.min_count = float(data.factor), data.min_count
     rule.window_hours, rule.baseline_weeks = data.window_hours, data.baseline_weeks
     rule.cooldown_hours, rule.active = data.cooldown_hours, data.active
-    if rearm:
+    if arm:
         rule.armed_at = utcnow()
     db.session.add(rule)
     try:
