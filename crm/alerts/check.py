@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, or_, update
 
@@ -54,8 +55,7 @@ class CheckResult:
         return text + (f", {self.taken} fired by another process" if self.taken else "")
 
 
-@dataclass(frozen=True)
-class RuleState:
+class RuleState(NamedTuple):
     """A rule as read at the start of a check: plain values, so the commits of firing one rule
     do not make the ORM reload the others one by one."""
     id: int
@@ -68,19 +68,22 @@ class RuleState:
 
 
 RULE_COLUMNS = (AlertRule.id, AlertRule.kind, AlertRule.term_id, AlertRule.group,
-                AlertRule.factor, AlertRule.min_count, AlertRule.window_hours,
-                AlertRule.baseline_weeks, AlertRule.cooldown_hours, AlertRule.armed_at,
-                AlertRule.last_fired_at)
+                AlertRule.armed_at, AlertRule.last_fired_at, AlertRule.factor,
+                AlertRule.min_count, AlertRule.window_hours, AlertRule.baseline_weeks,
+                AlertRule.cooldown_hours)
 
 
 def active_rules() -> list[RuleState]:
     rows = db.session.execute(db.select(*RULE_COLUMNS).where(AlertRule.active))
-    return [RuleState(id=r.id, kind=r.kind, term_id=r.term_id, group=r.group,
-                      settings=SpikeSettings(factor=r.factor, min_count=r.min_count,
-                                             window_hours=r.window_hours,
-                                             baseline_weeks=r.baseline_weeks,
-                                             cooldown_hours=r.cooldown_hours),
-                      armed_at=r.armed_at, last_fired_at=r.last_fired_at) for r in rows]
+    settings: dict[tuple, SpikeSettings] = {}  # most rules share the defaults: one object
+    rules = []
+    for rule_id, kind, term_id, group, armed_at, last_fired_at, *values in rows:
+        key = tuple(values)
+        if key not in settings:
+            settings[key] = SpikeSettings(*key)
+        rules.append(RuleState(rule_id, kind, term_id, group, settings[key], armed_at,
+                               last_fired_at))
+    return rules
 
 
 def ensure_rules(now: datetime | None = None) -> int:
@@ -171,10 +174,12 @@ def check(now: datetime | None = None, rules: list[RuleState] | None = None) -> 
                 return sum(counts.get((t, week, h), 0) for t in term_ids for h in range(w))
 
             current = total(0)
+            if current < settings.min_count or not cooled_down(
+                    rule.last_fired_at, now, settings.cooldown_hours):
+                continue  # never a spike: the past weeks need not be added up
             history = [total(week) for week in range(1, settings.baseline_weeks + 1)
                        if now - timedelta(hours=week * HOURS_PER_WEEK + w) >= since]
-            if (current and cooled_down(rule.last_fired_at, now, settings.cooldown_hours)
-                    and is_spike(current, history, settings)):
+            if is_spike(current, history, settings):
                 alert = _fire(rule, now, now - timedelta(hours=w), term_ids, current,
                               baseline(history))
                 _count(result, alert)
