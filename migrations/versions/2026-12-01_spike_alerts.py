@@ -1,7 +1,7 @@
 """spike alerts: alert_rule, alert, alert_subscription, alert_receipt; mention (sort_at, term_id, status) index
 
 Revision ID: spike1
-Revises: dedupe1
+Revises: bounce1
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = "spike1"
-down_revision = "dedupe1"
+down_revision = "bounce1"
 branch_labels = None
 depends_on = None
 
