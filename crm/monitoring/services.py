@@ -209,6 +209,7 @@ def create_feed(data: FeedData, fetch_now: bool = True,
     """
     data = _clean(data, None)
     outcome = None
+    since = utcnow()
     if fetch_now:
         outcome = read_feed(FeedJob(0, data.url))
         if outcome.error and not keep_if_failing:
@@ -227,7 +228,15 @@ def create_feed(data: FeedData, fetch_now: bool = True,
     outcome.feed_id = feed.id
     report = record_outcome(job_of(feed), outcome, StoreContext.load())
     db.session.expire(feed)
+    _after_one(since, report)
     return feed, report
+
+
+def _after_one(since: datetime, report: FeedReport) -> None:
+    """The AFTER_POLL hooks for one feed read outside a cycle (added, "Poll now")."""
+    if report.counts.new_mentions or report.counts.new_articles:
+        run_after_poll(since, PollSummary(feeds=1, ok=int(report.state != "error"),
+                                          counts=report.counts, reports=[report]))
 
 
 def update_feed(feed: Feed, data: FeedData) -> Feed:
@@ -486,9 +495,11 @@ def poll_one(feed: Feed) -> FeedReport:
     """Poll one feed now (the "Poll now" button), whatever its schedule."""
     job = job_of(feed)
     db.session.commit()
+    since = utcnow()
     outcome = read_feed(job)
     report = record_outcome(job, outcome, StoreContext.load())
     db.session.expire(feed)
+    _after_one(since, report)
     return report
 
 

@@ -314,5 +314,16 @@ def test_after_poll_hooks_see_the_cycles_new_articles_and_one_failing_hook_harms
         assert summary.counts.new_articles == 1 and seen == [(1, 1)]
         services.poll_feeds([db.session.get(Feed, feed.id)])  # nothing new: no call
         assert seen == [(1, 1)] and len(all_of(Article)) == 1
+        # A feed read outside a cycle ("Add feed", "Poll now") calls them too.
+        other = dict(STORY, guid="https://www.nrk.no/a/2", link="https://www.nrk.no/a/2",
+                     title="Arbeiderpartiet svarer på kritikken")
+        added, _report = services.create_feed(services.FeedData(
+            feed_server.add("/hook2.xml", rss([other]))))
+        assert seen == [(1, 1), (1, 1)]
+        feed_server.routes["/hook2.xml"] = Reply(rss([other, dict(
+            other, guid="https://www.nrk.no/a/3", link="https://www.nrk.no/a/3",
+            title="Arbeiderpartiet legger fram nytt forslag om skatt")]))
+        services.poll_one(db.session.get(Feed, added.id))
+        assert seen == [(1, 1), (1, 1), (1, 1)]
     finally:
         del registry.AFTER_POLL["test-broken"], registry.AFTER_POLL["test-counting"]
