@@ -25,6 +25,7 @@ from crm.contacts.importing import Preview, preview_import, run_import
 from crm.contacts.models import CONTACT_KINDS
 from crm.contacts.services import filtered_contacts
 from crm.contacts.views import filter_from_args, get_live_contact
+from crm.view_helpers import send_download
 
 PREVIEW_SAMPLE = 20
 PREVIEW_LIST_LIMIT = 500
@@ -191,11 +192,8 @@ def import_cancel(token: str):
 # Export ----------------------------------------------------------------------------------
 
 def _download(pieces, content_type: str, filename: str) -> Response:
-    response = Response(stream_with_context(pieces), content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_download(stream_with_context(pieces), filename, content_type,
+                         headers={"Cache-Control": "no-store"})
 
 
 def _filtered_for_export(fmt: str):

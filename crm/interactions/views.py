@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,7 +27,15 @@ from crm.interactions.queries import InteractionFilter
 from crm.interactions.services import FollowUpData, InquiryData, InteractionData
 from crm.text import fold
 from crm.timeutil import from_local, to_local, utcnow
-from crm.view_helpers import MAX_ID, PAGE_SIZE, id_arg, next_url, page_arg, show_error
+from crm.view_helpers import (
+    MAX_ID,
+    PAGE_SIZE,
+    id_arg,
+    next_url,
+    page_arg,
+    send_download,
+    show_error,
+)
 
 
 def users_for_choice(*keep_ids: int | None) -> list[User]:
@@ -58,9 +66,8 @@ def my_day():
 @bp.route("/follow-ups.ics")
 def follow_ups_ics():
     """My open follow-ups and inquiry deadlines as an iCalendar file."""
-    return Response(queries.follow_ups_ics(current_user), mimetype="text/calendar",
-                    headers={"Content-Disposition":
-                             'attachment; filename="pressdesk-follow-ups.ics"'})
+    return send_download(queries.follow_ups_ics(current_user), "pressdesk-follow-ups.ics",
+                         "text/calendar")
 
 
 # The list --------------------------------------------------------------------------------

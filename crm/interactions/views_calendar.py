@@ -1,7 +1,7 @@
 """The personal calendar feed: its settings page (make, replace, revoke) and the feed itself,
 which a calendar app fetches without logging in (the secret URL is the key)."""
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,6 +9,7 @@ from flask_login import current_user
 from crm.auth.roles import viewer_may_post
 from crm.interactions import bp, queries
 from crm.interactions import calendar_feed as feeds
+from crm.view_helpers import send_download
 
 
 def _feed_url(token: str) -> str:
@@ -54,7 +55,6 @@ def calendar_feed_ics(token: str):
         abort(404)
     with force_locale(user.language or current_app.config["CRM_DEFAULT_LANGUAGE"]):
         body = queries.user_calendar(user, titles_only=True)
-    return Response(body, mimetype="text/calendar",
-                    headers={"Cache-Control": "private, max-age=300",
-                             "Content-Disposition": 'inline; filename="pressdesk.ics"',
-                             "X-Robots-Tag": "noindex"})
+    return send_download(body, "pressdesk.ics", "text/calendar", inline=True,
+                         headers={"Cache-Control": "private, max-age=300",
+                                  "X-Robots-Tag": "noindex"})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     flash,
     jsonify,
@@ -34,7 +33,15 @@ from crm.monitoring.models import (
 from crm.monitoring.opml import OpmlError, export_opml, import_opml
 from crm.monitoring.sanitize import clean_html
 from crm.monitoring.store import byline_names
-from crm.view_helpers import PAGE_SIZE, date_arg, id_arg, next_url, page_arg, show_error
+from crm.view_helpers import (
+    PAGE_SIZE,
+    date_arg,
+    id_arg,
+    next_url,
+    page_arg,
+    send_download,
+    show_error,
+)
 
 
 def _outlets():
@@ -285,8 +292,7 @@ def feed_status(feed_id: int):
 @bp.route("/feeds/opml")
 def feeds_export():
     """The feed list as an OPML file."""
-    return Response(export_opml(), mimetype="text/x-opml",
-                    headers={"Content-Disposition": "attachment; filename=pressdesk-feeds.opml"})
+    return send_download(export_opml(), "pressdesk-feeds.opml", "text/x-opml")
 
 
 @bp.route("/feeds/import", methods=["GET", "POST"])

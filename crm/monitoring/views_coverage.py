@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_babel import gettext as _
 
 from crm.monitoring import analytics, bp, charts
 from crm.monitoring.models import TERM_GROUPS, TermGroup
 from crm.timeutil import local_today
-from crm.view_helpers import date_arg
+from crm.view_helpers import date_arg, send_download
 
 
 def _period() -> analytics.Period:
@@ -52,5 +52,4 @@ def coverage_csv(kind: str):
     if report is None:
         abort(404)
     name, text = report
-    return Response("\ufeff" + text, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return send_download("\ufeff" + text, name, "text/csv")

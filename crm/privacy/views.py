@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -17,7 +17,7 @@ from crm.privacy import bp, services
 from crm.privacy import notice as notice_service
 from crm.privacy import retention as retention_service
 from crm.privacy.readable import access_document, access_document_filename
-from crm.view_helpers import page_arg
+from crm.view_helpers import page_arg, send_download
 
 PAGE_SIZE = 100
 BULK_LIMIT = 500  # contacts erased per web request; the command line has no limit
@@ -32,10 +32,8 @@ def export(contact_id: int):
     body = services.export_json(contact)
     filename = services.export_filename(contact)
     services.record_export(contact, current_user.id)
-    response = Response(body.encode("utf-8"), content_type="application/json; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_download(body.encode("utf-8"), filename, "application/json; charset=utf-8",
+                         headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/contacts/<int:contact_id>/export.html")
@@ -45,11 +43,8 @@ def export_document(contact_id: int):
     contact = db.get_or_404(Contact, contact_id)
     body = access_document(contact)
     services.record_export(contact, current_user.id)
-    response = Response(body.encode("utf-8"), content_type="text/html; charset=utf-8")
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="{access_document_filename(contact)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_download(body.encode("utf-8"), access_document_filename(contact),
+                         "text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/contacts/<int:contact_id>/notice", methods=["GET", "POST"])

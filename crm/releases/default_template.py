@@ -2,7 +2,10 @@
 
 Built from code so that no binary appears from nowhere: `scripts/make_default_template.py`
 writes them to files for staff to restyle in Word, and the app stores them in the database the
-first time a release needs a template. Staff replace the letterhead text with their own.
+first time a release needs a template. Staff replace the letterhead text with their own; the
+logo comes from the settings (`{{ logo }}`, nothing when none is set). The fonts are set in
+the styles (not per run), so a restyle in Word changes them in one place: Calibri for text and
+Cambria for headings, which LibreOffice shows with their metric twins Carlito and Caladea.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 WORDING = {
@@ -22,6 +26,28 @@ WORDING = {
            "footer": "Press release"},
 }
 RED = RGBColor(0xB0, 0x00, 0x20)
+BODY_FONT = "Calibri"  # LibreOffice: Carlito
+HEADING_FONT = "Cambria"  # LibreOffice: Caladea
+STYLE_FONTS = {"Normal": (BODY_FONT, 11), "Header": (BODY_FONT, None),
+               "Footer": (BODY_FONT, 9), "Title": (HEADING_FONT, 26),
+               "Heading 1": (HEADING_FONT, 18), "Heading 2": (HEADING_FONT, 13)}
+
+
+def set_style_font(style, name: str, size: int | None = None) -> None:
+    """The style's font for every script, replacing the theme fonts (which would win)."""
+    style.font.name = name
+    if size:
+        style.font.size = Pt(size)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _styles(doc) -> None:
+    for style_name, (font, size) in STYLE_FONTS.items():
+        set_style_font(doc.styles[style_name], font, size)
 
 
 def _paragraph(container, text: str = "", *, bold=False, size=None, color=None,
@@ -49,8 +75,12 @@ def build(language: str) -> bytes:
     section = doc.sections[0]
     section.left_margin = section.right_margin = Cm(2.5)
 
+    _styles(doc)
     header = section.header
-    first = header.paragraphs[0]
+    header.paragraphs[0].add_run("{%p if logo %}")
+    _paragraph(header, "{{ logo }}")
+    _paragraph(header, "{%p endif %}")
+    first = header.add_paragraph()
     first.add_run(words["letterhead"]).bold = True
     first.add_run("\t\t" + words["kind"])
     _paragraph(header, "{{ embargo }}", bold=True, size=12, color=RED)

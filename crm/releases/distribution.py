@@ -42,7 +42,7 @@ from crm.mail import (
 )
 from crm.messages import Message, concerning, msg, nmsg
 from crm.releases import workflow
-from crm.releases.export import ExportError, render_docx
+from crm.releases.export import ExportError, render_docx, send_refusal
 from crm.releases.models import (
     SENDABLE_STATUSES,
     Distribution,
@@ -72,6 +72,9 @@ def check_sendable(release: Release) -> None:
     """Raise DistributionError unless the release may be sent (approved or published)."""
     if release.status not in SENDABLE_STATUSES:
         raise DistributionError(msg("Only an approved release can be sent."))
+    refusal = send_refusal(release)
+    if refusal is not None:
+        raise DistributionError(refusal)
 
 
 def skip_reason(contact: Contact, bounced: dict | None = None) -> Message | None:
@@ -331,7 +334,7 @@ def send_distribution(distribution: Distribution, now: datetime | None = None) -
         _set(recipient, status="unknown", reason=unknown_outcome())
     db.session.commit()
     try:
-        name, content = render_docx(distribution.release)
+        name, content = render_docx(distribution.release, for_send=True)
         body = email_body(distribution.release)
         settings = SmtpSettings.from_url(current_app.config["CRM_SMTP_URL"])
     except (ExportError, MailConfigError) as exc:

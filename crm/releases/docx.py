@@ -10,16 +10,23 @@ Templates are user uploads, so every render runs
 Placeholders: inline ones (`{{ title }}`, `{{ spokesperson.name }}` ...) work in the body,
 headers, footers and document properties; the block ones (`{{p body }}`, `{{p quotes }}`,
 `{{p snippets }}`) stand alone on a paragraph of the document body and become paragraphs.
+`{{ logo }}` is the office's logo from the settings (an image, or nothing when none is set).
+
+A trial render with sample data (`inspect`) also finds which of a release's parts the
+template shows: one that shows neither its title nor its text is no use for sending.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import multiprocessing
 import re
 from dataclasses import dataclass, field
 
-from docxtpl import DocxTemplate
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
@@ -31,12 +38,21 @@ from crm.releases import markup
 INLINE_VARIABLES = ("title", "lead", "quote", "date", "time", "embargo", "embargo_until",
                     "spokesperson", "language", "tags", "release_number")
 BLOCK_VARIABLES = ("body", "quotes", "snippets")
-KNOWN_VARIABLES = frozenset(INLINE_VARIABLES + BLOCK_VARIABLES)
+IMAGE_VARIABLES = ("logo",)
+KNOWN_VARIABLES = frozenset(INLINE_VARIABLES + BLOCK_VARIABLES + IMAGE_VARIABLES)
+# Without one of these shown, a rendered release carries none of its own words.
+ESSENTIAL_PARTS = ("title", "body")
+SHOWN_PARTS = ("title", "lead", "body", "quotes")
+LOGO_HEIGHT = Cm(1.6)
 SPOKESPERSON_FIELDS = ("name", "title", "email", "phone", "organisation")
 
 DEFAULT_TIMEOUT = 20.0  # seconds for one render
 MEMORY_LIMIT = 1024 * 1024 * 1024  # address space of a render process
 _BLOCK_USE = re.compile(r"\{\{-?\s*(" + "|".join(BLOCK_VARIABLES) + r")\b")
+# Placeholders of other tools (mail merge, ${...}, [[...]], <<...>>, {...}), for a hint.
+_FOREIGN = re.compile(r"\$\{[^{}\n]{1,40}\}|\[\[[^\[\]\n]{1,40}\]\]|<<[^<>\n]{1,40}>>"
+                      r"|(?<![{%])\{[A-Za-z_][\w .-]{0,39}\}(?!\})")
+_TAG = re.compile(r"\{\{(?:(?!\}\}).)*\}\}|\{%(?:(?!%\}).)*%\}", re.DOTALL)
 
 
 class RenderError(UserError):
@@ -63,6 +79,11 @@ def _bullet_style(tpl) -> str:
 
 
 class _Template(DocxTemplate):
+    def patch_xml(self, src_xml):
+        # Inside a tag the text is still XML-escaped: docxtpl turns &lt; and &gt; back but not
+        # &amp;, so {{ title ~ " & co" }} showed "&amp;". Tags hold no markup any more here.
+        return _TAG.sub(lambda m: html.unescape(m.group(0)), super().patch_xml(src_xml))
+
     def render_properties(self, context, jinja_env=None):
         # Document properties are plain text, not XML: escaping them would show "&amp;".
         super().render_properties(context, ImmutableSandboxedEnvironment(autoescape=False))
@@ -82,6 +103,8 @@ def _context(tpl, data: dict) -> dict:
                                for k in SPOKESPERSON_FIELDS}
     for name in BLOCK_VARIABLES:
         context[name] = Markup(markup.to_wordml(data.get(name, ""), link_id, bullet))
+    logo = data.get("logo") or b""
+    context["logo"] = InlineImage(tpl, io.BytesIO(logo), height=LOGO_HEIGHT) if logo else ""
     return context
 
 
@@ -107,24 +130,54 @@ def _variables(tpl) -> set[str]:
     return set(tpl.get_undeclared_template_variables(jinja_env=sandbox()))
 
 
-def _render(template_bytes: bytes, data: dict) -> bytes:
+def _render_template(template_bytes: bytes, data: dict) -> _Template:
     tpl = _Template(io.BytesIO(template_bytes))
     tpl.init_docx()
     problems = _block_misuse(tpl)
     if problems:
         raise RenderError(_together(problems))
     tpl.render(_context(tpl, data), jinja_env=sandbox())
+    return tpl
+
+
+def _render(template_bytes: bytes, data: dict) -> bytes:
     out = io.BytesIO()
-    tpl.save(out)
+    _render_template(template_bytes, data).save(out)
     return out.getvalue()
+
+
+def visible_text(doc) -> str:
+    """The text a reader sees: every paragraph (tables and text boxes too) of the body, the
+    headers and the footers, one line each; runs split by Word are joined."""
+    parts = [doc.element.body]
+    for section in doc.sections:
+        for hf in (section.header, section.footer, section.first_page_header,
+                   section.first_page_footer, section.even_page_header, section.even_page_footer):
+            if not hf.is_linked_to_previous:
+                parts.append(hf._element)
+    lines = []
+    for part in parts:
+        for paragraph in part.iter(qn("w:p")):
+            lines.append("".join(t.text or "" for t in paragraph.iter(qn("w:t"))))
+    return "\n".join(lines)
+
+
+def _first_words(text: str, count: int = 4) -> str:
+    return " ".join(markup.to_text(text).split()[:count])
 
 
 def _inspect(template_bytes: bytes, data: dict) -> dict:
     tpl = _Template(io.BytesIO(template_bytes))
     tpl.init_docx()
     variables = _variables(tpl)
-    _render(template_bytes, data)  # a trial render with sample data must succeed
-    return {"variables": sorted(variables)}
+    foreign = list(dict.fromkeys(_FOREIGN.findall(visible_text(tpl.docx))))[:3]
+    if "MERGEFIELD" in tpl.get_xml():
+        foreign.insert(0, "MERGEFIELD")
+    rendered = _render_template(template_bytes, data)  # a trial render must succeed
+    text = " ".join(visible_text(rendered.docx).split())
+    shown = [part for part in SHOWN_PARTS
+             if data.get(part) and _first_words(data[part]) in text]
+    return {"variables": sorted(variables), "shown": shown, "foreign": foreign}
 
 
 def _describe(exc: BaseException) -> Message:
@@ -206,10 +259,25 @@ def render(template_bytes: bytes, data: dict, timeout: float = DEFAULT_TIMEOUT) 
 @dataclass
 class Inspection:
     variables: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)  # SHOWN_PARTS seen in the trial render
+    foreign: list[str] = field(default_factory=list)  # other tools' placeholders seen
 
     @property
     def unknown(self) -> list[str]:
         return [v for v in self.variables if v not in KNOWN_VARIABLES]
+
+    @property
+    def known(self) -> list[str]:
+        return [v for v in self.variables if v in KNOWN_VARIABLES]
+
+    @property
+    def usable(self) -> bool:
+        return shows_release(self.shown)
+
+
+def shows_release(shown: list[str] | None) -> bool:
+    """Whether a template that shows these parts can carry a release (its title or text)."""
+    return any(part in (shown or ()) for part in ESSENTIAL_PARTS)
 
 
 def inspect(template_bytes: bytes, sample: dict, timeout: float = DEFAULT_TIMEOUT) -> Inspection:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import current_app
 
 from crm.errors import UserError
-from crm.messages import msg
+from crm.messages import Message, msg
 from crm.releases import docx
 from crm.releases.models import Release, ReleaseTemplate
 from crm.releases.output import document_data, filename
-from crm.releases.templates_store import default_for
+from crm.releases.templates_store import default_for, unusable_reason
 
 
 class ExportError(UserError):
@@ -23,9 +23,24 @@ def template_for(release: Release) -> ReleaseTemplate:
     return template
 
 
-def render_docx(release: Release) -> tuple[str, bytes]:
-    """(file name, .docx bytes). Raises ExportError."""
+def send_refusal(release: Release) -> Message | None:
+    """Why the release cannot be sent with its document now (no template, or one that shows
+    neither its title nor its text), or None."""
+    try:
+        template = template_for(release)
+    except ExportError as exc:
+        return exc.msg
+    return unusable_reason(template)
+
+
+def render_docx(release: Release, *, for_send: bool = False) -> tuple[str, bytes]:
+    """(file name, .docx bytes). Raises ExportError; `for_send` also when the template shows
+    neither the release's title nor its text (a preview download still renders)."""
     template = template_for(release)
+    if for_send:
+        reason = unusable_reason(template)
+        if reason is not None:
+            raise ExportError(reason)
     timeout = current_app.config.get("CRM_RELEASE_RENDER_TIMEOUT", docx.DEFAULT_TIMEOUT)
     try:
         content = docx.render(template.content, document_data(release), timeout=timeout)

@@ -98,6 +98,8 @@ class ReleaseTemplate(Audited, db.Model):
     size: Mapped[int] = mapped_column(Integer, default=0)
     sha256: Mapped[str] = mapped_column(String(64), default="")
     variables: Mapped[list] = mapped_column(JSON, default=list)  # placeholders it uses
+    # the parts of a release its trial render showed (docx.SHOWN_PARTS); None: not checked yet
+    shown: Mapped[list | None] = mapped_column(JSON)
     is_default: Mapped[bool] = mapped_column(default=False)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     uploaded_by_id: Mapped[int | None] = mapped_column(
@@ -105,6 +107,30 @@ class ReleaseTemplate(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     uploaded_by: Mapped[User | None] = relationship()
+
+
+class OfficeLogo(Audited, db.Model):
+    """The press office's logo (PNG or JPEG) for the letterhead of rendered releases; the
+    newest row is the one in use."""
+
+    __tablename__ = "office_logo"
+    __audit_secret__ = ("content",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    mimetype: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    width: Mapped[int] = mapped_column(Integer, default=0)  # pixels
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+    def audit_label(self) -> str:
+        return self.filename or "logo"
 
 
 class TextSnippet(Audited, db.Model):

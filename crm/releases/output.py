@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from crm.contacts.validation import format_phone
 from crm.releases import markup
+from crm.releases.logo import logo_bytes, solid_png
 from crm.releases.models import Release
 from crm.releases.wording import (
     embargo_short,
@@ -80,6 +81,7 @@ def document_data(release: Release) -> dict:
         "language": language,
         "tags": ", ".join(t.name for t in release.tags),
         "release_number": str(release.id or ""),
+        "logo": logo_bytes(),
     }
 
 
@@ -94,7 +96,8 @@ def sample_data(language: str = "nb") -> dict:
             "spokesperson": {"name": "Åse Ødegård", "title": "pressesjef",
                              "email": "ase@example.no", "phone": "+47 912 34 567",
                              "organisation": "Partiet"},
-            "language": language, "tags": "helse, økonomi", "release_number": "1"}
+            "language": language, "tags": "helse, økonomi", "release_number": "1",
+            "logo": solid_png(8, 4)}
 
 
 def filename(release: Release) -> str:

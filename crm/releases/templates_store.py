@@ -1,7 +1,9 @@
 """Release templates: upload with validation, the built-in defaults, set default, retire.
 
 Templates live in the database (bytes), so every app process and the scheduler see the same
-ones and a database backup holds them.
+ones and a database backup holds them. An upload that uses none of the placeholders, or shows
+neither a release's title nor its text, is stored (it may be a start to edit) with a warning;
+the latter is "not usable": it cannot be the default and nothing is sent through it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 
 from crm.errors import UserError
 from crm.extensions import db
-from crm.messages import msg
+from crm.messages import Message, msg
 from crm.releases import default_template, docx
 from crm.releases.models import TEMPLATE_LANGUAGES, ReleaseTemplate
 from crm.releases.output import sample_data
@@ -54,11 +56,35 @@ def validate(data: bytes, language: str = "nb") -> docx.Inspection:
                                field="file") from None
 
 
-def upload_template(*, name: str, language: str, filename: str, data: bytes,
-                    user_id: int | None = None) -> tuple[ReleaseTemplate, list[str]]:
-    """Validate and store an uploaded template; return it and its unknown placeholders.
+def upload_warnings(inspection: docx.Inspection) -> list[Message]:
+    """What the uploader should know about a template that was accepted."""
+    warnings = []
+    if not inspection.known:
+        warnings.append(msg("The template uses none of Pressdesk's placeholders, so a release "
+                            "rendered through it would carry none of its text, and nothing "
+                            "can be sent through it. Put {{ title }} and {{p body }} where "
+                            "the title and the text belong."))
+        if inspection.foreign:
+            warnings.append(msg("It seems to use another program's placeholders (%(examples)s); "
+                                "Pressdesk only fills placeholders written like {{ title }}.",
+                                examples=", ".join(inspection.foreign)))
+    elif not inspection.usable:
+        warnings.append(msg("The template shows neither the title nor the text of a release, "
+                            "so nothing can be sent through it. Add {{ title }} or "
+                            "{{p body }}."))
+    if inspection.unknown:
+        warnings.append(msg("It uses placeholders Pressdesk does not fill: %(names)s.",
+                            names=", ".join(inspection.unknown)))
+    return warnings
 
-    Raises TemplateRejected (nothing stored) when the file is not an acceptable template.
+
+def upload_template(*, name: str, language: str, filename: str, data: bytes,
+                    user_id: int | None = None) -> tuple[ReleaseTemplate, list[Message]]:
+    """Validate and store an uploaded template; return it and the warnings for its uploader
+    (no placeholders, nothing of a release shown, unknown placeholders).
+
+    The first usable template of a language becomes its default. Raises TemplateRejected
+    (nothing stored) when the file is not an acceptable template.
     """
     name = normalise_space(name)[:200]
     if not name:
@@ -69,11 +95,42 @@ def upload_template(*, name: str, language: str, filename: str, data: bytes,
     template = ReleaseTemplate(
         name=name, language=language, filename=_safe_filename(filename), content=data,
         size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-        variables=inspection.variables, uploaded_by_id=user_id)
-    template.is_default = not _has_own_default(language)  # the first one of its language
+        variables=inspection.variables, shown=inspection.shown, uploaded_by_id=user_id)
+    # the first usable one of its language
+    template.is_default = inspection.usable and not _has_own_default(language)
     db.session.add(template)
     db.session.commit()
-    return template, inspection.unknown
+    return template, upload_warnings(inspection)
+
+
+def check_shown(templates: list[ReleaseTemplate]) -> None:
+    """Fill in `shown` for templates stored before it was recorded (one trial render each);
+    a template that no longer renders counts as showing nothing. Commits if any changed."""
+    changed = False
+    for template in templates:
+        if template.shown is not None:
+            continue
+        try:
+            template.shown = docx.inspect(template.content, sample_data(template.language)).shown
+        except docx.RenderError:
+            template.shown = []
+        changed = True
+    if changed:
+        db.session.commit()
+
+
+def is_usable(template: ReleaseTemplate) -> bool:
+    """Whether releases can be sent through the template (it shows their title or text)."""
+    check_shown([template])
+    return docx.shows_release(template.shown)
+
+
+def unusable_reason(template: ReleaseTemplate) -> Message | None:
+    """Why nothing may be sent through `template`, or None when it is usable."""
+    if is_usable(template):
+        return None
+    return msg("The template “%(name)s” shows neither the title nor the text of a release; "
+               "choose another template or upload a corrected one.", name=template.name)
 
 
 def install_defaults() -> list[ReleaseTemplate]:
@@ -87,10 +144,11 @@ def install_defaults() -> list[ReleaseTemplate]:
             ReleaseTemplate.retired_at.is_(None)))
         if exists:
             continue
+        inspection = docx.inspect(data, sample_data(language))
         template = ReleaseTemplate(
             name=default_template.WORDING[language]["name"], language=language,
             filename=f"pressdesk-{language}.docx", content=data, size=len(data),
-            sha256=digest, variables=docx.inspect(data, sample_data(language)).variables)
+            sha256=digest, variables=inspection.variables, shown=inspection.shown)
         template.is_default = not _has_own_default(language)
         db.session.add(template)
         added.append(template)
@@ -125,6 +183,9 @@ def set_default(template: ReleaseTemplate) -> None:
     """Make `template` its language's default (and commit)."""
     if template.retired_at is not None:
         raise TemplateRejected(msg("A retired template cannot be the default."))
+    reason = unusable_reason(template)
+    if reason is not None:
+        raise TemplateRejected(reason)
     for other in db.session.scalars(db.select(ReleaseTemplate).where(
             ReleaseTemplate.language == template.language, ReleaseTemplate.is_default)):
         other.is_default = False

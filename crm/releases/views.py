@@ -13,6 +13,7 @@ from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
 from crm.releases import bp, output, services, workflow
+from crm.releases.distribution import DOCX_MIME
 from crm.releases.export import ExportError, render_docx
 from crm.releases.forms import ReleaseForm, local_to_utc, utc_to_local_input
 from crm.releases.models import (
@@ -26,7 +27,7 @@ from crm.releases.models import (
 from crm.releases.snippets import active_snippets
 from crm.releases.templates_store import active_templates
 from crm.releases.workflow import ACTION_LABELS
-from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, show_error
+from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, send_download, show_error
 
 
 @bp.route("/")
@@ -187,10 +188,7 @@ def download(release_id: int):
     except ExportError as exc:
         flash(exc.message, "error")
         return redirect(url_for("releases.detail", release_id=release.id))
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument"
-                                      ".wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "X-Content-Type-Options": "nosniff"})
+    return send_download(content, name, DOCX_MIME)
 
 
 @bp.route("/<int:release_id>/email.txt")

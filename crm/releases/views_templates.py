@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,11 +10,12 @@ from crm.auth.roles import editor_required
 from crm.errors import UserError
 from crm.extensions import db
 from crm.releases import bp, docx, snippets, templates_store
+from crm.releases.distribution import DOCX_MIME
 from crm.releases.forms import SnippetForm, TemplateUploadForm
 from crm.releases.markup import to_html
 from crm.releases.models import ReleaseTemplate, TextSnippet
 from crm.releases.package import MAX_UPLOAD_BYTES
-from crm.view_helpers import show_error
+from crm.view_helpers import send_download, show_error
 
 
 @bp.route("/templates", methods=["GET", "POST"])
@@ -27,7 +28,7 @@ def templates():
         if form.validate_on_submit():
             data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
             try:
-                template, unknown = templates_store.upload_template(
+                template, warnings = templates_store.upload_template(
                     name=form.name.data, language=form.language.data,
                     filename=form.file.data.filename or "", data=data,
                     user_id=current_user.id)
@@ -36,14 +37,15 @@ def templates():
                 show_error(form, exc, fallback="file")
             else:
                 flash(_("Template uploaded."), "success")
-                if unknown:
-                    flash(_("It uses placeholders Pressdesk does not fill: %(names)s.",
-                            names=", ".join(unknown)), "error")
+                for warning in warnings:
+                    flash(warning.render(), "warning")
                 return redirect(url_for("releases.template_detail", template_id=template.id))
     elif not templates_store.all_templates():
         templates_store.default_for("nb")  # installs the built-in ones the first time
-    return render_template("releases/templates.html", form=form,
-                           templates=templates_store.all_templates(),
+    shown = templates_store.all_templates()
+    templates_store.check_shown(shown)
+    return render_template("releases/templates.html", form=form, templates=shown,
+                           usable=docx.shows_release,
                            max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
@@ -56,6 +58,7 @@ def template_detail(template_id: int):
     missing = [v for v in docx.KNOWN_VARIABLES if v not in template.variables]
     return render_template("releases/template.html", template=template, known=known,
                            unknown=unknown, missing=sorted(missing),
+                           refusal=templates_store.unusable_reason(template),
                            inline=docx.INLINE_VARIABLES, block=docx.BLOCK_VARIABLES)
 
 
@@ -63,12 +66,7 @@ def template_detail(template_id: int):
 def template_download(template_id: int):
     """The template file itself, to restyle in Word."""
     template = db.get_or_404(ReleaseTemplate, template_id)
-    name = template.filename.replace('"', "")
-    return Response(template.content,
-                    mimetype="application/vnd.openxmlformats-officedocument"
-                             ".wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "X-Content-Type-Options": "nosniff"})
+    return send_download(template.content, template.filename, DOCX_MIME)
 
 
 @bp.route("/templates/<int:template_id>/default", methods=["POST"])
