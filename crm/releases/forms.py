@@ -74,6 +74,10 @@ class TemplateUploadForm(FlaskForm):
     file = FileField(_l("Word document (.docx)"), validators=[FileRequired()])
 
 
+class LogoForm(FlaskForm):
+    file = FileField(_l("Logo (PNG or JPEG)"), validators=[FileRequired()])
+
+
 class SnippetForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Language"), choices=choices(ReleaseLanguage.choices()))

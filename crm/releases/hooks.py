@@ -14,6 +14,9 @@ from crm.releases.privacy import erase_releases, export_releases
 def register() -> None:
     registry.MAIN_MENU.register(
         "releases", NavItem("releases.index", _l("Press releases"), "releases."), order=30)
+    registry.ADMIN_MENU.register(
+        "logo", NavItem("releases.logo_settings", _l("Letterhead logo"), "releases.logo",
+                        role="admin"), order=60)
     registry.DIGEST_SECTIONS.register("embargo", embargo_section, order=30)
     registry.PRIVACY_PARTS.register(
         "releases", PrivacyPart(export=export_releases, erase=erase_releases,

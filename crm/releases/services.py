@@ -1,4 +1,5 @@
-"""Drafting releases: save (every save keeps a version), compare versions, restore one.
+"""Drafting releases: save (every save keeps a version), restore one (crm/releases/diff.py
+compares two).
 
 Saving an approved release sends it back to review (workflow.reopen_review): the approval was
 for other words. Bad input raises UserError naming the field; nothing is stored.
@@ -6,7 +7,6 @@ for other words. Bad input raises UserError naming the field; nothing is stored.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -205,61 +205,3 @@ def restore_version(release: Release, version: ReleaseVersion, user_id: int | No
     """Save an old version's content as a new version (the same rules as any save)."""
     return save_release(release, data_from_version(version), user_id,
                         note=f"Restored version {version.number}")
-
-
-# --- comparing versions ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class FieldDiff:
-    field: str
-    rows: list[tuple[str, str]]  # ("equal" | "delete" | "insert", line)
-
-
-def _names(model, ids) -> list[str]:
-    out = []
-    for ident in ids:
-        obj = db.session.get(model, ident) if ident is not None else None
-        out.append(getattr(obj, "name", f"#{ident}") if obj is not None else f"#{ident}")
-    return out
-
-
-def _lines(values: dict) -> dict[str, list[str]]:
-    quotes = []
-    for q in values.get("quotes", []):
-        who = _names(Contact, [q["contact_id"]])[0] if q["contact_id"] else "?"
-        quotes.extend([f"{who}:", *q["text"].splitlines(), ""])
-    return {
-        "title": [values.get("title", "")],
-        "lead": values.get("lead", "").splitlines(),
-        "body": values.get("body", "").splitlines(),
-        "quotes": quotes,
-        "spokesperson": _names(Contact, [values["spokesperson_id"]])
-        if values.get("spokesperson_id") else [],
-        "language": [values.get("language", "")],
-        "tags": [", ".join(values.get("tags", []))],
-        "snippets": _names(TextSnippet, values.get("snippet_ids", [])),
-        "template": _names(ReleaseTemplate, [values["template_id"]])
-        if values.get("template_id") else [],
-        "release_at": [values.get("release_at") or ""],
-        "embargo_until": [values.get("embargo_until") or ""],
-    }
-
-
-def diff_versions(old: ReleaseVersion, new: ReleaseVersion) -> list[FieldDiff]:
-    """The fields that differ between two versions, line by line."""
-    before, after = _lines(old.data), _lines(new.data)
-    diffs = []
-    for name in before:
-        a, b = before[name], after[name]
-        if a == b:
-            continue
-        rows: list[tuple[str, str]] = []
-        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op == "equal":
-                rows.extend(("equal", line) for line in a[i1:i2])
-                continue
-            rows.extend(("delete", line) for line in a[i1:i2])
-            rows.extend(("insert", line) for line in b[j1:j2])
-        diffs.append(FieldDiff(name, rows))
-    return diffs

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
@@ -13,9 +14,11 @@ from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
 from crm.releases import bp, output, services, workflow
+from crm.releases.diff import diff_versions
 from crm.releases.distribution import DOCX_MIME
 from crm.releases.export import ExportError, render_docx
 from crm.releases.forms import ReleaseForm, local_to_utc, utc_to_local_input
+from crm.releases.markup import to_html
 from crm.releases.models import (
     STATUSES,
     Distribution,
@@ -124,7 +127,8 @@ def _save(release: Release | None):
             if was_approved:
                 flash(_("It was approved; the change sends it back to review."), "info")
             return redirect(url_for("releases.detail", release_id=release.id))
-    return render_template("releases/form.html", form=form, release=release)
+    return render_template("releases/form.html", form=form, release=release,
+                           preview=to_html(form.body.data or ""))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -191,6 +195,23 @@ def download(release_id: int):
     return send_download(content, name, DOCX_MIME)
 
 
+@bp.route("/preview", methods=["POST"])
+@editor_required
+def body_preview():
+    """The formatted body for the editor's live preview: an HTML fragment of escaped text."""
+    text = request.form.get("body", "")
+    if len(text) > services.BODY_MAX:
+        html = Markup('<p class="error">%s</p>') % _(
+            "The text may have at most %(max)d characters.", max=services.BODY_MAX)
+        status = 400
+    else:
+        html = to_html(text) or Markup('<p class="muted">%s</p>') % _("Nothing to show yet.")
+        status = 200
+    return Response(html, status=status, mimetype="text/html",
+                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                             "X-Body-Preview": "1"})
+
+
 @bp.route("/<int:release_id>/email.txt")
 def email_text(release_id: int):
     """The plain-text email body."""
@@ -218,7 +239,7 @@ def versions(release_id: int):
     old = services.get_version(release, old_n) if old_n else None
     new = services.get_version(release, new_n) if new_n else None
     if old is not None and new is not None:
-        diff = services.diff_versions(old, new)
+        diff = diff_versions(old, new)
     return render_template("releases/versions.html", release=release, diff=diff, old=old,
                            new=new)
 

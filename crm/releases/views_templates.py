@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.auth.roles import editor_required
+from crm.auth.roles import admin_required, editor_required
 from crm.errors import UserError
 from crm.extensions import db
-from crm.releases import bp, docx, snippets, templates_store
+from crm.releases import bp, docx, logo, snippets, templates_store
 from crm.releases.distribution import DOCX_MIME
-from crm.releases.forms import SnippetForm, TemplateUploadForm
+from crm.releases.forms import LogoForm, SnippetForm, TemplateUploadForm
 from crm.releases.markup import to_html
 from crm.releases.models import ReleaseTemplate, TextSnippet
 from crm.releases.package import MAX_UPLOAD_BYTES
@@ -90,6 +90,46 @@ def template_retire(template_id: int):
     templates_store.retire(db.get_or_404(ReleaseTemplate, template_id))
     flash(_("Template retired."), "success")
     return redirect(url_for("releases.templates"))
+
+
+# --- the office's logo ---------------------------------------------------------------------
+
+@bp.route("/logo", methods=["GET", "POST"])
+@admin_required
+def logo_settings():
+    """The logo in the letterhead of rendered releases: upload, replace, remove."""
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            logo.save_logo(form.file.data.read(logo.MAX_LOGO_BYTES + 1),
+                           form.file.data.filename or "", current_user.id)
+        except UserError as exc:
+            db.session.rollback()
+            show_error(form, exc, fallback="file")
+        else:
+            flash(_("Logo saved. Releases rendered from now on carry it."), "success")
+            return redirect(url_for("releases.logo_settings"))
+    return render_template("releases/logo.html", form=form, logo=logo.current_logo(),
+                           max_mb=logo.MAX_LOGO_BYTES // (1024 * 1024))
+
+
+@bp.route("/logo/remove", methods=["POST"])
+@admin_required
+def logo_remove():
+    """Render releases without a logo."""
+    if logo.remove_logo():
+        flash(_("Logo removed."), "success")
+    return redirect(url_for("releases.logo_settings"))
+
+
+@bp.route("/logo/image")
+def logo_image():
+    """The current logo's image (for the settings page)."""
+    current = logo.current_logo()
+    if current is None:
+        abort(404)
+    return send_download(current.content, current.filename or "logo", current.mimetype,
+                         inline=True, headers={"Cache-Control": "private, no-cache"})
 
 
 # --- snippets -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from crm.errors import UserError
 from crm.extensions import db
 from crm.releases import services, snippets, workflow
+from crm.releases.diff import diff_versions
 from crm.releases.forms import local_to_utc
 from crm.releases.models import Release, ReleaseVersion
 from crm.releases.workflow import WorkflowError
@@ -95,18 +96,18 @@ def test_restoring_a_version_saves_it_as_the_newest(users, second_editor):
     assert release.updated_by_id == second_editor.id  # the restorer is the last editor
 
 
-def test_the_diff_shows_what_changed_line_by_line(users, politician):
+def test_the_diff_shows_what_changed_word_by_word(users, politician):
     editor = users["editor"]
     release = draft(editor, body="Linje en\nLinje to\nLinje tre")
     services.save_release(release, data_of(
         release, body="Linje en\nLinje 2\nLinje tre", quotes=[(politician.id, "Vi må handle.")],
         embargo_until=datetime(2026, 11, 23, 6, 0, tzinfo=UTC)), editor.id)
-    diff = {d.field: d.rows for d in services.diff_versions(
+    diff = {d.field: d.segments for d in diff_versions(
         services.get_version(release, 1), services.get_version(release, 2))}
     assert set(diff) == {"body", "quotes", "embargo_until"}
-    assert diff["body"] == [("equal", "Linje en"), ("delete", "Linje to"),
-                            ("insert", "Linje 2"), ("equal", "Linje tre")]
-    assert ("insert", "Jonas Ødegård:") in diff["quotes"]
+    assert diff["body"] == [("equal", "Linje en\nLinje "), ("delete", "to"),
+                            ("insert", "2"), ("equal", "\nLinje tre")]
+    assert diff["quotes"] == [("insert", "Jonas Ødegård: Vi må handle.")]
 
 
 @pytest.mark.parametrize("changes,field", [
