@@ -75,11 +75,12 @@ def _ascii_fallback(name: str) -> str:
     plain = "".join(ch for ch in decomposed if " " <= ch <= "~" and ch not in _FILENAME_UNSAFE)
     plain = " ".join(plain.split())
     stem, dot, ext = plain.rpartition(".")
-    if not dot:
+    if not dot or not ext.isalnum():
         stem, ext = plain, ""
-    if not stem.strip(" ._-"):
-        return "download" + (f".{ext}" if ext else "")
-    return plain
+    stem = stem.strip()
+    if not stem.strip("._-"):
+        stem = "download"
+    return stem + (f".{ext}" if ext else "")
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:
@@ -87,7 +88,11 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     clients and, when the name is not plain ASCII, `filename*=UTF-8''...` with the real one."""
     name = "".join(ch for ch in unicodedata.normalize("NFC", filename or "")
                    if ch.isprintable()).replace("/", "_").replace("\\", "_").strip()
-    name = name[:255] or "download"
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        ext = ext if dot and ext.isalnum() and len(ext) <= 10 else ""
+        name = (stem if ext else name)[:255 - len(ext) - bool(ext)] + (f".{ext}" if ext else "")
+    name = name or "download"
     fallback = _ascii_fallback(name)
     value = f'{"inline" if inline else "attachment"}; filename="{fallback}"'
     if fallback != name:

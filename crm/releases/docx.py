@@ -24,6 +24,7 @@ import multiprocessing
 import re
 from dataclasses import dataclass, field
 
+from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
@@ -130,25 +131,22 @@ def _variables(tpl) -> set[str]:
     return set(tpl.get_undeclared_template_variables(jinja_env=sandbox()))
 
 
-def _render_template(template_bytes: bytes, data: dict) -> _Template:
+def _render(template_bytes: bytes, data: dict) -> bytes:
     tpl = _Template(io.BytesIO(template_bytes))
     tpl.init_docx()
     problems = _block_misuse(tpl)
     if problems:
         raise RenderError(_together(problems))
     tpl.render(_context(tpl, data), jinja_env=sandbox())
-    return tpl
-
-
-def _render(template_bytes: bytes, data: dict) -> bytes:
     out = io.BytesIO()
-    _render_template(template_bytes, data).save(out)
+    tpl.save(out)
     return out.getvalue()
 
 
 def visible_text(doc) -> str:
-    """The text a reader sees: every paragraph (tables and text boxes too) of the body, the
-    headers and the footers, one line each; runs split by Word are joined."""
+    """The text a reader sees in a python-docx Document: every paragraph (tables and text
+    boxes too) of the body, the headers and the footers, one line each; runs split by Word
+    are joined."""
     parts = [doc.element.body]
     for section in doc.sections:
         for hf in (section.header, section.footer, section.first_page_header,
@@ -173,8 +171,8 @@ def _inspect(template_bytes: bytes, data: dict) -> dict:
     foreign = list(dict.fromkeys(_FOREIGN.findall(visible_text(tpl.docx))))[:3]
     if "MERGEFIELD" in tpl.get_xml():
         foreign.insert(0, "MERGEFIELD")
-    rendered = _render_template(template_bytes, data)  # a trial render must succeed
-    text = " ".join(visible_text(rendered.docx).split())
+    rendered = _render(template_bytes, data)  # a trial render must succeed
+    text = " ".join(visible_text(Document(io.BytesIO(rendered))).split())
     shown = [part for part in SHOWN_PARTS
              if data.get(part) and _first_words(data[part]) in text]
     return {"variables": sorted(variables), "shown": shown, "foreign": foreign}

@@ -122,11 +122,11 @@ def logo_remove():
     return redirect(url_for("releases.logo_settings"))
 
 
-@bp.route("/logo/image")
-def logo_image():
+@bp.route("/logo/<int:logo_id>/image")
+def logo_image(logo_id: int):
     """The current logo's image (for the settings page)."""
     current = logo.current_logo()
-    if current is None:
+    if current is None or current.id != logo_id:
         abort(404)
     return send_download(current.content, current.filename or "logo", current.mimetype,
                          inline=True, headers={"Cache-Control": "private, no-cache"})

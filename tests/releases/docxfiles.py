@@ -8,12 +8,17 @@ import zipfile
 from docx import Document
 
 
-def make_template(body=(), header=(), footer=(), split_runs=()) -> bytes:
+def make_template(body=(), header=(), footer=(), split_runs=(), table=()) -> bytes:
     """A .docx with these paragraphs; `split_runs` paragraphs are lists of run texts, the way
-    Word splits "{{ title }}" into several runs."""
+    Word splits "{{ title }}" into several runs; `table` is rows of cell texts."""
     doc = Document()
     for text in body:
         doc.add_paragraph(text)
+    if table:
+        grid = doc.add_table(rows=len(table), cols=max(len(row) for row in table))
+        for cells, row in zip(grid.rows, table, strict=False):
+            for cell, text in zip(cells.cells, row, strict=False):
+                cell.text = text
     for runs in split_runs:
         paragraph = doc.add_paragraph()
         for text in runs:
