@@ -103,8 +103,12 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
 def send_download(body, filename: str, mimetype: str, *, inline: bool = False,
              headers: dict | None = None) -> Response:
     """A file to download (bytes, text or a stream of them) under any name, with nosniff; the
-    one way every download route names its file."""
-    response = Response(body, mimetype=mimetype)
+    one way every download route names its file. A `mimetype` with parameters ("text/csv;
+    charset=utf-8") is the whole Content-Type; a bare one gets Flask's charset for text."""
+    if ";" in mimetype:
+        response = Response(body, content_type=mimetype)
+    else:
+        response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
     for key, value in (headers or {}).items():

@@ -37,6 +37,7 @@ NOT_REQUESTED = {
     "contacts.import_mapping": "needs an uploaded file's token (tests/contacts/test_import.py)",
     "monitoring.coverage_csv": "reached through the links on the coverage page",
     "static": "assets, not pages",
+    "releases.logo_image": "the demo data has no logo (tests/releases/test_template_checks.py)",
     "interactions.calendar_feed_ics": "needs a user's secret token "
                                       "(tests/interactions/test_calendar_feed.py)",
 }
