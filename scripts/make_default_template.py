@@ -4,8 +4,9 @@
     .venv/bin/python scripts/make_default_template.py [OUTPUT_DIR]   (default: instance/)
 
 The files are built by crm/releases/default_template.py with python-docx, so no binary is kept
-in the repository. Open one in Word, replace the letterhead text, add the logo and fonts, keep
-the placeholders, and upload it under Press releases -> Templates. The app itself stores the
+in the repository. The fonts are set in the styles (Calibri and Cambria) and the letterhead has
+`{{ logo }}`, the logo admins upload under Admin -> Letterhead logo. Open one in Word, replace
+the letterhead text, keep the placeholders, and upload it under Press releases -> Templates. The app itself stores the
 same built-in templates in its database the first time a release needs one
 (or `crm install-release-templates`).
 """

@@ -16,6 +16,7 @@ from crm.formutil import choices
 from crm.releases import bp, output, services, workflow
 from crm.releases.diff import diff_versions
 from crm.releases.distribution import DOCX_MIME
+from crm.releases.docx import shows_release
 from crm.releases.export import ExportError, render_docx
 from crm.releases.forms import ReleaseForm, local_to_utc, utc_to_local_input
 from crm.releases.markup import to_html
@@ -28,7 +29,7 @@ from crm.releases.models import (
     ReleaseVersion,
 )
 from crm.releases.snippets import active_snippets
-from crm.releases.templates_store import active_templates
+from crm.releases.templates_store import active_templates, check_shown
 from crm.releases.workflow import ACTION_LABELS
 from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, send_download, show_error
 
@@ -70,9 +71,12 @@ def _prepare(form: ReleaseForm, release: Release | None) -> None:
     templates = active_templates()
     if release is not None and release.template and release.template not in templates:
         templates.append(release.template)
+    check_shown(templates)
+    unusable = " – " + _("not usable: shows neither title nor text")
     form.template_id.choices = choices(
-        [(0, _("Default for the language"))] + [(t.id, f"{t.name} ({t.language})")
-                                                for t in templates])
+        [(0, _("Default for the language"))]
+        + [(t.id, f"{t.name} ({t.language})" + ("" if shows_release(t.shown) else unusable))
+           for t in templates])
     snippets = active_snippets()
     if release is not None:
         snippets += [s for s in release.snippets if s not in snippets]

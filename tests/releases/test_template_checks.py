@@ -126,6 +126,8 @@ def test_nothing_is_sent_through_a_template_that_shows_neither_title_nor_text(
                                    follow_redirects=True))
         assert "“Brevark” shows neither the title nor the text of a release" in text
     assert smtp_server.messages == [] and release.distributions == []
+    form = page(as_editor.get(f"/releases/{release.id}/edit"))
+    assert "Brevark (nb) – not usable: shows neither title nor text" in form
     # Downloading it to look at is still possible: only sending is refused.
     assert as_editor.get(f"/releases/{release.id}/download.docx").status_code == 200
 
