@@ -95,6 +95,23 @@ def test_the_word_diff_marks_only_the_changed_words():
     assert word_diff("Borte", "") == [("delete", "Borte")]
 
 
+def test_a_long_body_is_compared_line_by_line_first():
+    """A body at the length limit (repetitive words made difflib take minutes); a change
+    stretch too long to compare word by word is shown as replaced."""
+    paragraphs = [f"Avsnitt {n} om helsekøer i Nord-Norge og på Værøy." for n in range(1800)]
+    before = "\n\n".join(paragraphs)
+    assert len(before) > 90_000
+    after = before.replace("Avsnitt 900 om", "Avsnitt 900 handler om")
+    assert word_diff(before, after) == [
+        ("equal", before.split("Avsnitt 900 om")[0] + "Avsnitt 900 "), ("insert", "handler "),
+        ("equal", "om" + before.split("Avsnitt 900 om")[1])]
+    words = "ord " * 25_000
+    assert word_diff(words, words[:50_000] + "nytt " + words[50_000:]) == [
+        ("equal", words[:50_000]), ("insert", "nytt "), ("equal", words[50_000:])]
+    old_line, new_line = " ".join(["a", "b"] * 2500), " ".join(["b", "a"] * 2500)
+    assert word_diff(old_line, new_line) == [("delete", old_line), ("insert", new_line)]
+
+
 def test_versions_differ_word_by_word_with_norwegian_labels_and_escaped_html(client, politician):
     editor = make_user("redaktor@example.no", "editor", name="Åse", language="nb")
     release = draft(editor, title="Ap & Høyre er enige", lead="Kort ingress.",
@@ -114,7 +131,7 @@ def test_versions_differ_word_by_word_with_norwegian_labels_and_escaped_html(cli
                   "<h3>Sitater</h3>"):
         assert label in text
     assert "Ap &amp; Høyre er <del>enige</del><ins>uenige</ins>" in text
-    assert "Kort<ins> og klar</ins> ingress." in text
+    assert "Kort <ins>og klar </ins>ingress." in text
     assert "om <del>æøå</del><ins>ÆØÅ</ins>." in text
     assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt; </ins>avsnitt." in text
     assert "<script>alert(1)" not in text
