@@ -1,7 +1,7 @@
 """templates: the parts a template shows (release_template.shown), the office logo
 
 Revision ID: tmpl1
-Revises: bounce1
+Revises: spike1
 Create Date: 2026-12-01
 
 `shown` stays NULL for the templates already stored: the app checks each once (a trial
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "tmpl1"
-down_revision = "bounce1"
+down_revision = "spike1"
 branch_labels = None
 depends_on = None
 
