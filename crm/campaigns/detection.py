@@ -89,8 +89,10 @@ class Found:
 
 
 def phrase_form(text: str) -> str:
-    """A wording, variant or phrase as a matcher form: one line, no quotes or final stop."""
-    return normalise_space(text or "").strip(_EDGE_PUNCTUATION)
+    """A wording, variant or phrase as a matcher form: one line, no quotes or final stop;
+    "" when nothing in it is a letter or digit."""
+    form = normalise_space(text or "").strip(_EDGE_PUNCTUATION)
+    return form if any(ch.isalnum() for ch in form) else ""
 
 
 def sentences(text: str) -> list[str]:
@@ -113,8 +115,7 @@ class Detector:
             if forms:
                 self._meaning[len(specs)] = (message.id, "variant", 0)
                 specs.append(TermSpec(len(specs), tuple(forms), "auto", (), "issue"))
-            for index, phrase in enumerate(message.key_phrases):
-                phrase = phrase_form(phrase)
+            for index, phrase in enumerate(dict.fromkeys(map(phrase_form, message.key_phrases))):
                 if phrase:
                     self._meaning[len(specs)] = (message.id, "phrase", index)
                     specs.append(TermSpec(len(specs), (phrase,), "auto", (), "issue"))
@@ -129,7 +130,7 @@ class Detector:
         self._phrases = Matcher(specs)
         self._people = Matcher([TermSpec(pid, tuple(sorted(names)), "auto", (), "politician")
                                 for pid, names in people.items()])
-        self._phrase_counts = {m.id: len([p for p in m.key_phrases if phrase_form(p)])
+        self._phrase_counts = {m.id: len({phrase_form(p) for p in m.key_phrases} - {""})
                                for m in self.messages}
 
     def detect(self, texts: Iterable[tuple[str, str]]) -> dict[int, Found]:

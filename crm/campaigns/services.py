@@ -506,7 +506,7 @@ def pull_through_rates(campaign: Campaign, start: date | None = None, end: date 
         return report
     examine_campaign(campaign, first, last)
     scope_query = scope_select(campaign, lo, hi)
-    scope = dict(db.session.execute(scope_query).tuples())
+    scope = dict(db.session.execute(scope_query).all())
     if not scope:
         return report
     in_scope = db.select(scope_query.subquery().c.article_id)
@@ -549,7 +549,7 @@ def pull_through_rates(campaign: Campaign, start: date | None = None, end: date 
     report.weeks = sorted(weeks.rows.values(), key=lambda r: r.key)
     newest = sorted(scope, key=lambda a: (scope[a], a), reverse=True)[:RECENT_ARTICLES]
     titles = dict(db.session.execute(db.select(Article.id, Article.title)
-                                     .where(Article.id.in_(newest))).tuples())
+                                     .where(Article.id.in_(newest))).all())
     report.recent = [ArticleRow(a, titles.get(a, ""), scope[a],
                                 {m: lv for m, (lv, _s) in found.get(a, {}).items()})
                      for a in newest]
