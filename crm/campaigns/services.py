@@ -20,7 +20,6 @@ figures never miss an article and a report only reads.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -43,7 +42,7 @@ from crm.messages import msg
 from crm.monitoring.matching import FORM_MAX
 from crm.monitoring.models import Article, ArticleSource, Mention, WatchTerm
 from crm.text import normalise_space, without_controls
-from crm.timeutil import local_day_bounds, to_local, utcnow
+from crm.timeutil import local_day_bounds, local_zone, to_local, utcnow
 
 MIN_MESSAGES, MAX_MESSAGES = 3, 7
 NAME_MAX = 200
@@ -345,6 +344,20 @@ def examine_campaign(campaign: Campaign, start: date | None = None, end: date | 
     return counts
 
 
+def _examine_missing(campaign: Campaign, scope: Iterable[int]) -> ExamineCounts:
+    """Examine the articles of `scope` (ids) not examined for the campaign yet."""
+    counts = ExamineCounts()
+    examined = set(db.session.scalars(db.select(CampaignArticle.article_id).where(
+        CampaignArticle.campaign_id == campaign.id)))
+    missing = sorted(set(scope) - examined)
+    if missing and campaign.messages:
+        detector = detector_for(campaign)
+        for chunk in _chunks(missing):
+            for i in range(0, len(chunk), BATCH):
+                examine_articles(campaign, chunk[i:i + BATCH], detector, counts)
+    return counts
+
+
 def examine_new_articles(since: datetime, _summary=None) -> None:
     """The AFTER_POLL hook: examine the articles that got a mention since `since` for every
     campaign whose period they fall in."""
@@ -455,31 +468,60 @@ class PullThroughReport:
 
 
 class _Groups:
+    """Rows of a grouping, counted article by article; O(messages found) per article."""
+
     def __init__(self, message_ids: list[int]):
         self.message_ids = message_ids
         self.rows: dict = {}
 
-    def add(self, key, label: str, levels: dict[int, tuple[str, bool]]) -> None:
+    def add(self, key, label: str, found: _Found) -> None:
         row = self.rows.get(key)
         if row is None:
             row = self.rows[key] = GroupRow(key, label, RateCell(),
                                             {m: RateCell() for m in self.message_ids})
         row.any_message.articles += 1
-        if levels:
-            best = "explicit" if any(lv == "explicit" for lv, _s in levels.values()) \
-                else "partial"
-            row.any_message.add(best, any(s for _lv, s in levels.values()))
-        for message_id, cell in row.per_message.items():
-            cell.articles += 1
-            level, spoken = levels.get(message_id, (None, False))
-            cell.add(level, spoken)
+        if found.best:
+            row.any_message.add(found.best, found.spoken)
+            for message_id, (level, spoken) in found.levels.items():
+                cell = row.per_message.get(message_id)
+                if cell is not None:
+                    cell.add(level, spoken)
+
+    def finish(self) -> list[GroupRow]:
+        for row in self.rows.values():
+            for cell in row.per_message.values():
+                cell.articles = row.any_message.articles
+        return list(self.rows.values())
 
     def by_size(self) -> list[GroupRow]:
-        return sorted(self.rows.values(), key=lambda r: (-r.any_message.articles, r.label))
+        return sorted(self.finish(), key=lambda r: (-r.any_message.articles, r.label))
 
 
-def _week(moment: datetime) -> tuple[date, str]:
-    day = to_local(moment).date()
+@dataclass
+class _Found:
+    """What one article carried: message id -> (level, spokesperson named), and the best."""
+
+    levels: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    best: str = ""
+    spoken: bool = False
+
+    def note(self, message_id: int, level: str, spoken: bool) -> None:
+        self.levels[message_id] = (level, spoken)
+        if level == "explicit" or not self.best:
+            self.best = level
+        self.spoken = self.spoken or spoken
+
+
+_NOTHING = _Found()
+IN_CHUNK = 5000  # ids per IN (...) list
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), IN_CHUNK):
+        yield ids[i:i + IN_CHUNK]
+
+
+def _week(day: date) -> tuple[date, str]:
     monday = day - timedelta(days=day.weekday())
     year, week, _ = monday.isocalendar()
     return monday, f"{year}-W{week:02d}"
@@ -504,24 +546,22 @@ def pull_through_rates(campaign: Campaign, start: date | None = None, end: date 
                                 for m in messages])
     if first > last:
         return report
-    examine_campaign(campaign, first, last)
-    scope_query = scope_select(campaign, lo, hi)
-    scope = dict(db.session.execute(scope_query).all())
+    scope = dict(db.session.execute(scope_select(campaign, lo, hi)).all())
     if not scope:
         return report
-    in_scope = db.select(scope_query.subquery().c.article_id)
-    found: dict[int, dict[int, tuple[str, bool]]] = defaultdict(dict)
+    _examine_missing(campaign, scope)
+    found: dict[int, _Found] = {}
     for article_id, message_id, level, spokesperson_id in db.session.execute(
             db.select(PullThrough.article_id, PullThrough.message_id, PullThrough.level,
                       PullThrough.spokesperson_id)
-            .where(PullThrough.campaign_id == campaign.id,
-                   PullThrough.article_id.in_(in_scope))):
+            .where(PullThrough.campaign_id == campaign.id)):
         if article_id in scope:
-            found[article_id][message_id] = (level, spokesperson_id is not None)
+            found.setdefault(article_id, _Found()).note(message_id, level,
+                                                        spokesperson_id is not None)
     overall = _Groups(message_ids)
     for article_id in scope:
-        overall.add(0, "", found.get(article_id, {}))
-    total = overall.rows[0]
+        overall.add(0, "", found.get(article_id, _NOTHING))
+    total = overall.finish()[0]
     report.articles = total.any_message.articles
     report.any_message = total.any_message
     for row in report.messages:
@@ -531,27 +571,37 @@ def pull_through_rates(campaign: Campaign, start: date | None = None, end: date 
 
     outlets, journalists, weeks = _Groups(message_ids), _Groups(message_ids), \
         _Groups(message_ids)
+    # An article's time never changes once stored and its mentions carry it (sort_at): the
+    # period's articles by their indexed time, then those of the scope, in Python.
+    in_period = (Article.sort_at >= lo, Article.sort_at < hi)
     for article_id, org_id, org_name in db.session.execute(
             db.select(ArticleSource.article_id, Organisation.id, Organisation.name)
+            .join(Article, Article.id == ArticleSource.article_id)
             .join(Feed, Feed.id == ArticleSource.feed_id)
             .join(Organisation, Organisation.id == Feed.organisation_id)
-            .where(ArticleSource.article_id.in_(in_scope)).distinct()):
-        outlets.add(org_id, org_name, found.get(article_id, {}))
+            .where(*in_period).distinct()):
+        if article_id in scope:
+            outlets.add(org_id, org_name, found.get(article_id, _NOTHING))
     for article_id, contact_id, contact_name in db.session.execute(
             db.select(Article.id, Contact.id, Contact.name)
-            .join(Contact, Contact.id == Article.author_contact_id)
-            .where(Article.id.in_(in_scope))):
-        journalists.add(contact_id, contact_name, found.get(article_id, {}))
+            .join(Contact, Contact.id == Article.author_contact_id).where(*in_period)):
+        if article_id in scope:
+            journalists.add(contact_id, contact_name, found.get(article_id, _NOTHING))
+    mondays: dict[date, tuple[date, str]] = {}
+    zone = local_zone()
     for article_id, sort_at in scope.items():
-        monday, label = _week(sort_at)
-        weeks.add(monday, label, found.get(article_id, {}))
+        day = sort_at.astimezone(zone).date()  # UTCDateTime gives aware datetimes
+        week = mondays.get(day)
+        if week is None:
+            week = mondays[day] = _week(day)
+        weeks.add(week[0], week[1], found.get(article_id, _NOTHING))
     report.outlets, report.journalists = outlets.by_size(), journalists.by_size()
-    report.weeks = sorted(weeks.rows.values(), key=lambda r: r.key)
+    report.weeks = sorted(weeks.finish(), key=lambda r: r.key)
     newest = sorted(scope, key=lambda a: (scope[a], a), reverse=True)[:RECENT_ARTICLES]
     titles = dict(db.session.execute(db.select(Article.id, Article.title)
                                      .where(Article.id.in_(newest))).all())
     report.recent = [ArticleRow(a, titles.get(a, ""), scope[a],
-                                {m: lv for m, (lv, _s) in found.get(a, {}).items()})
+                                {m: lv for m, (lv, _s) in found.get(a, _NOTHING).levels.items()})
                      for a in newest]
     return report
 
