@@ -83,7 +83,7 @@ class Campaign(Audited, db.Model):
         return self.side == Side.OURS.value
 
 
-class KeyMessage(db.Model):
+class KeyMessage(Audited, db.Model):
     """One key message: its canonical wording, accepted variants and key phrases (one per
     line), and optionally the spokespeople who should carry it."""
 
@@ -100,6 +100,9 @@ class KeyMessage(db.Model):
     campaign: Mapped[Campaign] = relationship(back_populates="messages")
     spokespeople: Mapped[list[Contact]] = relationship(secondary=message_spokesperson,
                                                        order_by="Contact.sort_name")
+
+    def audit_label(self) -> str:
+        return self.wording[:100]
 
     @property
     def variant_list(self) -> list[str]:

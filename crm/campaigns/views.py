@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -60,6 +62,17 @@ def _fill(form: CampaignForm, campaign: Campaign) -> None:
         entry.form.spokesperson_ids.data = [c.id for c in message.spokespeople]
 
 
+def _show_error(form: CampaignForm, error: UserError) -> None:
+    """On the message's own field for "messages-2-wording" and the like, else as usual."""
+    found = re.fullmatch(r"messages-(\d+)-(\w+)", error.field or "")
+    if found and int(found.group(1)) < len(form.messages):
+        target = getattr(form.messages[int(found.group(1))].form, found.group(2), None)
+        if target is not None:
+            target.errors = [*target.errors, error.message]
+            return
+    show_error(form, error, fallback="name")
+
+
 def _save(campaign: Campaign | None):
     form = _form(obj=campaign) if request.method == "GET" else _form()
     if request.method == "GET" and campaign is not None:
@@ -69,7 +82,7 @@ def _save(campaign: Campaign | None):
             saved = services.save_campaign(campaign, _data(form))
         except UserError as exc:
             db.session.rollback()
-            show_error(form, exc, fallback="name")
+            _show_error(form, exc)
         else:
             flash(_("Campaign saved."), "success")
             return redirect(url_for("campaigns.detail", campaign_id=saved.id))

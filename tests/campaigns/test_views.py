@@ -155,6 +155,15 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_stored(live, term
     assert db.session.scalar(db.select(db.func.count()).select_from(Campaign)) == 0
 
 
+def test_a_message_error_stands_under_that_message(live, terms):
+    editor = live("editor")
+    answer = post_form(editor, "/campaigns/new", form_data(
+        terms, **{"messages-2-wording": "", "messages-2-key_phrases": "bare et ord"}))
+    message3 = answer.text.split("<legend>Message 3</legend>", 1)[1].split("</fieldset>")[0]
+    assert "Message 3 needs its wording." in message3
+    assert "Message 3 needs its wording." not in answer.text.split("<legend>Message 1")[0]
+
+
 def test_hostile_but_valid_text_is_stored_as_given_and_shown_escaped(live, terms):
     editor = live("editor")
     name = "<script>alert('x')</script> Æøå 🎉"
