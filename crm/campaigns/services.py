@@ -606,6 +606,34 @@ def pull_through_rates(campaign: Campaign, start: date | None = None, end: date 
     return report
 
 
+def report_csv(report: PullThroughReport) -> tuple[str, str]:
+    """(file name, CSV text) of a report: one row for the whole scope, then one per outlet,
+    journalist and week; per message its articles carrying it (explicit, partial)."""
+    from crm.monitoring.analytics import to_csv
+
+    header = ["group", "name", "articles", "carried_any", "rate_any"]
+    for m in report.messages:
+        n = m.position + 1
+        header += [f"message_{n}_carried", f"message_{n}_explicit", f"message_{n}_partial",
+                   f"message_{n}_rate"]
+
+    def row(group: str, name: str, any_message: RateCell, cells: list[RateCell]) -> list:
+        values = [group, name, any_message.articles, any_message.carried,
+                  f"{any_message.rate:.4f}"]
+        for cell in cells:
+            values += [cell.carried, cell.explicit, cell.partial, f"{cell.rate:.4f}"]
+        return values
+
+    rows = [row("all", report.name, report.any_message, [m.cell for m in report.messages])]
+    for group, items in (("outlet", report.outlets), ("journalist", report.journalists),
+                         ("week", report.weeks)):
+        rows += [row(group, item.label, item.any_message,
+                     [item.per_message[m.message_id] for m in report.messages])
+                 for item in items]
+    stamp = f"{report.start:%Y%m%d}-{report.end:%Y%m%d}"
+    return f"pull-through-{report.campaign_id}-{stamp}.csv", to_csv(header, rows)
+
+
 def side_by_side(campaigns: Iterable[Campaign], start: date, end: date
                  ) -> list[PullThroughReport]:
     """Each campaign's per-message pull-through over the same dates (clamped to its period):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from crm.auth.roles import editor_required
@@ -141,3 +141,13 @@ def detail(campaign_id: int):
         "campaigns/detail.html", campaign=campaign, report=report, compared=compared,
         message_chart=message_chart(report, _("Pull-through per message")),
         week_chart=week_chart(report, _("Articles carrying a message, per week")))
+
+
+@bp.route("/<int:campaign_id>/pull-through.csv")
+def detail_csv(campaign_id: int):
+    """The campaign's pull-through figures as CSV."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    name, text = services.report_csv(
+        services.pull_through_rates(campaign, date_arg("from"), date_arg("to")))
+    return Response("\ufeff" + text, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})

@@ -235,3 +235,24 @@ def test_deleting_the_campaign_removes_its_stored_pull_through(world):
     assert db.session.scalar(db.select(db.func.count()).select_from(PullThrough).where(
         PullThrough.campaign_id == world["ours"].id)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(CampaignArticle)) == 5
+
+
+def test_the_figures_download_as_csv_with_the_same_numbers(world, as_viewer):
+    response = as_viewer.get(f"/campaigns/{world['ours'].id}/pull-through.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith('"group","name","articles","carried_any","rate_any",'
+                               '"message_1_carried"')
+    assert lines[1].startswith('"all","Skoleløftet","5","4","0.8000","2","2","0","0.4000",'
+                               '"3","1","2","0.6000"')
+    assert any(line.startswith('"outlet","NRK","3","3","1.0000"') for line in lines)
+    assert any(line.startswith('"week","2026-W49","3","2"') for line in lines)
+    assert "attachment; filename=pull-through-" in response.headers["Content-Disposition"]
+
+
+def test_a_name_like_a_formula_is_defused_in_the_csv(world, as_viewer):
+    campaign = world["theirs"]
+    campaign.name = '=HYPERLINK("http://x.example","klikk")'
+    db.session.commit()
+    text = as_viewer.get(f"/campaigns/{campaign.id}/pull-through.csv").get_data(as_text=True)
+    assert '"\'=HYPERLINK(' in text and '"=HYPERLINK(' not in text
