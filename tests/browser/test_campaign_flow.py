@@ -87,7 +87,7 @@ def test_define_a_campaign_poll_a_feed_and_see_the_pull_through(page, live_serve
     expect(messages.get_by_role("row").filter(has_text="2. Gratis skolemat")
            ).to_contain_text("33 % 1/3")
     expect(messages.get_by_role("row").filter(has_text="Any message")).to_contain_text("67 % 2/3")
-    outlets = page.locator("section").filter(has=page.get_by_role("heading", name="Outlet"))
+    outlets = page.locator("section").filter(has=page.get_by_role("heading", name="By outlet"))
     expect(outlets.get_by_role("row").filter(has_text="NRK")).to_contain_text("67 %")
     expect(page.locator("svg[aria-label='Pull-through per message']")).to_be_visible()
     latest = page.locator("table.articles")
