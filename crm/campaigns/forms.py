@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -14,6 +13,7 @@ from wtforms.validators import Length, Optional
 
 from crm.campaigns.models import Side
 from crm.campaigns.services import DESCRIPTION_MAX, MAX_MESSAGES, NAME_MAX, WORDING_MAX
+from crm.dateinput import LocalDateField
 from crm.formutil import choices
 from crm.releases.forms import CheckboxesField
 
@@ -41,8 +41,8 @@ class CampaignForm(FlaskForm):
     side = SelectField(_l("Whose campaign"), choices=choices(Side.choices()))
     party = StringField(_l("Competitor"), validators=[Length(max=NAME_MAX)],
                         description=_l("For a competitor's campaign: the party, e.g. Høyre."))
-    start_date = DateField(_l("First day"), validators=[Optional()])
-    end_date = DateField(_l("Last day"), validators=[Optional()])
+    start_date = LocalDateField(_l("First day"), validators=[Optional()])
+    end_date = LocalDateField(_l("Last day"), validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
     term_ids = CheckboxesField(_l("Issues (watch terms)"), coerce=int, validate_choice=True,
                                description=_l("Articles in the period with a mention of one "
