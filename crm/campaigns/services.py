@@ -41,7 +41,7 @@ from crm.extensions import db
 from crm.messages import msg
 from crm.monitoring.matching import FORM_MAX
 from crm.monitoring.models import Article, ArticleSource, Mention, WatchTerm
-from crm.text import normalise_space, without_controls
+from crm.text import name_key, normalise_space, without_controls
 from crm.timeutil import local_day_bounds, local_zone, to_local, utcnow
 
 MIN_MESSAGES, MAX_MESSAGES = 3, 7
@@ -132,8 +132,11 @@ def _clean(data: CampaignData, campaign: Campaign | None) -> CampaignData:
     if len(name) > NAME_MAX:
         raise CampaignError(msg("A name may have at most %(max)d characters.", max=NAME_MAX),
                             field="name")
-    clash = db.session.scalar(db.select(Campaign.id).where(
-        func.lower(Campaign.name) == name.lower()))
+    # The same name whatever its case or accents (crm.text.name_key: æ, ø, å kept), alike
+    # on both databases; campaigns are few, so they are compared here.
+    key = name_key(name)
+    clash = next((cid for cid, other in db.session.execute(db.select(Campaign.id, Campaign.name))
+                  if name_key(other) == key), None)
     if clash is not None and (campaign is None or clash != campaign.id):
         raise CampaignError(msg("There is already a campaign of that name."), field="name")
     if data.side not in SIDES:

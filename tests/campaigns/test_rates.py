@@ -208,6 +208,23 @@ def test_editing_a_message_computes_the_pull_through_again(world):
     assert report.messages[0].cell.spokesperson == 0  # no spokesperson any more
 
 
+def test_a_message_taken_out_takes_its_figures_with_it(world):
+    campaign = world["ours"]
+    four = [MessageData("Flere lærere i skolen"),
+            MessageData("Gratis skolemat til alle elever",
+                        key_phrases="skolemat\ngratis\nalle elever"),
+            MessageData("Nye skolebygg i hele landet"), MessageData("Skolen trenger ny rektor")]
+    data = dict(name="Skoleløftet", start_date=START, end_date=END,
+                term_ids=[world["skole"].id])
+    services.save_campaign(campaign, CampaignData(**data, messages=four))
+    assert [m.cell.carried for m in pull_through_rates(campaign).messages] == [2, 3, 0, 1]
+    services.save_campaign(campaign, CampaignData(**data, messages=four[:3]))
+    report = pull_through_rates(campaign)
+    assert [m.cell.carried for m in report.messages] == [2, 3, 0]
+    assert db.session.scalar(db.select(db.func.count()).select_from(PullThrough).where(
+        PullThrough.campaign_id == campaign.id)) == 5
+
+
 def test_marking_a_mention_as_noise_takes_the_article_out_of_the_scope(world):
     a1 = world["articles"]["A1"]
     set_status(db.session.scalar(db.select(Mention).where(Mention.article_id == a1.id)),
