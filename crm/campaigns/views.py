@@ -136,7 +136,7 @@ def detail(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     report = services.pull_through_rates(campaign, date_arg("from"), date_arg("to"))
     others = [c for c in services.overlapping(campaign) if c.id != campaign.id]
-    compared = services.side_by_side([campaign, *others], report.start, report.end)
+    compared = [report, *services.side_by_side(others, report.start, report.end)]
     return render_template(
         "campaigns/detail.html", campaign=campaign, report=report, compared=compared,
         message_chart=message_chart(report, _("Pull-through per message")),
