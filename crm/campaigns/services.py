@@ -329,14 +329,18 @@ def examine_campaign(campaign: Campaign, start: date | None = None, end: date | 
                      progress: Callable[[int, int], None] | None = None) -> ExamineCounts:
     """Examine the articles of the campaign's scope (between `start` and `end`, default its
     whole period) that are not examined yet; `progress(done, total)` after each batch."""
-    counts = ExamineCounts()
     _first, _last, lo, hi = _bounds(campaign, start, end)
-    scope = scope_select(campaign, lo, hi).subquery()
-    missing = list(db.session.scalars(
-        db.select(scope.c.article_id).where(~db.exists().where(
-            CampaignArticle.campaign_id == campaign.id,
-            CampaignArticle.article_id == scope.c.article_id))
-        .order_by(scope.c.article_id)))
+    scope = db.session.scalars(db.select(scope_select(campaign, lo, hi).subquery().c.article_id))
+    return _examine_missing(campaign, scope, progress)
+
+
+def _examine_missing(campaign: Campaign, scope: Iterable[int],
+                     progress: Callable[[int, int], None] | None = None) -> ExamineCounts:
+    """Examine the articles of `scope` (ids) not examined for the campaign yet."""
+    counts = ExamineCounts()
+    examined = set(db.session.scalars(db.select(CampaignArticle.article_id).where(
+        CampaignArticle.campaign_id == campaign.id)))
+    missing = sorted(set(scope) - examined)
     if not missing or not campaign.messages:
         return counts
     detector = detector_for(campaign)
@@ -344,20 +348,6 @@ def examine_campaign(campaign: Campaign, start: date | None = None, end: date | 
         examine_articles(campaign, missing[i:i + BATCH], detector, counts)
         if progress is not None:
             progress(min(i + BATCH, len(missing)), len(missing))
-    return counts
-
-
-def _examine_missing(campaign: Campaign, scope: Iterable[int]) -> ExamineCounts:
-    """Examine the articles of `scope` (ids) not examined for the campaign yet."""
-    counts = ExamineCounts()
-    examined = set(db.session.scalars(db.select(CampaignArticle.article_id).where(
-        CampaignArticle.campaign_id == campaign.id)))
-    missing = sorted(set(scope) - examined)
-    if missing and campaign.messages:
-        detector = detector_for(campaign)
-        for chunk in _chunks(missing):
-            for i in range(0, len(chunk), BATCH):
-                examine_articles(campaign, chunk[i:i + BATCH], detector, counts)
     return counts
 
 
@@ -370,7 +360,7 @@ def examine_new_articles(since: datetime, _summary=None) -> None:
         return
     first, last = to_local(lo).date(), to_local(hi).date()
     for campaign in db.session.scalars(db.select(Campaign).where(
-            Campaign.start_date <= last, Campaign.end_date >= first)):
+            Campaign.start_date <= last, Campaign.end_date >= first)).all():
         examine_campaign(campaign, max(first, campaign.start_date),
                          min(last, campaign.end_date))
 
@@ -516,12 +506,6 @@ class _Found:
 
 
 _NOTHING = _Found()
-IN_CHUNK = 5000  # ids per IN (...) list
-
-
-def _chunks(ids: list[int]):
-    for i in range(0, len(ids), IN_CHUNK):
-        yield ids[i:i + IN_CHUNK]
 
 
 def _week(day: date) -> tuple[date, str]:
