@@ -6,6 +6,7 @@ import re
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
 from crm.campaigns import bp, services
@@ -21,8 +22,8 @@ from crm.view_helpers import date_arg, show_error
 @bp.route("/")
 def index():
     """Our campaigns and the competitors', by period."""
-    items = db.session.scalars(db.select(Campaign).order_by(
-        Campaign.end_date.desc(), Campaign.name)).all()
+    items = db.session.scalars(db.select(Campaign).options(selectinload(Campaign.messages))
+                               .order_by(Campaign.end_date.desc(), Campaign.name)).all()
     return render_template("campaigns/index.html", campaigns=items)
 
 
