@@ -22,7 +22,7 @@ from importlib.util import find_spec
 from types import ModuleType
 
 DOMAINS = ("auth", "audit", "contacts", "interactions", "releases", "bounces", "monitoring",
-           "digest", "jobs", "privacy", "demo", "alerts")
+           "campaigns", "digest", "jobs", "privacy", "demo", "alerts")
 
 
 def package(domain: str) -> ModuleType:

@@ -109,3 +109,8 @@ PRIVACY_PARTS: Registry[PrivacyPart] = Registry("privacy parts", reserved=frozen
 # Breach watch, spike alerts and the like hang here. A hook that raises is logged and the rest
 # still run; the poll's result stands.
 AFTER_POLL: Registry[Callable[[Any, Any], None]] = Registry("after each poll")
+
+# The article page (monitoring/article.html): hook(article) -> sections {"template", ...} shown
+# below the article; the included template sees the dict as `section`. Campaigns show the key
+# messages an article carried.
+ARTICLE_SECTIONS: Registry[Callable[[Any], list[dict]]] = Registry("article page sections")

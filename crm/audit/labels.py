@@ -22,6 +22,7 @@ RECORD_LABELS = {
     "release_template": _l("Template"), "text_snippet": _l("Text snippet"),
     "distribution": _l("Distribution"), "feed": _l("Feed"), "watch_term": _l("Watch term"),
     "user_account": _l("User"), "address_bounce": _l("Bounce state of an address"),
+    "campaign": _l("Campaign"), "key_message": _l("Key message"),
 }
 
 # Column names mean the same in every table, except where a table says otherwise below.
@@ -68,6 +69,9 @@ FIELD_LABELS = {
     "email": _l("Email"), "soft_in_a_row": _l("Soft bounces in a row"),
     "undeliverable_at": _l("Undeliverable since"), "reason": _l("Reason"),
     "last_bounce_at": _l("Last bounce"),
+    "side": _l("Whose campaign"), "party": _l("Competitor"), "start_date": _l("First day"),
+    "end_date": _l("Last day"), "campaign_id": _l("Campaign"), "position": _l("Position"),
+    "wording": _l("Wording"), "key_phrases": _l("Key phrases"),
     # Summary entries (merges, exports, bulk work)
     "merged_contact_id": _l("Merged contact"), "merged_contact_name": _l("Merged contact"),
     "format": _l("Format"), "count": _l("Count"), "filters": _l("Filters"),

@@ -128,7 +128,9 @@ def article(article_id: int):
         .selectinload(Feed.organisation),
         selectinload(Article.mentions).selectinload(Mention.term),
         selectinload(Article.author_contact)])
-    return render_template("monitoring/article.html", article=item,
+    from crm import registry
+    sections = [s for hook in registry.ARTICLE_SECTIONS.values() for s in (hook(item) or [])]
+    return render_template("monitoring/article.html", article=item, sections=sections,
                            outlets=mentions.outlets_of(item),
                            byline_names=[] if item.author_contact_id and not item.author_guess else byline_names(
                                item.author))
