@@ -1,7 +1,7 @@
 """campaigns: key messages, their spokespeople, and the stored pull-through per article
 
 Revision ID: campaign1
-Revises: spike1 (written on dedupe1; rechained onto main's head when rebasing)
+Revises: tmpl1 (written on dedupe1; rechained onto main's head when rebasing)
 Create Date: 2026-12-01
 
 New tables only: campaign (+ campaign_term), key_message (+ key_message_spokesperson),
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'campaign1'
-down_revision = "spike1"
+down_revision = "tmpl1"
 branch_labels = None
 depends_on = None
 
