@@ -32,6 +32,7 @@ from crm.contacts.search import drop_search_index, install_search_index, search_
 from crm.demo import data
 from crm.demo.activity import Activity, Planned, interaction_count
 from crm.demo.cast import load_cast
+from crm.demo.intelligence import create_intelligence
 from crm.demo.monitoring import create_monitoring
 from crm.demo.people import People, plan_roles
 from crm.demo.releases import create_releases
@@ -100,6 +101,7 @@ def add_releases_and_news(seed: int, now: datetime, counts: dict, progress: Prog
     zone = local_zone()
     create_releases(random.Random(f"{seed}-releases"), now, zone, cast, counts, progress)
     create_monitoring(random.Random(f"{seed}-news"), now, zone, cast, counts, progress)
+    create_intelligence(now, counts)
 
 
 # Core INSERTs of plain dicts (executemany): ORM bulk inserts split a batch wherever a value

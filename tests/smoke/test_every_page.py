@@ -30,7 +30,8 @@ ID_SOURCES = {
     "interaction_id": "interaction", "follow_up_id": "follow_up", "release_id": "release",
     "template_id": "release_template", "snippet_id": "text_snippet", "feed_id": "feed",
     "article_id": "article", "term_id": "watch_term", "mention_id": "mention",
-    "user_id": "user_account", "distribution_id": "distribution",
+    "user_id": "user_account", "distribution_id": "distribution", "campaign_id": "campaign",
+    "alert_id": "alert", "rule_id": "alert_rule",
 }
 # Routes not requested directly, and why.
 NOT_REQUESTED = {
