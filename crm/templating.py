@@ -55,7 +55,7 @@ def code_sets() -> SimpleNamespace:
     from crm.contacts.duplicates import DuplicateReason
     from crm.contacts.models import ContactKind, ContactLanguage, LawfulBasis, OrganisationKind
     from crm.interactions.labels import Direction, InquiryStatus, InteractionKind
-    from crm.monitoring.models import FeedHealth, TermGroup
+    from crm.monitoring.models import FeedHealth, TermGroup, Tone
     from crm.releases.models import RecipientStatus, ReleaseLanguage, ReleaseStatus
     return SimpleNamespace(
         role=Role, ui_language=UILanguage, contact_kind=ContactKind,
@@ -63,7 +63,8 @@ def code_sets() -> SimpleNamespace:
         contact_language=ContactLanguage, interaction_kind=InteractionKind,
         direction=Direction, inquiry_status=InquiryStatus, release_status=ReleaseStatus,
         release_language=ReleaseLanguage, recipient_status=RecipientStatus,
-        feed_health=FeedHealth, term_group=TermGroup, duplicate_reason=DuplicateReason)
+        feed_health=FeedHealth, term_group=TermGroup, duplicate_reason=DuplicateReason,
+        tone=Tone)
 
 
 def code_label(value: str | None, kind: str) -> str:

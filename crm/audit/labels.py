@@ -21,6 +21,7 @@ RECORD_LABELS = {
     "press_inquiry": _l("Press inquiry"), "release": _l("Press release"),
     "release_template": _l("Template"), "text_snippet": _l("Text snippet"),
     "distribution": _l("Distribution"), "feed": _l("Feed"), "watch_term": _l("Watch term"),
+    "mention": _l("Mention"),
     "user_account": _l("User"), "address_bounce": _l("Bounce state of an address"),
     "campaign": _l("Campaign"), "key_message": _l("Key message"),
 }
@@ -65,7 +66,7 @@ FIELD_LABELS = {
     "check_result": _l("Result of the check"),
     "term": _l("Term"), "variants": _l("Variants"), "group": _l("Group"),
     "contact_id": _l("Contact"), "exclusions": _l("Exclusions"),
-    "case_mode": _l("Upper and lower case"),
+    "case_mode": _l("Upper and lower case"), "tone": _l("Tone"),
     "email": _l("Email"), "soft_in_a_row": _l("Soft bounces in a row"),
     "undeliverable_at": _l("Undeliverable since"), "reason": _l("Reason"),
     "last_bounce_at": _l("Last bounce"),

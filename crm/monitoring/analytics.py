@@ -1,5 +1,6 @@
 """Coverage figures over a period: mentions per day by group, top outlets and journalists,
-and the party's share of voice against competitor terms. Noise never counts.
+the party's share of voice against competitor terms, and tone (by outlet, by politician, per
+day). Noise never counts.
 
 Days are calendar days in the configured zone (Europe/Oslo), counted in Python from the rows'
 UTC times so that SQLite and PostgreSQL agree, and DST days are right.
@@ -16,7 +17,15 @@ from sqlalchemy import func
 
 from crm import spreadsheet
 from crm.extensions import db
-from crm.monitoring.models import TERM_GROUPS, Article, ArticleSource, Feed, Mention, WatchTerm
+from crm.monitoring.models import (
+    TERM_GROUPS,
+    TONES,
+    Article,
+    ArticleSource,
+    Feed,
+    Mention,
+    WatchTerm,
+)
 from crm.spreadsheet import safe_cell
 from crm.timeutil import local_day_bounds, to_local
 
@@ -113,6 +122,75 @@ def share_of_voice(period: Period) -> list[tuple[str, int, float]]:
     return [(label, n, (n / total) if total else 0.0) for label, n in entries]
 
 
+# --- tone -----------------------------------------------------------------------------------
+# A Counter per row, keyed by tone code, "" for mentions whose tone nobody has set yet.
+
+def tone_totals(period: Period) -> Counter:
+    """Mentions per tone over the period."""
+    rows = db.session.execute(db.select(Mention.tone, func.count()).where(*_counted(period))
+                              .group_by(Mention.tone))
+    return Counter({tone or "": n for tone, n in rows})
+
+
+def tone_per_day(period: Period) -> dict[date, Counter]:
+    """{day: Counter(tone -> mentions)} for every day of the period."""
+    rows = db.session.execute(db.select(Mention.sort_at, Mention.tone).where(*_counted(period)))
+    per_day = {day: Counter() for day in period.days}
+    for sort_at, tone in rows:
+        day = to_local(sort_at).date()
+        if day in per_day:
+            per_day[day][tone or ""] += 1
+    return per_day
+
+
+def tone_by_outlet(period: Period, limit: int = 10) -> list[tuple[str, Counter]]:
+    """Mentions per tone for each outlet that carried the article (a story carried by two
+    outlets counts for both), the outlets with the most mentions first."""
+    from crm.contacts.models import Organisation
+
+    count = func.count(func.distinct(Mention.id))
+    rows = db.session.execute(
+        db.select(Organisation.id, Organisation.name, Mention.tone, count)
+        .select_from(Mention)
+        .join(ArticleSource, ArticleSource.article_id == Mention.article_id)
+        .join(Feed, Feed.id == ArticleSource.feed_id)
+        .join(Organisation, Organisation.id == Feed.organisation_id)
+        .where(*_counted(period))
+        .group_by(Organisation.id, Organisation.name, Mention.tone))
+    return _ranked(((oid, name), tone, n) for oid, name, tone, n in rows)[:limit]
+
+
+def tone_by_politician(period: Period, limit: int = 20) -> list[tuple[str, Counter]]:
+    """Mentions per tone for each politician: the watch terms of the politician group, joined
+    under their contact where they have one (two terms for one person count as one)."""
+    from crm.contacts.models import Contact
+
+    rows = db.session.execute(
+        db.select(WatchTerm.contact_id, Contact.name, WatchTerm.term, Mention.tone,
+                  func.count())
+        .select_from(Mention).join(Mention.term)
+        .outerjoin(Contact, Contact.id == WatchTerm.contact_id)
+        .where(*_counted(period), WatchTerm.group == "politician")
+        .group_by(WatchTerm.contact_id, Contact.name, WatchTerm.term, Mention.tone))
+    return _ranked((("c", cid, name) if cid else ("t", term, term), tone, n)
+                   for cid, name, term, tone, n in rows)[:limit]
+
+
+def _ranked(rows) -> list[tuple[str, Counter]]:
+    """[(label, Counter)] from (key whose last item is the label, tone, count) rows, the
+    largest total first, then by label."""
+    found: dict[tuple, Counter] = {}
+    for key, tone, n in rows:
+        found.setdefault(key, Counter())[tone or ""] += n
+    ordered = sorted(found.items(), key=lambda kv: (-sum(kv[1].values()), kv[0][-1]))
+    return [(key[-1], counts) for key, counts in ordered]
+
+
+def tone_columns() -> tuple[str, ...]:
+    """The tone codes in the order tables show them, "" (not set) last."""
+    return (*TONES, "")
+
+
 # --- CSV ------------------------------------------------------------------------------------
 
 def to_csv(header: list[str], rows: list[list]) -> str:
@@ -143,4 +221,16 @@ def csv_report(kind: str, period: Period, ours_label: str) -> tuple[str, str] | 
         rows = [[ours_label if label == "__ours__" else label, n, f"{share:.4f}"]
                 for label, n, share in share_of_voice(period)]
         return f"share-of-voice-{stamp}.csv", to_csv(["name", "articles", "share"], rows)
+    if kind in ("tone-outlets", "tone-politicians", "tone-days"):
+        header = [kind.split("-")[1][:-1], *(t or "unset" for t in tone_columns())]
+        if kind == "tone-days":
+            per_day = tone_per_day(period)
+            rows = [[day.isoformat(), *(per_day[day][t] for t in tone_columns())]
+                    for day in period.days]
+        else:
+            found = (tone_by_outlet if kind == "tone-outlets" else tone_by_politician)(
+                period, 1000)
+            rows = [[label, *(counts.get(t, 0) for t in tone_columns())]
+                    for label, counts in found]
+        return f"{kind}-{stamp}.csv", to_csv(header, rows)
     return None

@@ -81,3 +81,42 @@ def horizontal_bars(rows: list[tuple[str, float, str]], title: str,
                     f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="11" '
                     f'fill="#344054">{escape(shown)}</text>')
     return _svg(width, height, body, title)
+
+
+TONE_COLOURS = {"positive": "#17b26a", "neutral": "#98a2b3", "negative": "#d92d20",
+                "": "#e3e6ec"}
+
+
+def tone_bars(rows: list[tuple[str, Counter]], tones: tuple[str, ...], labels: dict[str, str],
+              title: str) -> Markup:
+    """One bar per row, split by tone in proportion (each bar is 100 %), with the counts in
+    the tooltips and the total after the bar; a legend of the tones on top."""
+    width, row_h, label_w, top = 480, 24, 150, 40
+    height = top + row_h * max(len(rows), 1)
+    plot_w = width - label_w - 50
+    body = [f'<text x="0" y="14" font-size="12" fill="#667085">{escape(title)}</text>']
+    for i, tone in enumerate(tones):
+        x = i * 110
+        body.append(f'<rect x="{x}" y="21" width="10" height="10" fill="{TONE_COLOURS[tone]}"/>'
+                    f'<text x="{x + 14}" y="30" font-size="11">{escape(labels[tone])}</text>')
+    if not rows:
+        body.append(f'<text x="0" y="{top + 16}" font-size="12" fill="#667085">–</text>')
+    for i, (label, counts) in enumerate(rows):
+        y = top + i * row_h
+        total = sum(counts.get(t, 0) for t in tones)
+        short = label if len(label) <= 22 else label[:21] + "…"
+        body.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end">'
+                    f'{escape(short)}</text>')
+        x = float(label_w)
+        for tone in tones:
+            n = counts.get(tone, 0)
+            if not n:
+                continue
+            w = plot_w * n / total
+            body.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
+                        f'fill="{TONE_COLOURS[tone]}"><title>{escape(label)}: '
+                        f'{escape(labels[tone])} {n}</title></rect>')
+            x += w
+        body.append(f'<text x="{label_w + plot_w + 6}" y="{y + 15}" font-size="11" '
+                    f'fill="#344054">{total}</text>')
+    return _svg(width, height, body, title)

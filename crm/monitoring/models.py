@@ -16,6 +16,7 @@ from crm.messages import Message, StoredMessage
 from crm.timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from crm.auth.models import User
     from crm.contacts.models import Contact, Organisation
 
 
@@ -41,7 +42,15 @@ class FeedHealth(LabelledEnum):
     FAILING = "failing", _l("failing")
 
 
+class Tone(LabelledEnum):
+    """How a mention treats the party, from the party's point of view; set by hand."""
+    POSITIVE = "positive", _l("Positive")
+    NEUTRAL = "neutral", _l("Neutral")
+    NEGATIVE = "negative", _l("Negative")
+
+
 TERM_GROUPS = TermGroup.values()
+TONES = Tone.values()
 CASE_MODES = CaseMode.values()
 MENTION_STATUSES = ("unset", "relevant", "noise")
 MENTION_PLACES = ("title", "summary")
@@ -224,11 +233,17 @@ class Mention(db.Model):
     hits: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(8), default="unset", index=True)
     is_read: Mapped[bool] = mapped_column(default=False)
+    # "" until someone sets it (crm.monitoring.tone); who and when, for the coverage report.
+    tone: Mapped[str] = mapped_column(String(8), default="")
+    tone_set_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    tone_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sort_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="mentions")
     term: Mapped[WatchTerm] = relationship()
+    tone_set_by: Mapped[User | None] = relationship()
 
     @property
     def snippet_parts(self) -> tuple[str, str, str]:

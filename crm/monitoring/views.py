@@ -13,13 +13,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from crm.auth.roles import editor_required
 from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
-from crm.monitoring import bp, checks, mentions, services
+from crm.monitoring import bp, checks, mentions, services, tone
 from crm.monitoring.forms import FeedForm, OpmlForm, TermForm
 from crm.monitoring.models import (
     MENTION_STATUSES,
@@ -28,6 +29,7 @@ from crm.monitoring.models import (
     ArticleSource,
     Feed,
     Mention,
+    Tone,
     WatchTerm,
 )
 from crm.monitoring.opml import OpmlError, export_opml, import_opml
@@ -89,6 +91,27 @@ def mention_status(mention_id: int):
     if status not in MENTION_STATUSES:
         abort(400)
     mentions.set_status(mention, status)
+    return redirect(next_url(url_for("monitoring.mentions_index")))
+
+
+@bp.route("/mentions/<int:mention_id>/tone", methods=["POST"])
+@editor_required
+def mention_tone(mention_id: int):
+    """Set a mention's tone (positive, neutral, negative, or "" to clear); crm/static/tone.js
+    asks for JSON to do it without a reload."""
+    mention = db.get_or_404(Mention, mention_id, options=[
+        selectinload(Mention.term), selectinload(Mention.article)])
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        tone.set_tone(mention, request.form.get("tone", "")[:20], current_user.id)
+    except UserError as exc:
+        if wants_json:
+            return jsonify(error=exc.message), 400
+        flash(exc.message, "error")
+    else:
+        if wants_json:
+            return jsonify(tone=mention.tone,
+                           label=Tone.label_of(mention.tone) if mention.tone else "")
     return redirect(next_url(url_for("monitoring.mentions_index")))
 
 

@@ -6,7 +6,7 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 
 from crm.monitoring import analytics, bp, charts
-from crm.monitoring.models import TERM_GROUPS, TermGroup
+from crm.monitoring.models import TERM_GROUPS, TermGroup, Tone
 from crm.timeutil import local_today
 from crm.view_helpers import date_arg, send_download
 
@@ -42,7 +42,25 @@ def coverage():
                                                 _("Articles with mentions, by journalist"),
                                                 color="#7a5af8"),
         share_chart=charts.horizontal_bars(share_rows, _("Share of voice (articles)"),
-                                           color="#0e9384"))
+                                           color="#0e9384"),
+        tone_charts=tone_charts(period), tone_kinds=TONE_KINDS)
+
+
+TONE_KINDS = ("tone-outlets", "tone-politicians", "tone-days")
+
+
+def tone_charts(period: analytics.Period) -> list:
+    """Tone by outlet, by politician and per day, as SVG charts."""
+    tones = analytics.tone_columns()
+    labels = {t: str(Tone.label_of(t)) if t else _("Not set") for t in tones}
+    per_day = analytics.tone_per_day(period)
+    return [
+        charts.tone_bars(analytics.tone_by_outlet(period), tones, labels, _("Tone by outlet")),
+        charts.tone_bars(analytics.tone_by_politician(period), tones, labels,
+                         _("Tone by politician")),
+        charts.tone_bars([(f"{day:%d.%m}", per_day[day]) for day in period.days], tones,
+                         labels, _("Tone per day")),
+    ]
 
 
 @bp.route("/coverage/<kind>.csv")
