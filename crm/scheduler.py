@@ -41,6 +41,10 @@ class JobSpec:
 JOBS: list[JobSpec] = [
     JobSpec("send-digests", "crm.digest.services:send_due_digests", "interval", {"minutes": 1},
             _l("Send every morning digest that is due (once per user and day)")),
+    JobSpec("send-weekly-reports", "crm.digest.weekly:send_due_reports", "interval",
+            {"minutes": 1},
+            _l("Send the weekly coverage report on Monday morning (once per subscriber and "
+               "week)")),
     JobSpec("send-releases", "crm.releases.distribution:send_due_distributions", "interval",
             {"minutes": 1}, _l("Send press releases whose time and embargo have come")),
     JobSpec("process-bounces", "crm.bounces.services:process_bounces", "interval",

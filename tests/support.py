@@ -190,3 +190,30 @@ def log_in_session(client, user) -> None:
         session["_user_id"] = services.start_login(user).get_id()
         session["_fresh"] = True
         session[sessions.STARTED] = session[sessions.SEEN] = now
+
+
+def run_at_once(apps, func, timeout: float = 60) -> list[Exception]:
+    """Call `func()` in an app context of each app, in threads released together (two
+    schedulers or workers racing); returns the exceptions they raised."""
+    import threading
+
+    from crm.extensions import db
+    barrier = threading.Barrier(len(apps))
+    errors: list[Exception] = []
+
+    def run(one):
+        with one.app_context():
+            try:
+                barrier.wait()
+                func()
+            except Exception as exc:  # noqa: BLE001 - handed back to the test
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return errors

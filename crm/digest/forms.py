@@ -22,3 +22,4 @@ class DigestSettingsForm(FlaskForm):
     send_time = TimeField(_l("Time"), validators=[InputRequired()])
     weekdays = CheckboxesField(_l("Days"), choices=choices(WEEKDAY_CHOICES))
     groups = CheckboxesField(_l("Mention groups"), choices=choices(TermGroup.choices(plural=True)))
+    weekly_report = BooleanField(_l("Send me the weekly coverage report on Monday morning"))

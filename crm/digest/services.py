@@ -46,18 +46,21 @@ def settings_for(user: User) -> DigestSettings:
     settings = db.session.get(DigestSettings, user.id)
     if settings is None:
         settings = DigestSettings(user_id=user.id, enabled=True, send_hour=7, send_minute=0,
-                                  weekdays=list(DEFAULT_WEEKDAYS), groups=list(DIGEST_GROUPS))
+                                  weekdays=list(DEFAULT_WEEKDAYS), groups=list(DIGEST_GROUPS),
+                                  weekly_report=False)
     return settings
 
 
 def save_settings(user: User, *, enabled: bool, hour: int, minute: int, weekdays: list[int],
-                  groups: list[str]) -> DigestSettings:
+                  groups: list[str], weekly_report: bool | None = None) -> DigestSettings:
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise ValueError("time")
     settings = db.session.get(DigestSettings, user.id) or DigestSettings(user_id=user.id)
     settings.enabled, settings.send_hour, settings.send_minute = enabled, hour, minute
     settings.weekdays = sorted({d for d in weekdays if 0 <= d <= 6})
     settings.groups = [g for g in DIGEST_GROUPS if g in groups]
+    if weekly_report is not None:
+        settings.weekly_report = bool(weekly_report)
     db.session.add(settings)
     db.session.commit()
     return settings
@@ -111,33 +114,38 @@ def message_for(user: User, rendered: RenderedDigest, day: date, test: bool = Fa
 
 # Claims -----------------------------------------------------------------------------------
 
-def claim(user: User, day: date, now: datetime) -> DigestDelivery | None:
-    """Claim the digest for (user, day); None if it is sent, in flight or waiting to retry."""
+def claim_delivery(model, user: User, now: datetime, **key):
+    """Claim the once-only email `model` (DigestDelivery, ReportDelivery: a DeliveryClaim)
+    for the user and `key` (day=..., week=...) by inserting its row under the unique
+    constraint; a failed one whose retry time has come, or one whose heartbeat went silent,
+    is taken over. None if it is sent, in flight or waiting to retry."""
     token = uuid.uuid4().hex
+    where = [model.user_id == user.id, *(getattr(model, k) == v for k, v in key.items())]
     try:
-        db.session.add(DigestDelivery(user_id=user.id, day=day, status="sending",
-                                      claim_token=token, claimed_at=now, heartbeat_at=now,
-                                      attempts=1))
+        db.session.add(model(user_id=user.id, **key, status="sending", claim_token=token,
+                             claimed_at=now, heartbeat_at=now, attempts=1))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         result = db.session.execute(
-            update(DigestDelivery)
-            .where(DigestDelivery.user_id == user.id, DigestDelivery.day == day,
-                   or_((DigestDelivery.status == "failed")
-                       & (DigestDelivery.next_attempt_at <= now),
-                       (DigestDelivery.status == "sending")
-                       & (func.coalesce(DigestDelivery.heartbeat_at, DigestDelivery.claimed_at)
+            update(model)
+            .where(*where,
+                   or_((model.status == "failed") & (model.next_attempt_at <= now),
+                       (model.status == "sending")
+                       & (func.coalesce(model.heartbeat_at, model.claimed_at)
                           < now - stale_after())))
             .values(status="sending", claim_token=token, claimed_at=now, heartbeat_at=now,
-                    attempts=DigestDelivery.attempts + 1))
+                    attempts=model.attempts + 1))
         if result.rowcount != 1:
             db.session.rollback()
             return None
         db.session.commit()
-    return db.session.scalar(db.select(DigestDelivery).where(
-        DigestDelivery.user_id == user.id, DigestDelivery.day == day,
-        DigestDelivery.claim_token == token))
+    return db.session.scalar(db.select(model).where(*where, model.claim_token == token))
+
+
+def claim(user: User, day: date, now: datetime) -> DigestDelivery | None:
+    """Claim the digest for (user, day); None if it is sent, in flight or waiting to retry."""
+    return claim_delivery(DigestDelivery, user, now, day=day)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -163,31 +171,48 @@ class RunResult:
         return str(self.message())
 
 
-def _finish(delivery: DigestDelivery, **values) -> None:
-    db.session.execute(update(DigestDelivery).where(
-        DigestDelivery.id == delivery.id,
-        DigestDelivery.claim_token == delivery.claim_token).values(**values))
+def finish(delivery, **values) -> None:
+    """Record the outcome of a claimed delivery (only while this process still holds it)."""
+    model = type(delivery)
+    db.session.execute(update(model).where(
+        model.id == delivery.id, model.claim_token == delivery.claim_token).values(**values))
     db.session.commit()
+
+
+def send_claimed(model, user: User, now: datetime, mailer: SmtpSender, build, **key):
+    """Claim the once-only email `model` for the user and `key` (see claim_delivery), then
+    under a heartbeat call `build()` -> (what was built, the EmailMessage) and send it. A
+    failed send is recorded for a retry with backoff and raised. Returns (delivery, built),
+    or (None, None) if the email is taken; the caller records it sent (`finish`)."""
+    delivery = claim_delivery(model, user, now, **key)
+    if delivery is None:
+        return None, None
+    try:
+        with heartbeat(model.heartbeat_at, model.id == delivery.id,
+                       model.claim_token == delivery.claim_token, now=now):
+            built, email = build()
+            mailer.send(email, user.email)
+    except SendError as exc:
+        finish(delivery, status="failed", last_error=exc.msg.truncated(2000),
+               next_attempt_at=now + backoff(delivery.attempts))
+        raise
+    return delivery, built
 
 
 def deliver(user: User, day: date, now: datetime, mailer: SmtpSender) -> str:
     """Claim, build, send and record one user's digest. Returns sent/failed/skipped/taken."""
-    delivery = claim(user, day, now)
+    def build():
+        digest, rendered = compose(user, day, now)
+        return (digest, rendered), message_for(user, rendered, day)
+
+    delivery, built = send_claimed(DigestDelivery, user, now, mailer, build, day=day)
     if delivery is None:
         return "taken"
-    try:
-        with heartbeat(DigestDelivery.heartbeat_at, DigestDelivery.id == delivery.id,
-                       DigestDelivery.claim_token == delivery.claim_token, now=now):
-            digest, rendered = compose(user, day, now)
-            mailer.send(message_for(user, rendered, day), user.email)
-    except SendError as exc:
-        _finish(delivery, status="failed", last_error=exc.msg.truncated(2000),
-                next_attempt_at=now + backoff(delivery.attempts))
-        raise
-    _finish(delivery, status="sent", sent_at=utcnow(), last_error=Message(""),
-            covered_until=digest.context.until,
-            summary={"sections": {s.key: s.total for s in digest.sections},
-                     "bytes": len(rendered.html.encode()) + len(rendered.text.encode())})
+    digest, rendered = built
+    finish(delivery, status="sent", sent_at=utcnow(), last_error=Message(""),
+           covered_until=digest.context.until,
+           summary={"sections": {s.key: s.total for s in digest.sections},
+                    "bytes": len(rendered.html.encode()) + len(rendered.text.encode())})
     return "sent"
 
 
@@ -199,6 +224,31 @@ def due_users(now: datetime) -> list[tuple[User, date]]:
         if day is not None:
             due.append((user, day))
     return due
+
+
+def send_each(pending: list[tuple[User, date]], deliver_one, now: datetime,
+              result: RunResult) -> None:
+    """Deliver each (user, day or week) with `deliver_one(user, key, now, mailer)` over one
+    SMTP connection, counting into `result`; stops early when the server is unreachable."""
+    mailer = new_sender()
+    try:
+        for user, key in pending:
+            try:
+                outcome = deliver_one(user, key, now, mailer)
+            except SendError as exc:
+                result.failed += 1
+                result.errors.append(concerning(user.email, exc.msg))
+                if exc.connection_lost:
+                    # The server is unreachable: the others would fail the same way.
+                    result.waiting += len(pending) - result.sent - result.failed
+                    break
+                continue
+            if outcome == "sent":
+                result.sent += 1
+            else:
+                result.waiting += 1
+    finally:
+        mailer.close()
 
 
 def send_due_digests(now: datetime | None = None) -> RunResult:
@@ -215,25 +265,7 @@ def send_due_digests(now: datetime | None = None) -> RunResult:
     result.waiting = len(due) - len(pending)
     if not pending:
         return result
-    mailer = new_sender()
-    try:
-        for user, day in pending:
-            try:
-                outcome = deliver(user, day, now, mailer)
-            except SendError as exc:
-                result.failed += 1
-                result.errors.append(concerning(user.email, exc.msg))
-                if exc.connection_lost:
-                    # The server is unreachable: the others would fail the same way.
-                    result.waiting += len(pending) - result.sent - result.failed
-                    break
-                continue
-            if outcome == "sent":
-                result.sent += 1
-            else:
-                result.waiting += 1
-    finally:
-        mailer.close()
+    send_each(pending, deliver, now, result)
     if result.failed:
         raise DigestFailure(result.message())
     return result

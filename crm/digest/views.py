@@ -21,12 +21,14 @@ def settings():
             "enabled": current.enabled,
             "send_time": time(current.send_hour, current.send_minute),
             "weekdays": [str(d) for d in current.weekdays or []],
-            "groups": list(current.groups or [])})
+            "groups": list(current.groups or []),
+            "weekly_report": bool(current.weekly_report)})
     if form.validate_on_submit():
         services.save_settings(
             current_user, enabled=form.enabled.data, hour=form.send_time.data.hour,
             minute=form.send_time.data.minute,
-            weekdays=[int(d) for d in form.weekdays.data], groups=form.groups.data)
+            weekdays=[int(d) for d in form.weekdays.data], groups=form.groups.data,
+            weekly_report=form.weekly_report.data)
         flash(_("Digest settings saved."), "success")
         return redirect(url_for("digest.settings"))
     return render_template("digest/settings.html", form=form)

@@ -26,7 +26,8 @@ def deadline_state(deadline: datetime | None, now: datetime | None = None) -> st
     return "soon" if left < SOON else "open"
 
 
-def _span(delta: timedelta) -> str:
+def span(delta: timedelta) -> str:
+    """"45 min", "3 h 05 min" or "2 days": also the coverage report's response times."""
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
         return _("%(m)d min", m=max(minutes, 0))
@@ -41,5 +42,5 @@ def time_left(deadline: datetime | None, now: datetime | None = None) -> str:
         return ""
     left = deadline - (now or utcnow())
     if left < timedelta(0):
-        return _("overdue by %(span)s", span=_span(-left))
-    return _("%(span)s left", span=_span(left))
+        return _("overdue by %(span)s", span=span(-left))
+    return _("%(span)s left", span=span(left))

@@ -21,12 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_decimal, format_percent, format_timedelta
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from sqlalchemy import func
 
 from crm import spreadsheet
 from crm.extensions import db
+from crm.interactions.deadlines import span
 from crm.monitoring import analytics
 from crm.monitoring.analytics import Period
 from crm.monitoring.models import TERM_GROUPS, Article, ArticleSource, Mention, TermGroup, Tone
@@ -107,9 +108,9 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, Percent):
-        return format_percent(float(value), "#,##0 %")
+        return format_percent(float(value))
     if isinstance(value, Duration):
-        return format_timedelta(value, threshold=1.5, granularity="minute")
+        return span(value)
     if isinstance(value, datetime):
         return localtime(value)
     if isinstance(value, date):

@@ -1,6 +1,5 @@
 """The morning digest: content, both MIME parts, language, settings, exactly-once delivery."""
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from crm.jobs.claims import stale_after
 from crm.jobs.services import run_job
 from crm.mail import SmtpSender
 from crm.registry import DIGEST_SECTIONS
+from tests.support import run_at_once
 
 OSLO = ZoneInfo("Europe/Oslo")
 # Monday 23 November 2026, 07:30 in Oslo (06:30 UTC).
@@ -222,24 +222,7 @@ def test_smtp_server_down_entirely(app, users):
 
 def test_two_runners_at_once_send_one_copy_each(app, users, smtp_server, make_app):
     apps = [make_app(CRM_SMTP_URL=smtp_server.url) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def run(a):
-        with a.app_context():
-            try:
-                barrier.wait()
-                services.send_due_digests(MONDAY_0730)
-            except Exception as exc:  # noqa: BLE001
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in apps]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    errors = run_at_once(apps, lambda: services.send_due_digests(MONDAY_0730))
     assert not errors
     assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == sorted(
         u.email for u in users.values())
