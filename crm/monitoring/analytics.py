@@ -9,11 +9,14 @@ UTC times so that SQLite and PostgreSQL agree, and DST days are right.
 from __future__ import annotations
 
 import io
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import String, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from crm import spreadsheet
 from crm.extensions import db
@@ -27,7 +30,7 @@ from crm.monitoring.models import (
     WatchTerm,
 )
 from crm.spreadsheet import safe_cell
-from crm.timeutil import local_day_bounds, to_local
+from crm.timeutil import local_day_bounds
 
 OWN_GROUPS = ("party", "politician")  # "our" side in share of voice
 MAX_DAYS = 366
@@ -62,16 +65,45 @@ def _counted(period: Period):
     return (Mention.sort_at >= lo, Mention.sort_at < hi, Mention.status != "noise")
 
 
+class utc_hour(FunctionElement):
+    """A UTC timestamp column cut to its hour, as text "2026-03-29T22". Oslo's offsets are
+    whole hours, so every UTC hour lies in one local day: counting per hour in the database
+    and per day in Python gives the local days exactly, on SQLite and PostgreSQL alike."""
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_hour, "sqlite")
+def _utc_hour_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m-%dT%H', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_hour, "postgresql")
+def _utc_hour_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD\"T\"HH24')"
+
+
+def _per_day(period: Period, key, *join) -> dict[date, Counter]:
+    """{day: Counter(key -> non-noise mentions)} for every day of the period."""
+    hour = utc_hour(Mention.sort_at)
+    rows = db.session.execute(
+        db.select(hour, key, func.count()).select_from(Mention).join(*join)
+        .where(*_counted(period)).group_by(hour, key) if join else
+        db.select(hour, key, func.count()).where(*_counted(period)).group_by(hour, key))
+    days = period.days
+    starts = [local_day_bounds(day)[0] for day in days] + [period.bounds[1]]
+    per_day = {day: Counter() for day in days}
+    for hour_text, value, n in rows:
+        at = datetime.fromisoformat(hour_text + ":00").replace(tzinfo=UTC)
+        i = bisect_right(starts, at) - 1
+        if 0 <= i < len(days):
+            per_day[days[i]][value or ""] += n
+    return per_day
+
+
 def mentions_per_day(period: Period) -> dict[date, Counter]:
     """{day: Counter(group -> mentions)} for every day of the period."""
-    rows = db.session.execute(
-        db.select(Mention.sort_at, WatchTerm.group).join(Mention.term).where(*_counted(period)))
-    per_day = {day: Counter() for day in period.days}
-    for sort_at, group in rows:
-        day = to_local(sort_at).date()
-        if day in per_day:
-            per_day[day][group] += 1
-    return per_day
+    return _per_day(period, WatchTerm.group, Mention.term)
 
 
 def top_outlets(period: Period, limit: int = 10) -> list[tuple[str, int]]:
@@ -134,13 +166,7 @@ def tone_totals(period: Period) -> Counter:
 
 def tone_per_day(period: Period) -> dict[date, Counter]:
     """{day: Counter(tone -> mentions)} for every day of the period."""
-    rows = db.session.execute(db.select(Mention.sort_at, Mention.tone).where(*_counted(period)))
-    per_day = {day: Counter() for day in period.days}
-    for sort_at, tone in rows:
-        day = to_local(sort_at).date()
-        if day in per_day:
-            per_day[day][tone or ""] += 1
-    return per_day
+    return _per_day(period, Mention.tone)
 
 
 def tone_by_outlet(period: Period, limit: int = 10) -> list[tuple[str, Counter]]:

@@ -27,7 +27,7 @@ DETAIL_PAGES = {
     "monitoring.feed": ("feed_id", "feed"),
 }
 # GET routes without arguments that are not pages a person reads in the app.
-NOT_PAGES = ("export", ".ics", ".csv", "opml", ".vcf", "vcard", "download", "email.html",
+NOT_PAGES = ("export", ".ics", ".csv", ".docx", "opml", ".vcf", "vcard", "download", "email.html",
              "email.txt", "/static", "logout", "healthz", "calendar")
 
 
