@@ -60,7 +60,8 @@ class Period:
         return cls(start, end)
 
 
-def _counted(period: Period):
+def counted(period: Period):
+    """The conditions of the mentions a figure counts: in the period, not noise."""
     lo, hi = period.bounds
     return (Mention.sort_at >= lo, Mention.sort_at < hi, Mention.status != "noise")
 
@@ -88,8 +89,8 @@ def _per_day(period: Period, key, *join) -> dict[date, Counter]:
     hour = utc_hour(Mention.sort_at)
     rows = db.session.execute(
         db.select(hour, key, func.count()).select_from(Mention).join(*join)
-        .where(*_counted(period)).group_by(hour, key) if join else
-        db.select(hour, key, func.count()).where(*_counted(period)).group_by(hour, key))
+        .where(*counted(period)).group_by(hour, key) if join else
+        db.select(hour, key, func.count()).where(*counted(period)).group_by(hour, key))
     days = period.days
     starts = [local_day_bounds(day)[0] for day in days] + [period.bounds[1]]
     per_day = {day: Counter() for day in days}
@@ -110,7 +111,7 @@ def top_outlets(period: Period, limit: int = 10) -> list[tuple[str, int]]:
     """Outlets by the number of articles with (non-noise) mentions."""
     from crm.contacts.models import Organisation
 
-    articles = db.select(Mention.article_id).where(*_counted(period)).distinct().subquery()
+    articles = db.select(Mention.article_id).where(*counted(period)).distinct().subquery()
     count = func.count(func.distinct(ArticleSource.article_id))
     rows = db.session.execute(
         db.select(Organisation.name, count)
@@ -127,7 +128,7 @@ def top_journalists(period: Period, limit: int = 10) -> list[tuple[int, str, int
     """Journalists (by byline) by the number of their articles with mentions."""
     from crm.contacts.models import Contact
 
-    articles = db.select(Mention.article_id).where(*_counted(period)).distinct().subquery()
+    articles = db.select(Mention.article_id).where(*counted(period)).distinct().subquery()
     count = func.count(Article.id)
     rows = db.session.execute(
         db.select(Contact.id, Contact.name, count)
@@ -144,10 +145,10 @@ def share_of_voice(period: Period) -> list[tuple[str, int, float]]:
     term: articles mentioning them in the period."""
     ours = db.session.scalar(
         db.select(func.count(func.distinct(Mention.article_id))).join(Mention.term)
-        .where(*_counted(period), WatchTerm.group.in_(OWN_GROUPS))) or 0
+        .where(*counted(period), WatchTerm.group.in_(OWN_GROUPS))) or 0
     rows = db.session.execute(
         db.select(WatchTerm.term, func.count(func.distinct(Mention.article_id)))
-        .join(Mention.term).where(*_counted(period), WatchTerm.group == "competitor")
+        .join(Mention.term).where(*counted(period), WatchTerm.group == "competitor")
         .group_by(WatchTerm.id, WatchTerm.term).order_by(WatchTerm.term)).all()
     entries = [("__ours__", ours)] + [(term, n) for term, n in rows]
     total = sum(n for _, n in entries)
@@ -159,7 +160,7 @@ def share_of_voice(period: Period) -> list[tuple[str, int, float]]:
 
 def tone_totals(period: Period) -> Counter:
     """Mentions per tone over the period."""
-    rows = db.session.execute(db.select(Mention.tone, func.count()).where(*_counted(period))
+    rows = db.session.execute(db.select(Mention.tone, func.count()).where(*counted(period))
                               .group_by(Mention.tone))
     return Counter({tone or "": n for tone, n in rows})
 
@@ -181,7 +182,7 @@ def tone_by_outlet(period: Period, limit: int = 10) -> list[tuple[str, Counter]]
         .join(ArticleSource, ArticleSource.article_id == Mention.article_id)
         .join(Feed, Feed.id == ArticleSource.feed_id)
         .join(Organisation, Organisation.id == Feed.organisation_id)
-        .where(*_counted(period))
+        .where(*counted(period))
         .group_by(Organisation.id, Organisation.name, Mention.tone))
     return _ranked(((oid, name), tone, n) for oid, name, tone, n in rows)[:limit]
 
@@ -196,7 +197,7 @@ def tone_by_politician(period: Period, limit: int = 20) -> list[tuple[str, Count
                   func.count())
         .select_from(Mention).join(Mention.term)
         .outerjoin(Contact, Contact.id == WatchTerm.contact_id)
-        .where(*_counted(period), WatchTerm.group == "politician")
+        .where(*counted(period), WatchTerm.group == "politician")
         .group_by(WatchTerm.contact_id, Contact.name, WatchTerm.term, Mention.tone))
     return _ranked((("c", cid, name) if cid else ("t", term, term), tone, n)
                    for cid, name, term, tone, n in rows)[:limit]

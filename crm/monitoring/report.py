@@ -30,7 +30,15 @@ from crm.extensions import db
 from crm.interactions.deadlines import span
 from crm.monitoring import analytics
 from crm.monitoring.analytics import Period
-from crm.monitoring.models import TERM_GROUPS, Article, ArticleSource, Mention, TermGroup, Tone
+from crm.monitoring.models import (
+    TERM_GROUPS,
+    Article,
+    ArticleSource,
+    Mention,
+    TermGroup,
+    Tone,
+    WatchTerm,
+)
 from crm.spreadsheet import safe_cell
 from crm.timeutil import to_local, utcnow
 
@@ -137,8 +145,13 @@ def cell_csv(value) -> str:
     return str(value)
 
 
+def tone_label(code: str) -> str:
+    """A tone code in the reader's language; "" is "Not set"."""
+    return str(Tone.label_of(code)) if code else _("Not set")
+
+
 def _tone_labels() -> list[str]:
-    return [str(Tone.label_of(t)) if t else _("Not set") for t in analytics.tone_columns()]
+    return [tone_label(t) for t in analytics.tone_columns()]
 
 
 def _tone_cells(counts: Counter) -> list:
@@ -159,7 +172,7 @@ def mentions_section(scope: ReportScope) -> Section:
         totals.update(counts)
     articles = db.session.scalar(
         db.select(func.count(func.distinct(Mention.article_id)))
-        .where(*analytics._counted(scope.period))) or 0
+        .where(*analytics.counted(scope.period))) or 0
     return Section(
         "mentions", _("Mentions per day by group"),
         figures=[(_("Mentions"), sum(totals.values())), (_("Articles"), articles)]
@@ -197,7 +210,7 @@ def tone_section(scope: ReportScope) -> Section:
     return Section(
         "tone", _("Tone"),
         figures=[(_("Mentions with a tone"), set_total)]
-        + [(str(Tone.label_of(t)), _share(totals.get(t, 0), set_total))
+        + [(tone_label(t), _share(totals.get(t, 0), set_total))
            for t in analytics.tone_columns() if t],
         tables=[
             Table("tone-outlets", _("Tone by outlet"), [_("Outlet"), *header],
@@ -238,7 +251,7 @@ def outlets_section(scope: ReportScope) -> Section:
 
 def articles_section(scope: ReportScope) -> Section:
     """The articles carried by the most feeds (reach), then with the most mentions."""
-    counted = analytics._counted(scope.period)
+    counted = analytics.counted(scope.period)
     mentions = func.count(func.distinct(Mention.id))
     sources = (db.select(func.count(ArticleSource.id))
                .where(ArticleSource.article_id == Article.id).scalar_subquery())
@@ -252,7 +265,6 @@ def articles_section(scope: ReportScope) -> Section:
     terms: dict[int, list[str]] = {i: [] for i in ids}
     tones: dict[int, Counter] = {i: Counter() for i in ids}
     if ids:
-        from crm.monitoring.models import WatchTerm
         for article_id, term, tone in db.session.execute(
                 db.select(Mention.article_id, WatchTerm.term, Mention.tone).join(Mention.term)
                 .where(Mention.article_id.in_(ids), Mention.status != "noise")
@@ -262,7 +274,7 @@ def articles_section(scope: ReportScope) -> Section:
                 tones[article_id][tone] += 1
     rows = [[sort_at, title or _("(no title)"), n_sources, n_mentions,
              ", ".join(terms[aid]),
-             ", ".join(str(Tone.label_of(t)) for t, _n in tones[aid].most_common())]
+             ", ".join(tone_label(t) for t, _n in tones[aid].most_common())]
             for aid, title, sort_at, n_sources, n_mentions in top]
     return Section(
         "articles", _("Top articles"),

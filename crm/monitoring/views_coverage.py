@@ -6,12 +6,13 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 
 from crm.monitoring import analytics, bp, charts
-from crm.monitoring.models import TERM_GROUPS, TermGroup, Tone
+from crm.monitoring.models import TERM_GROUPS, TermGroup
+from crm.monitoring.report import tone_label
 from crm.timeutil import local_today
 from crm.view_helpers import date_arg, send_download
 
 
-def _period() -> analytics.Period:
+def coverage_period() -> analytics.Period:
     return analytics.Period.clamp(date_arg("from"), date_arg("to"), local_today())
 
 
@@ -22,7 +23,7 @@ def group_labels() -> dict[str, str]:
 @bp.route("/coverage")
 def coverage():
     """Coverage over a period: per day by group, top outlets and journalists, share of voice."""
-    period = _period()
+    period = coverage_period()
     labels = group_labels()
     per_day = analytics.mentions_per_day(period)
     outlets = analytics.top_outlets(period)
@@ -52,7 +53,7 @@ TONE_KINDS = ("tone-outlets", "tone-politicians", "tone-days")
 def tone_charts(period: analytics.Period) -> list:
     """Tone by outlet, by politician and per day, as SVG charts."""
     tones = analytics.tone_columns()
-    labels = {t: str(Tone.label_of(t)) if t else _("Not set") for t in tones}
+    labels = {t: tone_label(t) for t in tones}
     per_day = analytics.tone_per_day(period)
     return [
         charts.tone_bars(analytics.tone_by_outlet(period), tones, labels, _("Tone by outlet")),
@@ -66,7 +67,7 @@ def tone_charts(period: analytics.Period) -> list:
 @bp.route("/coverage/<kind>.csv")
 def coverage_csv(kind: str):
     """One coverage figure as CSV."""
-    report = analytics.csv_report(kind, _period(), _("Our party"))
+    report = analytics.csv_report(kind, coverage_period(), _("Our party"))
     if report is None:
         abort(404)
     name, text = report

@@ -7,13 +7,13 @@ from markupsafe import Markup
 
 from crm.errors import UserError
 from crm.monitoring import analytics, bp, charts, report, report_docx
-from crm.monitoring.models import TERM_GROUPS, Tone
+from crm.monitoring.models import TERM_GROUPS
 from crm.monitoring.report import cell_text
-from crm.monitoring.views_coverage import _period
+from crm.monitoring.views_coverage import coverage_period
 
 
 def _scope() -> report.ReportScope:
-    return report.ReportScope(period=_period())
+    return report.ReportScope(period=coverage_period())
 
 
 def render_chart(chart: report.Chart) -> Markup:
@@ -23,7 +23,7 @@ def render_chart(chart: report.Chart) -> Markup:
         return charts.daily_stacked(per_day, list(TERM_GROUPS), labels, chart.title)
     if chart.kind == "tone":
         tones = analytics.tone_columns()
-        labels = {t: str(Tone.label_of(t)) if t else report._tone_labels()[-1] for t in tones}
+        labels = {t: report.tone_label(t) for t in tones}
         return charts.tone_bars(chart.data, tones, labels, chart.title)
     return charts.horizontal_bars(chart.data, chart.title, color="#0e9384")
 

@@ -202,6 +202,18 @@ def test_the_report_page_has_charts_tables_and_downloads(week, as_viewer):
     assert 'href="/monitoring/coverage/report.docx?from=2026-03-09&amp;to=2026-03-15"' in html
 
 
+@pytest.mark.parametrize("query", [
+    "", "from=&to=", "from=<script>&to=2026-13-45", "from=2026-03-15&to=2026-03-09",
+    "from=1900-01-01&to=2999-01-01", "from=" + "9" * 5000, "from=2026-03-09%00&to=æøå😀"])
+def test_hostile_periods_give_a_report_not_an_error(week, as_viewer, query):
+    for path in ("/monitoring/coverage/report", "/monitoring/coverage/report.csv",
+                 "/monitoring/coverage/report.docx"):
+        response = as_viewer.get(f"{path}?{query}")
+        assert response.status_code in (200, 400), (path, query)
+        if response.status_code == 200 and path.endswith("report"):
+            assert "Coverage report" in response.text
+
+
 def test_the_report_as_csv(week, as_viewer):
     response = as_viewer.get("/monitoring/coverage/report.csv?from=2026-03-09&to=2026-03-15")
     assert response.status_code == 200
