@@ -159,10 +159,13 @@ class RunResult:
     waiting: int = 0
     errors: list[Message] | None = None
 
+    def counts(self) -> Message:
+        return nmsg("%(num)d digest sent, %(failed)d failed, %(waiting)d not due or already "
+                    "sent", "%(num)d digests sent, %(failed)d failed, %(waiting)d not due or "
+                    "already sent", self.sent, failed=self.failed, waiting=self.waiting)
+
     def message(self) -> Message:
-        counts = nmsg("%(num)d digest sent, %(failed)d failed, %(waiting)d not due or already "
-                      "sent", "%(num)d digests sent, %(failed)d failed, %(waiting)d not due or "
-                      "already sent", self.sent, failed=self.failed, waiting=self.waiting)
+        counts = self.counts()
         if not self.errors:
             return counts
         return msg("%(counts)s; last error: %(error)s", counts=counts, error=self.errors[-1])

@@ -27,7 +27,7 @@ from crm.digest.services import RunResult, finish, send_claimed, send_each, zone
 from crm.errors import JobFailure
 from crm.extensions import db
 from crm.mail import SmtpSender, build_message
-from crm.messages import Message, msg, nmsg
+from crm.messages import Message, nmsg
 from crm.monitoring.analytics import Period
 from crm.monitoring.report import Report, ReportScope, build_report, cell_text
 from crm.timeutil import utcnow
@@ -104,13 +104,10 @@ def deliver(user: User, week: date, now: datetime, mailer: SmtpSender) -> str:
 
 
 class WeeklyResult(RunResult):
-    def message(self) -> Message:
-        counts = nmsg("%(num)d weekly report sent, %(failed)d failed, %(waiting)d already sent",
-                      "%(num)d weekly reports sent, %(failed)d failed, %(waiting)d already sent",
-                      self.sent, failed=self.failed, waiting=self.waiting)
-        if not self.errors:
-            return counts
-        return msg("%(counts)s; last error: %(error)s", counts=counts, error=self.errors[-1])
+    def counts(self) -> Message:
+        return nmsg("%(num)d weekly report sent, %(failed)d failed, %(waiting)d already sent",
+                    "%(num)d weekly reports sent, %(failed)d failed, %(waiting)d already sent",
+                    self.sent, failed=self.failed, waiting=self.waiting)
 
 
 class WeeklyReportFailure(JobFailure):

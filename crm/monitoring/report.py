@@ -40,6 +40,7 @@ from crm.monitoring.models import (
     WatchTerm,
 )
 from crm.spreadsheet import safe_cell
+from crm.templating import localdate, localtime
 from crm.timeutil import to_local, utcnow
 
 TOP = 10
@@ -110,7 +111,6 @@ class Report:
 
 def cell_text(value) -> str:
     """A cell as the reader sees it (language, zone)."""
-    from crm.templating import localdate, localtime
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
