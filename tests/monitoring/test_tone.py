@@ -235,3 +235,12 @@ def test_tone_in_coverage_of_an_empty_period(app, users, as_viewer):
     assert analytics.tone_by_outlet(empty) == [] and analytics.tone_totals(empty) == Counter()
     assert as_viewer.get("/monitoring/coverage?from=2026-01-01&to=2026-01-07").status_code \
         == 200
+
+
+def test_the_audit_log_shows_who_set_which_tone(mention, users, client):
+    from tests.support import login
+    tone.set_tone(mention, "positive", users["editor"].id)
+    login(client, users["admin"].email)
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert "Mention" in page and "Tone" in page and "positive" in page
+    assert "Arbeiderpartiet: Arbeiderpartiet lover mer til skolen" in page
