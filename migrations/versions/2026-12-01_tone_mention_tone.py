@@ -1,14 +1,14 @@
 """tone per mention: positive, neutral or negative, who set it and when
 
 Revision ID: tone1
-Revises: dedupe1
+Revises: campaign1
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "tone1"
-down_revision = "dedupe1"
+down_revision = "campaign1"
 branch_labels = None
 depends_on = None
 
