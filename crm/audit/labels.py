@@ -24,6 +24,7 @@ RECORD_LABELS = {
     "mention": _l("Mention"),
     "user_account": _l("User"), "address_bounce": _l("Bounce state of an address"),
     "campaign": _l("Campaign"), "key_message": _l("Key message"),
+    "office_logo": _l("Letterhead logo"),
 }
 
 # Column names mean the same in every table, except where a table says otherwise below.
@@ -67,6 +68,8 @@ FIELD_LABELS = {
     "term": _l("Term"), "variants": _l("Variants"), "group": _l("Group"),
     "contact_id": _l("Contact"), "exclusions": _l("Exclusions"),
     "case_mode": _l("Upper and lower case"), "tone": _l("Tone"),
+    "mimetype": _l("File type"), "width": _l("Width"), "height": _l("Height"),
+    "shown": _l("Parts of the release it shows"),
     "email": _l("Email"), "soft_in_a_row": _l("Soft bounces in a row"),
     "undeliverable_at": _l("Undeliverable since"), "reason": _l("Reason"),
     "last_bounce_at": _l("Last bounce"),
