@@ -86,10 +86,12 @@ class Section:
 
 @dataclass(frozen=True)
 class ReportScope:
-    """What a report covers; a campaign's scope (after the campaigns merge) adds to it."""
+    """What a report covers: a period, and optionally a campaign whose key messages' pull-
+    through it adds (crm.campaigns)."""
     period: Period
     title: str = ""
     now: datetime | None = None  # for "open past deadline"; defaults to the time of building
+    campaign_id: int | None = None
 
 
 @dataclass
@@ -358,20 +360,85 @@ def inquiries_section(scope: ReportScope) -> Section:
                        _("Time to answer"), _("Deadline kept")], rows)])
 
 
-SECTIONS: list[Callable[[ReportScope], Section]] = [
-    mentions_section, share_section, tone_section, outlets_section, articles_section,
-    releases_section, inquiries_section,
+def campaign_section(scope: ReportScope) -> Section | None:
+    """The campaign's key messages: how often each got through in the period (explicit or
+    partial), per outlet and week, and the competitors' campaigns of the same time measured
+    the same way (crm.campaigns.services). None without a campaign."""
+    if scope.campaign_id is None:
+        return None
+    from crm.campaigns.models import Campaign
+    from crm.campaigns.services import overlapping, pull_through_rates, side_by_side
+
+    campaign = db.session.get(Campaign, scope.campaign_id)
+    if campaign is None:
+        return None
+    period = scope.period
+    rates = pull_through_rates(campaign, period.start, period.end)
+    others = [c for c in overlapping(campaign) if c.id != campaign.id]
+    numbered = [(_("Message %(n)d", n=m.position + 1), m) for m in rates.messages]
+
+    def per_message(cell) -> list:
+        return [cell.articles, cell.explicit, cell.partial, Percent(cell.rate)]
+
+    message_rows = [[label, m.wording, *per_message(m.cell), m.cell.spokesperson]
+                    for label, m in numbered]
+    group_header = [_("Articles"), _("With a message"), _("Share")]
+
+    def groups(rows) -> list[list]:
+        return [[row.label, row.any_message.articles, row.any_message.carried,
+                 Percent(row.any_message.rate)] for row in rows]
+
+    tables = [
+        Table("messages", _("Pull-through per key message"),
+              [_("Message"), _("Wording"), _("Articles"), _("Explicit"), _("Partial"),
+               _("Share"), _("With a spokesperson")], message_rows),
+        Table("message-outlets", _("Pull-through per outlet"),
+              [_("Outlet"), *group_header], groups(rates.outlets[:TOP])),
+        Table("message-journalists", _("Pull-through per journalist"),
+              [_("Journalist"), *group_header], groups(rates.journalists[:TOP])),
+        Table("message-weeks", _("Pull-through per week"), [_("Week"), *group_header],
+              groups(rates.weeks)),
+    ]
+    if others:
+        compared = side_by_side([campaign, *others], period.start, period.end)
+        width = max(len(r.messages) for r in compared)
+        tables.append(Table(
+            "campaigns", _("Campaigns side by side"),
+            [_("Campaign"), _("Party"), _("Articles"), _("With a message"),
+             *(_("Message %(n)d", n=n + 1) for n in range(width))],
+            [[r.name, r.party or _("Our party"), r.articles, Percent(r.any_message.rate),
+              *(Percent(m.cell.rate) for m in r.messages),
+              *([""] * (width - len(r.messages)))] for r in compared]))
+    return Section(
+        "campaign", _("Key messages: %(name)s", name=campaign.name),
+        figures=[(_("Articles in the campaign's scope"), rates.articles),
+                 (_("With at least one key message"), Percent(rates.any_message.rate))],
+        tables=tables,
+        charts=[Chart("bars", _("Pull-through per key message"),
+                      [(label, m.cell.rate, f"{cell_text(Percent(m.cell.rate))} "
+                                            f"({m.cell.carried})") for label, m in numbered])],
+        note=_("Explicit: the wording, a variant or all key phrases; partial: most key "
+               "phrases or a close paraphrase. Articles in scope mention one of the "
+               "campaign's issues."))
+
+
+SECTIONS: list[Callable[[ReportScope], Section | None]] = [
+    mentions_section, campaign_section, share_section, tone_section, outlets_section,
+    articles_section, releases_section, inquiries_section,
 ]
 
 
 def build_report(scope: ReportScope,
-                 sections: list[Callable[[ReportScope], Section]] | None = None) -> Report:
-    """The report of `scope`: every section of SECTIONS (or those given), in order."""
+                 sections: list[Callable[[ReportScope], Section | None]] | None = None
+                 ) -> Report:
+    """The report of `scope`: every section of SECTIONS (or those given) that applies to it
+    (a section may be None: the campaign's without a campaign), in order."""
     period = scope.period
     title = scope.title or _("Coverage report %(start)s – %(end)s",
                              start=cell_text(period.start), end=cell_text(period.end))
+    built = (build(scope) for build in (sections or SECTIONS))
     return Report(scope=scope, title=title, generated_at=scope.now or utcnow(),
-                  sections=[build(scope) for build in (sections or SECTIONS)])
+                  sections=[section for section in built if section is not None])
 
 
 # --- CSV ------------------------------------------------------------------------------------
