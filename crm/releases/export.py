@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 
 from crm.errors import UserError
@@ -23,12 +25,13 @@ def template_for(release: Release) -> ReleaseTemplate:
     return template
 
 
-def render_docx(release: Release) -> tuple[str, bytes]:
-    """(file name, .docx bytes). Raises ExportError."""
+def render_docx(release: Release, at: datetime | None = None) -> tuple[str, bytes]:
+    """(file name, .docx bytes) as sent at `at` (default now: the embargo stated only while
+    it is ahead). Raises ExportError."""
     template = template_for(release)
     timeout = current_app.config.get("CRM_RELEASE_RENDER_TIMEOUT", docx.DEFAULT_TIMEOUT)
     try:
-        content = docx.render(template.content, document_data(release), timeout=timeout)
+        content = docx.render(template.content, document_data(release, at), timeout=timeout)
     except docx.RenderError as exc:
         raise ExportError(msg("The template “%(name)s” failed: %(reason)s",
                                       name=template.name, reason=exc.msg)) from None

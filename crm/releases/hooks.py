@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from crm import registry
 from crm.navigation import NavItem
 from crm.privacy.parts import PrivacyPart
+from crm.releases.breach import after_poll as breach_watch
 from crm.releases.digest import embargo_section
 from crm.releases.privacy import erase_releases, export_releases
 
@@ -15,6 +16,7 @@ def register() -> None:
     registry.MAIN_MENU.register(
         "releases", NavItem("releases.index", _l("Press releases"), "releases."), order=30)
     registry.DIGEST_SECTIONS.register("embargo", embargo_section, order=30)
+    registry.AFTER_POLL.register("embargo-breach", breach_watch, order=10)
     registry.PRIVACY_PARTS.register(
         "releases", PrivacyPart(export=export_releases, erase=erase_releases,
                                 tables=("release", "release_quote", "distribution_recipient")),

@@ -12,7 +12,7 @@ import os
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
-from crm.releases import default_template, docx
+from crm.releases import default_template, docx, workflow
 from crm.releases.models import TEMPLATE_LANGUAGES, ReleaseTemplate
 from crm.releases.output import sample_data
 from crm.releases.package import PackageError, check_docx
@@ -72,8 +72,20 @@ def upload_template(*, name: str, language: str, filename: str, data: bytes,
         variables=inspection.variables, uploaded_by_id=user_id)
     template.is_default = not _has_own_default(language)  # the first one of its language
     db.session.add(template)
+    if template.is_default:  # releases that fell back to bokmål now render with it
+        _reopen_changed(_now_rendered_by(template), user_id)
     db.session.commit()
     return template, inspection.unknown
+
+
+def _now_rendered_by(template: ReleaseTemplate):
+    return msg("The template changed after the approval (now “%(name)s”).", name=template.name)
+
+
+def _reopen_changed(note, user_id: int | None) -> None:
+    """Four eyes: approved releases that now render through another template go back to
+    review, with `note` saying why (not committed)."""
+    workflow.reopen_changed(user_id, note)
 
 
 def install_defaults() -> list[ReleaseTemplate]:
@@ -121,19 +133,24 @@ def default_for(language: str, install: bool = True) -> ReleaseTemplate | None:
     return None
 
 
-def set_default(template: ReleaseTemplate) -> None:
-    """Make `template` its language's default (and commit)."""
+def set_default(template: ReleaseTemplate, user_id: int | None = None) -> None:
+    """Make `template` its language's default (and commit). Approved releases that used the
+    old default go back to review."""
     if template.retired_at is not None:
         raise TemplateRejected(msg("A retired template cannot be the default."))
     for other in db.session.scalars(db.select(ReleaseTemplate).where(
             ReleaseTemplate.language == template.language, ReleaseTemplate.is_default)):
         other.is_default = False
     template.is_default = True
+    _reopen_changed(_now_rendered_by(template), user_id)
     db.session.commit()
 
 
-def retire(template: ReleaseTemplate) -> None:
-    """Stop offering a template (releases that chose it keep rendering with it)."""
+def retire(template: ReleaseTemplate, user_id: int | None = None) -> None:
+    """Stop offering a template (releases that chose it keep rendering with it; approved
+    releases that used it as their language's default go back to review)."""
     template.retired_at = utcnow()
     template.is_default = False
+    _reopen_changed(msg("The template “%(name)s” was retired after the approval.",
+                        name=template.name), user_id)
     db.session.commit()
