@@ -86,9 +86,9 @@ def find_breaches(since: datetime, now: datetime) -> list[EmbargoBreach]:
                 found[key] = Found(release.id, article_id, outlet_id, round(score, 3))
     if not found:
         return []
-    known = set(db.session.execute(db.select(EmbargoBreach.release_id, EmbargoBreach.article_id)
-                                   .where(EmbargoBreach.release_id.in_(
-                                       {f.release_id for f in found.values()}))).tuples())
+    known = {(release_id, article_id) for release_id, article_id in db.session.execute(
+        db.select(EmbargoBreach.release_id, EmbargoBreach.article_id).where(
+            EmbargoBreach.release_id.in_({f.release_id for f in found.values()})))}
     new = [EmbargoBreach(release_id=f.release_id, article_id=f.article_id,
                          outlet_id=f.outlet_id, similarity=f.similarity, found_at=now)
            for key, f in found.items() if key not in known]
