@@ -16,6 +16,7 @@ from crm.formutil import choices
 from crm.releases import bp, distribution
 from crm.releases.forms import DistributionForm, local_to_utc
 from crm.releases.models import Distribution, Release
+from crm.timeutil import utcnow
 from crm.view_helpers import show_error
 
 
@@ -49,7 +50,8 @@ def distribute(release_id: int):
         return redirect(url_for("releases.detail", release_id=release.id))
     q = request.args.get("q", "").strip()[:200]
     form, found, chosen_ids = _distribution_form(q)
-    shown = {"release": release, "form": form, "q": q, "found": found, "chosen_ids": chosen_ids}
+    shown = {"release": release, "form": form, "q": q, "found": found, "chosen_ids": chosen_ids,
+             "now": utcnow()}
     if form.validate_on_submit():
         chosen = {"list_ids": form.list_ids.data, "contact_ids": chosen_ids}
         try:

@@ -161,3 +161,14 @@ def test_editing_an_approved_release_shows_its_held_distribution(as_editor, user
     assert "Held: the release is no longer approved" in shown
     assert str(distribution.send_due_distributions(lift)).startswith("0")
     assert smtp_server.messages == []
+
+
+def test_a_long_subject_under_embargo_keeps_its_spaces(app, users, second_editor, media_list,
+                                                       smtp_server):
+    title = "Partiet vil gi gratis skolemat – også på Værøy og Røst, sier Åse Ødegård"
+    release = approved(users["editor"], second_editor, title=title,
+                       embargo_until=utcnow() + timedelta(hours=1))
+    distribution.distribute(release, list_ids=[media_list.id], contact_ids=[], send_at=None,
+                            user_id=None)
+    subject = smtp_server.messages[0]["Subject"]
+    assert subject.startswith("SPERREFRIST ") and subject.endswith(": " + title)
