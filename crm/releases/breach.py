@@ -23,7 +23,13 @@ from sqlalchemy import func
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.mail import MailConfigError, SendError, SmtpSender, SmtpSettings, build_message
-from crm.monitoring.dedupe import Fingerprint, drawn_from, fingerprint
+from crm.monitoring.dedupe import (
+    Fingerprint,
+    drawn_from,
+    fingerprint,
+    may_be_drawn_from,
+    title_words,
+)
 from crm.monitoring.models import ArticleSource, Feed
 from crm.releases import markup
 from crm.releases.models import (
@@ -76,10 +82,14 @@ def find_breaches(since: datetime, now: datetime) -> list[EmbargoBreach]:
                func.coalesce(ArticleSource.published_at, ArticleSource.seen_at) < latest_lift))
     found: dict[tuple[int, int], Found] = {}
     for article_id, title, summary, published, outlet_id in rows:
+        words = title_words(title)
+        candidates = [(release, source) for release, source in prints
+                      if published < release.embargo_until
+                      and may_be_drawn_from(source.title_words, words)]
+        if not candidates:  # most articles: the title alone rules them out
+            continue
         copy = fingerprint(title, summary)
-        for release, source in prints:
-            if published >= release.embargo_until:
-                continue
+        for release, source in candidates:
             score = drawn_from(source, copy)
             key = (release.id, article_id)
             if score and (key not in found or found[key].similarity < score):
