@@ -21,7 +21,8 @@ scheduler's job, a later one waits. A scheduled wave of a release that is no lon
 (edited, withdrawn, a snippet or template changed) is held (`Distribution.is_held`) until it is
 approved again; a send that finds the content changed since the approval sends the release
 back to review instead of sending (`workflow.is_as_approved`). The first recipient reached
-publishes an approved release through the workflow at its publication moment. Reasons and errors are stored as Messages, read in the reader's language.
+publishes an approved release through the workflow at its publication moment. Reasons and
+errors are stored as Messages, read in the reader's language.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def preview_recipients(list_ids: list[int], contact_ids: list[int]) -> list[dict
     return _recipient_rows(*_load(list_ids, contact_ids))
 
 
-def earliest_send(release: Release, wanted: datetime | None, now: datetime) -> datetime:
+def earliest_send(wanted: datetime | None, now: datetime) -> datetime:
     """The send time: as wanted, but never before now. An embargo does not delay it."""
     return max(now, wanted) if wanted is not None else now
 
@@ -156,7 +157,7 @@ class Wave:
             raise DistributionError(msg("Choose when the second wave goes: without an embargo "
                                         "there is no lift to send it at."),
                                     field="later_send_at")
-        when = earliest_send(release, wanted, now)
+        when = earliest_send(wanted, now)
         if when <= first:
             raise DistributionError(msg("The second wave must go after the first."),
                                     field="later_send_at")
@@ -184,17 +185,19 @@ def _rows_of_waves(release: Release, list_ids: list[int], contact_ids: list[int]
     DistributionError."""
     check_sendable(release)
     _check_send_at(send_at)
-    first_at = earliest_send(release, send_at, now)
+    first_at = earliest_send(send_at, now)
     media_lists, contacts = _load(list_ids, contact_ids)
     rows = _recipient_rows(media_lists, contacts)
     later_lists, later_rows, later_at = [], [], None
     if later is not None:
         later_at = later.when(release, first_at, now)
         later_lists, later_contacts = _load(later.list_ids, later.contact_ids)
-        first_ids = {row["contact_id"] for row in rows}
+        first = {row["contact_id"] for row in rows} | {row["email"].lower() for row in rows
+                                                         if row["status"] == "pending"}
         later_rows = _recipient_rows(later_lists, later_contacts)
         for row in later_rows:
-            if row["contact_id"] in first_ids and row["status"] == "pending":
+            if row["status"] == "pending" and (row["contact_id"] in first
+                                               or row["email"].lower() in first):
                 row["status"], row["reason"] = "skipped", _already_in_first_wave()
         if not later_rows:
             raise DistributionError(msg("Choose at least one media list or contact for the "

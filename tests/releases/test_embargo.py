@@ -172,3 +172,23 @@ def test_a_long_subject_under_embargo_keeps_its_spaces(app, users, second_editor
                             user_id=None)
     subject = smtp_server.messages[0]["Subject"]
     assert subject.startswith("SPERREFRIST ") and subject.endswith(": " + title)
+
+
+def test_bad_input_for_a_second_wave_is_explained_and_stores_nothing(as_editor, users,
+                                                                     second_editor):
+    release = approved(users["editor"], second_editor,
+                       embargo_until=utcnow() + timedelta(hours=2))
+    _nrk, trusted, everyone = trusted_and_everyone()
+    for later, expected in (
+            ({"later_send_at": "not a date", "later_list_ids": everyone.id},
+             "Not a valid datetime value"),
+            ({"later_send_at": "2027-03-28T02:30", "later_list_ids": everyone.id},
+             "does not exist"),
+            ({"later_list_ids": "99999"}, "is not a valid choice"),
+            ({"later_list_ids": "<script>alert(1)</script>" + "ø" * 5000},
+             "could not be coerced"),
+            ({"later_send_at": "😀"}, "Not a valid datetime value")):
+        text = page(as_editor.post(f"/releases/{release.id}/distribute", data={
+            "list_ids": trusted.id, "later": "y", "confirm": "1", **later}))
+        assert expected in text and "<script>alert(1)" not in text
+    assert db.session.scalar(db.select(db.func.count(Distribution.id))) == 0
