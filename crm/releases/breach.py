@@ -8,7 +8,7 @@ much of the release's text). A match is stored once per release and article
 (`EmbargoBreach`), with the outlet of the feed that carried it, and the release's owner (its
 author) is told at once by email; the breach shows on the release's page and in the embargo
 register with the recipients at that outlet. An email that could not be sent is tried again
-after the next poll.
+after the next poll that stores something (the hook runs only then).
 """
 
 from __future__ import annotations

@@ -55,10 +55,11 @@ def save_snippet(snippet: TextSnippet | None, *, name: str, language: str, body:
         snippet = TextSnippet()
         db.session.add(snippet)
     text_changed = snippet.body != body
+    using = workflow.approved_using(snippet_id=snippet.id) if snippet.id and text_changed else []
     snippet.name, snippet.language, snippet.body, snippet.retired = name, language, body, retired
-    if snippet.id is not None and text_changed:
+    if text_changed and snippet.id is not None:
         workflow.reopen_changed(user_id, msg("The snippet “%(name)s” was changed after the "
-                                             "approval.", name=name))
+                                             "approval.", name=name), using)
     try:
         db.session.commit()
     except IntegrityError:  # the same name saved a moment ago by someone else

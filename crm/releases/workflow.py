@@ -195,13 +195,16 @@ def approved_using(*, snippet_id: int | None = None,
     return [release for release in approved_releases() if uses(release)]
 
 
-def reopen_changed(user_id: int | None, note: Message) -> list[Release]:
+def reopen_changed(user_id: int | None, note: Message,
+                   using: Iterable[Release] = ()) -> list[Release]:
     """After a change to a part (a snippet, a template, the default): every approved release
-    whose outgoing content now differs from what was approved goes back to review (not
+    whose outgoing content now differs from what was approved goes back to review, and so do
+    the releases `using` the part that were approved before digests were kept (not
     committed; the session is flushed first). Returns them."""
+    undigested = [r for r in using if not r.approved_digest]
     db.session.flush()
     changed = [r for r in approved_releases() if not is_as_approved(r)]
-    return reopen_for_parts(changed, user_id, note)
+    return reopen_for_parts(dict.fromkeys(changed + undigested), user_id, note)
 
 
 def is_as_approved(release: Release) -> bool:

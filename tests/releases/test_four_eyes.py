@@ -108,3 +108,14 @@ def test_a_template_changed_behind_the_approval_is_not_sent(users, second_editor
     assert distribution.send_distribution(created) is None and smtp_server.messages == []
     assert release.status == "in_review" and created.is_held
     assert "differs from what was approved" in str(release.review_note)
+
+
+def test_a_release_approved_before_digests_were_kept_still_goes_back_on_a_snippet_edit(
+        users, second_editor):
+    about = snippets.save_snippet(None, name="Om partiet", language="nb", body="Tekst.")
+    release = approved(users["editor"], second_editor, snippet_ids=[about.id])
+    release.approved_digest = ""  # as approved before the embargo1 migration
+    db.session.commit()
+    snippets.save_snippet(about, name="Om partiet", language="nb", body="Ny tekst.",
+                          user_id=second_editor.id)
+    assert release.status == "in_review"
