@@ -54,10 +54,10 @@ def save_snippet(snippet: TextSnippet | None, *, name: str, language: str, body:
     if snippet is None:
         snippet = TextSnippet()
         db.session.add(snippet)
-    text_changed = snippet.body != body
-    using = workflow.approved_using(snippet_id=snippet.id) if snippet.id and text_changed else []
+    text_changed = snippet.id is not None and snippet.body != body
+    using = workflow.approved_using(snippet_id=snippet.id) if text_changed else []
     snippet.name, snippet.language, snippet.body, snippet.retired = name, language, body, retired
-    if text_changed and snippet.id is not None:
+    if text_changed:
         workflow.reopen_changed(user_id, msg("The snippet “%(name)s” was changed after the "
                                              "approval.", name=name), using)
     try:

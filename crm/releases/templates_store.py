@@ -73,19 +73,15 @@ def upload_template(*, name: str, language: str, filename: str, data: bytes,
     template.is_default = not _has_own_default(language)  # the first one of its language
     db.session.add(template)
     if template.is_default:  # releases that fell back to bokmål now render with it
-        _reopen_changed(_now_rendered_by(template), user_id)
+        workflow.reopen_changed(user_id, _now_rendered_by(template))
     db.session.commit()
     return template, inspection.unknown
 
 
 def _now_rendered_by(template: ReleaseTemplate):
+    """Why approved releases went back to review (four eyes): they render through another
+    template now."""
     return msg("The template changed after the approval (now “%(name)s”).", name=template.name)
-
-
-def _reopen_changed(note, user_id: int | None) -> None:
-    """Four eyes: approved releases that now render through another template go back to
-    review, with `note` saying why (not committed)."""
-    workflow.reopen_changed(user_id, note)
 
 
 def install_defaults() -> list[ReleaseTemplate]:
@@ -142,7 +138,7 @@ def set_default(template: ReleaseTemplate, user_id: int | None = None) -> None:
             ReleaseTemplate.language == template.language, ReleaseTemplate.is_default)):
         other.is_default = False
     template.is_default = True
-    _reopen_changed(_now_rendered_by(template), user_id)
+    workflow.reopen_changed(user_id, _now_rendered_by(template))  # four eyes
     db.session.commit()
 
 
@@ -151,6 +147,6 @@ def retire(template: ReleaseTemplate, user_id: int | None = None) -> None:
     releases that used it as their language's default go back to review)."""
     template.retired_at = utcnow()
     template.is_default = False
-    _reopen_changed(msg("The template “%(name)s” was retired after the approval.",
-                        name=template.name), user_id)
+    workflow.reopen_changed(user_id, msg("The template “%(name)s” was retired after the "
+                                         "approval.", name=template.name))
     db.session.commit()
