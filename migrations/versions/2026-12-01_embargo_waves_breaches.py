@@ -1,7 +1,7 @@
 """embargo: waves of a distribution, the approved content's digest, embargo breaches
 
 Revision ID: embargo1
-Revises: bounce1
+Revises: spike1
 Create Date: 2026-12-01
 
 A distribution may have a later wave (`first_wave_id`, `wave`); a release keeps a digest of
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "embargo1"
-down_revision = "bounce1"
+down_revision = "spike1"
 branch_labels = None
 depends_on = None
 
