@@ -18,6 +18,7 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -79,6 +80,12 @@ class Attachment:
     mimetype: str = "application/octet-stream"
 
 
+# Python 3.11 folds a long non-ASCII header at 78 characters into encoded words that lose the
+# spaces between them ("skolemat – også på Værøy" arrives as "skolemat –ogsåpåVærøy"); headers
+# are therefore folded only at RFC 5322's hard limit of 998, so a subject stays one line.
+_POLICY = policy.default.clone(max_line_length=998)
+
+
 def _one_line(value: str) -> str:
     return " ".join((value or "").split())
 
@@ -91,7 +98,7 @@ def build_message(*, sender: str, to_email: str, to_name: str = "", subject: str
 
     Header values are folded onto one line, so no user text can add headers.
     """
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     sender_name, sender_email = parseaddr(sender)
     message["From"] = formataddr((_one_line(sender_name), sender_email))
     message["To"] = formataddr((_one_line(to_name), to_email))

@@ -280,3 +280,29 @@ def _compatible(a: str, b: str) -> bool:
 
 def same_story(a: Fingerprint, b: Fingerprint, a_at: datetime, b_at: datetime) -> bool:
     return similarity(a, b, a_at - b_at) > 0
+
+
+DRAWN_TITLES = 0.2  # the least title overlap at which drawn_from() can say yes
+
+
+def may_be_drawn_from(source_title: frozenset[str], text_title: frozenset[str]) -> bool:
+    """A cheap first test by the titles alone (title_words()): could drawn_from() say yes?"""
+    return _jaccard(source_title, text_title) >= DRAWN_TITLES
+
+
+def drawn_from(source: Fingerprint, text: Fingerprint) -> float:
+    """0 unless `text` (an article) looks written from `source` (a press release), else how
+    much (up to 1): a copy as same_story() finds them, or a rewrite that keeps half of its
+    summary's shingles from the source with a related title, or a title close to the source's.
+    """
+    copy = similarity(source, text, timedelta(0))
+    if copy:
+        return copy
+    titles = _jaccard(source.title_words, text.title_words)
+    if text.has_summary and source.has_summary:
+        kept = len(text.summary_shingles & source.summary_shingles) / len(text.summary_shingles)
+        if kept >= 0.5 and titles >= DRAWN_TITLES:
+            return (kept + titles) / 2
+    if len(source.title_words & text.title_words) >= 4 and titles >= 0.6:
+        return titles
+    return 0.0

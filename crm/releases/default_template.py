@@ -83,12 +83,12 @@ def build(language: str) -> bytes:
     first = header.add_paragraph()
     first.add_run(words["letterhead"]).bold = True
     first.add_run("\t\t" + words["kind"])
-    _paragraph(header, "{{ embargo }}", bold=True, size=12, color=RED)
 
     footer = section.footer
     footer.paragraphs[0].add_run(words["footer"] + " {{ date }} · {{ title }}")
     footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
+    # The embargo once, prominently, at the top of the text (not also in the header).
     doc.add_paragraph("{%p if embargo %}")
     _paragraph(doc, "{{ embargo }}", bold=True, size=14, color=RED)
     doc.add_paragraph("{%p endif %}")

@@ -1,4 +1,10 @@
-"""Sending a release: one email per recipient, the .docx attached, never before the embargo.
+"""Sending a release: one email per recipient, the .docx attached, in one or two waves.
+
+Three moments are separate: when a wave is sent (now or at a time), when the embargo lifts
+(journalists may publish from then) and when the release is published openly (its chosen
+time, else the lift). A wave sent before the lift states the embargo once, in the subject,
+the body and the document; one sent after it states none. Two waves: e.g. trusted
+journalists under embargo now, everyone else at the lift (`Wave`, `create_distribution`).
 
 A distribution lists its recipients when it is created: contacts who opted out, have no
 lawful basis or no email address are recorded as skipped, with the reason. Sending claims the
@@ -11,8 +17,12 @@ which no retry touches: a person checks, rather than the release going out twice
 When a distribution is due is one SQL expression, `Distribution.is_due` (models.py): the
 scheduler's query, the claim and the check of one distribution all use it. `distribute` is the
 send policy for people: a small due distribution is sent at once, a large one left to the
-scheduler's job, a later one waits. The first recipient reached publishes an approved release
-through the workflow. Reasons and errors are stored as Messages, read in the reader's language.
+scheduler's job, a later one waits. A scheduled wave of a release that is no longer approved
+(edited, withdrawn, a snippet or template changed) is held (`Distribution.is_held`) until it is
+approved again; a send that finds the content changed since the approval sends the release
+back to review instead of sending (`workflow.is_as_approved`). The first recipient reached
+publishes an approved release through the workflow at its publication moment. Reasons and
+errors are stored as Messages, read in the reader's language.
 """
 
 from __future__ import annotations
@@ -123,58 +133,121 @@ def preview_recipients(list_ids: list[int], contact_ids: list[int]) -> list[dict
     return _recipient_rows(*_load(list_ids, contact_ids))
 
 
-def earliest_send(release: Release, wanted: datetime | None, now: datetime) -> datetime:
-    """The send time: as wanted, but never before now nor before the embargo."""
-    moments = [now] + [m for m in (wanted, release.embargo_until) if m is not None]
-    return max(moments)
+def earliest_send(wanted: datetime | None, now: datetime) -> datetime:
+    """The send time: as wanted, but never before now. An embargo does not delay it."""
+    return max(now, wanted) if wanted is not None else now
 
 
-def _check_send_at(send_at: datetime | None) -> None:
+def _check_send_at(send_at: datetime | None, field_name: str = "send_at") -> None:
     if send_at is not None and send_at.tzinfo is None:
-        raise DistributionError(msg("A send time without a time zone."), field="send_at")
+        raise DistributionError(msg("A send time without a time zone."), field=field_name)
+
+
+@dataclass
+class Wave:
+    """A later wave: more lists and contacts, sent at `send_at` (None: at the embargo's lift).
+    Whoever is in the first wave is not sent it again."""
+
+    list_ids: list[int] = field(default_factory=list)
+    contact_ids: list[int] = field(default_factory=list)
+    send_at: datetime | None = None
+
+    def when(self, release: Release, first: datetime, now: datetime) -> datetime:
+        """Its send time; raises DistributionError when there is none or it is not later."""
+        _check_send_at(self.send_at, "later_send_at")
+        wanted = self.send_at or release.embargo_until
+        if wanted is None:
+            raise DistributionError(msg("Choose when the second wave goes: without an embargo "
+                                        "there is no lift to send it at."),
+                                    field="later_send_at")
+        when = earliest_send(wanted, now)
+        if when <= first:
+            raise DistributionError(msg("The second wave must go after the first."),
+                                    field="later_send_at")
+        return when
+
+
+def _already_in_first_wave() -> Message:
+    return msg("Gets it in the first wave.")
 
 
 @dataclass
 class Preview:
-    """What sending would do: each recipient (skipped ones with why) and when it goes."""
+    """What sending would do: each recipient (skipped ones with why) and when it goes, for the
+    first wave and the later one (if any)."""
 
     recipients: list[dict]
     send_at: datetime
+    later: list[dict] = field(default_factory=list)
+    later_at: datetime | None = None
+
+
+def _rows_of_waves(release: Release, list_ids: list[int], contact_ids: list[int],
+                   send_at: datetime | None, later: Wave | None, now: datetime):
+    """Both waves' lists and recipient rows and send times, checked. Raises
+    DistributionError."""
+    check_sendable(release)
+    _check_send_at(send_at)
+    first_at = earliest_send(send_at, now)
+    media_lists, contacts = _load(list_ids, contact_ids)
+    rows = _recipient_rows(media_lists, contacts)
+    later_lists, later_rows, later_at = [], [], None
+    if later is not None:
+        later_at = later.when(release, first_at, now)
+        later_lists, later_contacts = _load(later.list_ids, later.contact_ids)
+        first = {row["contact_id"] for row in rows} | {row["email"].lower() for row in rows
+                                                         if row["status"] == "pending"}
+        later_rows = _recipient_rows(later_lists, later_contacts)
+        for row in later_rows:
+            if row["status"] == "pending" and (row["contact_id"] in first
+                                               or row["email"].lower() in first):
+                row["status"], row["reason"] = "skipped", _already_in_first_wave()
+        if not later_rows:
+            raise DistributionError(msg("Choose at least one media list or contact for the "
+                                        "second wave."), field="later_list_ids")
+    if not rows:
+        raise DistributionError(msg("Choose at least one media list or contact."))
+    return (media_lists, rows, first_at), (later_lists, later_rows, later_at)
 
 
 def preview(release: Release, *, list_ids: list[int], contact_ids: list[int],
-            send_at: datetime | None, now: datetime | None = None) -> Preview:
+            send_at: datetime | None, later: Wave | None = None,
+            now: datetime | None = None) -> Preview:
     """The preview shown before a distribution is confirmed; stores nothing.
 
-    Raises DistributionError for a release that may not be sent.
+    Raises DistributionError for a release that may not be sent or a wave without anyone.
     """
-    check_sendable(release)
-    _check_send_at(send_at)
-    return Preview(preview_recipients(list_ids, contact_ids),
-                   earliest_send(release, send_at, now or utcnow()))
+    (_lists, rows, first_at), (_later_lists, later_rows, later_at) = _rows_of_waves(
+        release, list_ids, contact_ids, send_at, later, now or utcnow())
+    return Preview(rows, first_at, later_rows, later_at)
 
 
 def create_distribution(release: Release, *, list_ids: list[int], contact_ids: list[int],
                         send_at: datetime | None, user_id: int | None,
+                        later: Wave | None = None,
                         now: datetime | None = None) -> Distribution:
-    """Record a distribution and its recipients (skipped ones with reasons) and commit.
+    """Record a distribution (its first wave, and a `later` one if given) and the recipients
+    (skipped ones with reasons) and commit; return the first wave.
 
-    It is sent by `send_distribution` once due: at `send_at`, at the embargo, or now.
-    Raises DistributionError (nothing stored).
+    Each wave is sent by `send_distribution` once due, at its own time (now if none is
+    given; the later wave at the embargo's lift unless another time is given). Raises
+    DistributionError (nothing stored).
     """
     now = now or utcnow()
-    check_sendable(release)
-    _check_send_at(send_at)
-    media_lists, contacts = _load(list_ids, contact_ids)
-    rows = _recipient_rows(media_lists, contacts)
-    if not rows:
-        raise DistributionError(msg("Choose at least one media list or contact."))
+    (lists, rows, first_at), (later_lists, later_rows, later_at) = _rows_of_waves(
+        release, list_ids, contact_ids, send_at, later, now)
     distribution = Distribution(
-        release=release, status="scheduled", created_by_id=user_id,
-        scheduled_for=earliest_send(release, send_at, now),
-        media_list_names=[ml.name for ml in media_lists])
+        release=release, status="scheduled", created_by_id=user_id, scheduled_for=first_at,
+        media_list_names=[ml.name for ml in lists])
     distribution.recipients = [DistributionRecipient(**row) for row in rows]
     db.session.add(distribution)
+    if later is not None:
+        second = Distribution(
+            release=release, status="scheduled", created_by_id=user_id, wave=2,
+            first_wave=distribution, scheduled_for=later_at,
+            media_list_names=[ml.name for ml in later_lists])
+        second.recipients = [DistributionRecipient(**row) for row in later_rows]
+        db.session.add(second)
     db.session.commit()
     return distribution
 
@@ -199,7 +272,7 @@ class Outcome:
                         "this page shows the progress.", self.background)
         if self.distribution.status == "scheduled":
             return msg("Scheduled.")
-        return msg("Waiting for the send time or the embargo.")
+        return msg("Waiting for the send time.")
 
     @property
     def ok(self) -> bool:
@@ -207,21 +280,21 @@ class Outcome:
 
 
 def distribute(release: Release, *, list_ids: list[int], contact_ids: list[int],
-               send_at: datetime | None, user_id: int | None,
+               send_at: datetime | None, user_id: int | None, later: Wave | None = None,
                now: datetime | None = None, inline_limit: int | None = None) -> Outcome:
     """Create a distribution and, if it is due and small, send it at once.
 
     Up to `inline_limit` pending recipients (CRM_RELEASE_INLINE_SEND_LIMIT, default
     INLINE_SEND_LIMIT) are sent in the caller's time; a larger due distribution is left to
-    the scheduler's send-releases job, and one for later (a send time, an embargo) waits for
-    it. Raises DistributionError (nothing stored).
+    the scheduler's send-releases job, and one for later (a send time, a second wave) waits
+    for it. Raises DistributionError (nothing stored).
     """
     now = now or utcnow()
     if inline_limit is None:
         inline_limit = current_app.config.get("CRM_RELEASE_INLINE_SEND_LIMIT",
                                               INLINE_SEND_LIMIT)
     created = create_distribution(release, list_ids=list_ids, contact_ids=contact_ids,
-                                  send_at=send_at, user_id=user_id, now=now)
+                                  send_at=send_at, user_id=user_id, later=later, now=now)
     if not created.is_due(now):
         return Outcome(created)
     pending = created.count("pending")
@@ -326,6 +399,8 @@ def send_distribution(distribution: Distribution, now: datetime | None = None) -
     when the server cannot be reached twice in a row the rest are marked failed (not sent).
     """
     now = now or utcnow()
+    if not _as_approved(distribution.release):
+        return None
     if not _claim(distribution, now):
         return None
     report = SendReport()
@@ -334,8 +409,8 @@ def send_distribution(distribution: Distribution, now: datetime | None = None) -
         _set(recipient, status="unknown", reason=unknown_outcome())
     db.session.commit()
     try:
-        name, content = render_docx(distribution.release, for_send=True)
-        body = email_body(distribution.release)
+        name, content = render_docx(distribution.release, at=now, for_send=True)
+        body = email_body(distribution.release, at=now)
         settings = SmtpSettings.from_url(current_app.config["CRM_SMTP_URL"])
     except (ExportError, MailConfigError) as exc:
         _fail_all_pending(distribution, exc.msg, report)
@@ -357,6 +432,18 @@ def send_distribution(distribution: Distribution, now: datetime | None = None) -
         workflow.mark_published(distribution.release, now)
     db.session.commit()
     return report
+
+
+def _as_approved(release: Release) -> bool:
+    """False (and the release back in review, committed) when what would go out is not what
+    was approved: a part changed by a path that did not reopen the review itself."""
+    if workflow.is_as_approved(release):
+        return True
+    workflow.reopen_review(release, None, msg(
+        "What would be sent differs from what was approved (a snippet, the template or the "
+        "text changed); its distributions are held until it is approved again."))
+    db.session.commit()
+    return False
 
 
 def _commit_what_is_known() -> None:
@@ -440,16 +527,24 @@ def cancel(distribution: Distribution) -> None:
     db.session.commit()
 
 
-def cancel_scheduled(release: Release, now: datetime) -> None:
-    """Cancel every scheduled distribution of the release (workflow: withdraw; no commit)."""
-    for distribution in release.distributions:
-        if distribution.status == "scheduled":
-            distribution.status, distribution.finished_at = "cancelled", now
-
-
 def due_distributions(now: datetime) -> list[Distribution]:
     return list(db.session.scalars(db.select(Distribution).where(Distribution.is_due(now))
                                    .order_by(Distribution.scheduled_for)))
+
+
+def publish_due(now: datetime) -> int:
+    """Publish the approved releases that reached someone and whose publication moment (the
+    chosen time, else the embargo's lift) has come; commit and return how many."""
+    sent = db.select(DistributionRecipient.id).join(Distribution).where(
+        Distribution.release_id == Release.id, DistributionRecipient.status == "sent")
+    moment = db.func.coalesce(Release.release_at, Release.embargo_until)
+    releases = db.session.scalars(db.select(Release).where(
+        Release.status == "approved", moment.is_not(None), moment <= now,
+        sent.exists())).all()
+    for release in releases:
+        workflow.mark_published(release, now)
+    db.session.commit()
+    return len(releases)
 
 
 class DistributionFailure(JobFailure):
@@ -457,7 +552,8 @@ class DistributionFailure(JobFailure):
 
 
 def send_due_distributions(now: datetime | None = None) -> Message:
-    """The scheduled job: send every distribution whose time and embargo have come.
+    """The scheduled job: send every distribution (wave) whose time has come, and publish the
+    releases whose publication moment has come.
 
     Returns what it did (the job's result, read in the reader's language). Raises
     DistributionFailure (after sending everything it could) when a recipient failed, so the
@@ -465,6 +561,7 @@ def send_due_distributions(now: datetime | None = None) -> Message:
     """
     now = now or utcnow()
     reports = [r for r in (send_distribution(d, now) for d in due_distributions(now)) if r]
+    publish_due(now)
     total = SendReport()
     for report in reports:
         total.sent += report.sent

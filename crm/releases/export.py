@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 
 from crm.errors import UserError
@@ -33,9 +35,11 @@ def send_refusal(release: Release) -> Message | None:
     return unusable_reason(template)
 
 
-def render_docx(release: Release, *, for_send: bool = False) -> tuple[str, bytes]:
-    """(file name, .docx bytes). Raises ExportError; `for_send` also when the template shows
-    neither the release's title nor its text (a preview download still renders)."""
+def render_docx(release: Release, at: datetime | None = None, *,
+                for_send: bool = False) -> tuple[str, bytes]:
+    """(file name, .docx bytes) as sent at `at` (default now: the embargo stated only while
+    it is ahead). Raises ExportError; `for_send` also when the template shows neither the
+    release's title nor its text (a preview download still renders)."""
     template = template_for(release)
     if for_send:
         reason = unusable_reason(template)
@@ -43,7 +47,7 @@ def render_docx(release: Release, *, for_send: bool = False) -> tuple[str, bytes
             raise ExportError(reason)
     timeout = current_app.config.get("CRM_RELEASE_RENDER_TIMEOUT", docx.DEFAULT_TIMEOUT)
     try:
-        content = docx.render(template.content, document_data(release), timeout=timeout)
+        content = docx.render(template.content, document_data(release, at), timeout=timeout)
     except docx.RenderError as exc:
         raise ExportError(msg("The template “%(name)s” failed: %(reason)s",
                                       name=template.name, reason=exc.msg)) from None

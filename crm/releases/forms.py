@@ -51,11 +51,14 @@ class ReleaseForm(FlaskForm):
     language = SelectField(_l("Language"), choices=choices(ReleaseLanguage.choices()))
     tags = StringField(_l("Tags"), validators=[Length(max=1000)],
                        description=_l("Comma separated"))
-    release_at = DateTimeLocalField(_l("Release date and time"), format=LOCAL_FORMAT,
-                                    validators=[Optional()])
+    release_at = DateTimeLocalField(
+        _l("Published openly at"), format=LOCAL_FORMAT, validators=[Optional()],
+        description=_l("Norwegian time; the date the release carries. Empty: at the embargo's "
+                       "lift, or when it is first sent."))
     embargo_until = DateTimeLocalField(
         _l("Embargoed until"), format=LOCAL_FORMAT, validators=[Optional()],
-        description=_l("Norwegian time. Not sent, and not to be published, before this."))
+        description=_l("Norwegian time. Journalists get it before this to prepare and may "
+                       "publish from this time; what is sent before it states the embargo."))
     template_id = SelectField(_l("Template"), coerce=int, validate_choice=True)
     snippet_ids = CheckboxesField(_l("Snippets"), coerce=int, validate_choice=True)
 
@@ -65,7 +68,15 @@ class DistributionForm(FlaskForm):
     contact_ids = CheckboxesField(_l("Individual contacts"), coerce=int, validate_choice=False)
     send_at = DateTimeLocalField(
         _l("Send at"), format=LOCAL_FORMAT, validators=[Optional()],
-        description=_l("Norwegian time; empty sends now. Never before the embargo."))
+        description=_l("Norwegian time; empty sends now. Sent before the embargo's lift, it "
+                       "states the embargo."))
+    later = BooleanField(_l("Send to more recipients in a second wave"))
+    later_list_ids = CheckboxesField(_l("Media lists of the second wave"), coerce=int,
+                                     validate_choice=True)
+    later_send_at = DateTimeLocalField(
+        _l("Second wave at"), format=LOCAL_FORMAT, validators=[Optional()],
+        description=_l("Norwegian time; empty: at the embargo's lift. Whoever is in the first "
+                       "wave is not sent it again."))
 
 
 class TemplateUploadForm(FlaskForm):

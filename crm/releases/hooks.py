@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from crm import registry
 from crm.navigation import NavItem
 from crm.privacy.parts import PrivacyPart
+from crm.releases.breach import after_poll as breach_watch
 from crm.releases.digest import embargo_section
 from crm.releases.privacy import erase_releases, export_releases
 
@@ -18,6 +19,7 @@ def register() -> None:
         "logo", NavItem("releases.logo_settings", _l("Letterhead logo"), "releases.logo",
                         role="admin"), order=60)
     registry.DIGEST_SECTIONS.register("embargo", embargo_section, order=30)
+    registry.AFTER_POLL.register("embargo-breach", breach_watch, order=10)
     registry.PRIVACY_PARTS.register(
         "releases", PrivacyPart(export=export_releases, erase=erase_releases,
                                 tables=("release", "release_quote", "distribution_recipient")),

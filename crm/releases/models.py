@@ -32,7 +32,8 @@ from crm.timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from crm.auth.models import User
-    from crm.contacts.models import Contact, Tag
+    from crm.contacts.models import Contact, Organisation, Tag
+    from crm.monitoring.models import Article
 
 
 
@@ -171,6 +172,11 @@ class Release(Audited, db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Four eyes: a digest of all that goes out (workflow.content_digest), taken at approval;
+    # a send whose content differs sends the release back to review instead.
+    approved_digest: Mapped[str] = mapped_column(String(64), default="")
+    # Why it went back to review without its own edit (a snippet or template changed).
+    review_note: Mapped[Message] = mapped_column(StoredMessage, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -201,6 +207,19 @@ class Release(Audited, db.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_sendable(self) -> bool:
+        return self.status in SENDABLE_STATUSES
+
+    @property
+    def publish_moment(self) -> datetime | None:
+        """When it is published openly: the chosen time, else the embargo's lift (None: at
+        the first send)."""
+        return self.release_at or self.embargo_until
+
+    def under_embargo(self, at: datetime) -> bool:
+        return self.embargo_until is not None and at < self.embargo_until
 
     def audit_label(self) -> str:
         return self.title[:300]
@@ -257,8 +276,12 @@ class ReleaseVersion(db.Model):
 
 
 class Distribution(Audited, db.Model):
-    """One sending of a release to a set of recipients, now or at a time (never before its
-    embargo)."""
+    """One sending of a release to a set of recipients, now or at a time: one wave.
+
+    A distribution in two waves (trusted journalists under embargo now, everyone else at the
+    lift) is two rows: the first wave, and a later one pointing to it by `first_wave_id`,
+    each with its own send time, claim and recipients (nobody in both).
+    """
 
     __tablename__ = "distribution"
     __table_args__ = (Index("ix_distribution_due", "status", "scheduled_for"),)
@@ -269,6 +292,9 @@ class Distribution(Audited, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
     media_list_names: Mapped[list] = mapped_column(JSON, default=list)  # what was chosen
+    wave: Mapped[int] = mapped_column(default=1)
+    first_wave_id: Mapped[int | None] = mapped_column(
+        ForeignKey("distribution.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -281,9 +307,30 @@ class Distribution(Audited, db.Model):
     recipients: Mapped[list[DistributionRecipient]] = relationship(
         back_populates="distribution", cascade="all, delete-orphan",
         order_by="DistributionRecipient.id", passive_deletes=True)
+    first_wave: Mapped[Distribution | None] = relationship(
+        remote_side=[id], back_populates="later_waves")
+    later_waves: Mapped[list[Distribution]] = relationship(
+        back_populates="first_wave", order_by="Distribution.wave", passive_deletes=True)
 
     def audit_label(self) -> str:
         return f"distribution of release {self.release_id}"
+
+    @property
+    def waves(self) -> list[Distribution]:
+        """All waves of the distribution this one belongs to, the first first."""
+        first = self.first_wave or self
+        return [first, *first.later_waves]
+
+    @property
+    def is_held(self) -> bool:
+        """Scheduled, but the release is no longer approved (edited, withdrawn, a snippet or
+        template changed): it waits until the release is approved again."""
+        return self.status == "scheduled" and not self.release.is_sendable
+
+    def under_embargo(self) -> bool:
+        """Whether this wave goes out (or went out: its claim's time) before the embargo
+        lifts, so that it states the embargo."""
+        return self.release.under_embargo(self.claimed_at or self.scheduled_for)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.recipients if r.status == status)
@@ -298,10 +345,10 @@ class Distribution(Audited, db.Model):
     @is_due.expression
     def is_due(cls, now: datetime):
         """Due: scheduled and its time has come, or "sending" under a claim gone stale, and
-        the release approved or published with no embargo still ahead."""
+        the release approved or published. An embargo does not hold it back: sending under
+        embargo, before the lift, is the point of one (the message states it)."""
         release_ready = exists().where(
-            Release.id == cls.release_id, Release.status.in_(SENDABLE_STATUSES),
-            or_(Release.embargo_until.is_(None), Release.embargo_until <= now))
+            Release.id == cls.release_id, Release.status.in_(SENDABLE_STATUSES))
         return and_(or_(and_(cls.status == "scheduled", cls.scheduled_for <= now),
                         and_(cls.status == "sending", cls.claimed_at < now - stale_after())),
                     release_ready)
@@ -349,3 +396,27 @@ class DistributionRecipient(db.Model):
 
     distribution: Mapped[Distribution] = relationship(back_populates="recipients")
     contact: Mapped[Contact | None] = relationship()
+
+
+class EmbargoBreach(db.Model):
+    """A possible breach: an article like a release under embargo, published before the lift
+    (found by crm.releases.breach when monitoring stores articles)."""
+
+    __tablename__ = "embargo_breach"
+    __table_args__ = (UniqueConstraint("release_id", "article_id",
+                                       name="uq_embargo_breach_release_id_article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"),
+                                            index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"),
+                                            index=True)
+    outlet_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"))
+    similarity: Mapped[float] = mapped_column(default=0.0)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    release: Mapped[Release] = relationship()
+    article: Mapped[Article] = relationship()
+    outlet: Mapped[Organisation | None] = relationship()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import render_template
 from markupsafe import Markup
@@ -61,9 +62,17 @@ def release_moment(release: Release):
     return release.release_at or release.embargo_until or utcnow()
 
 
-def document_data(release: Release) -> dict:
-    """Everything a template may use, as plain strings and dicts (no models)."""
+def embargo_at(release: Release, at: datetime | None = None) -> datetime | None:
+    """The embargo to state in what is sent (or shown) at `at` (default now): the lift while it
+    is ahead, None once it has passed (a release sent after the lift states no embargo)."""
+    return release.embargo_until if release.under_embargo(at or utcnow()) else None
+
+
+def document_data(release: Release, at: datetime | None = None) -> dict:
+    """Everything a template may use, as plain strings and dicts (no models), as sent at `at`
+    (default now): the embargo only while it is ahead."""
     language = release.language
+    embargo = embargo_at(release, at)
     moment = release_moment(release)
     quotes = quotes_markup(release)
     return {
@@ -75,8 +84,8 @@ def document_data(release: Release) -> dict:
         "snippets": "\n\n".join(s.body for s in release.snippets),
         "date": format_date(moment, language),
         "time": format_time(moment),
-        "embargo": embargo_statement(release.embargo_until, language),
-        "embargo_until": format_moment(release.embargo_until, language),
+        "embargo": embargo_statement(embargo, language),
+        "embargo_until": format_moment(embargo, language),
         "spokesperson": _spokesperson(release),
         "language": language,
         "tags": ", ".join(t.name for t in release.tags),
@@ -115,14 +124,16 @@ class EmailBody:
     html: str
 
 
-def email_body(release: Release) -> EmailBody:
-    """Subject, plain text and HTML of the email carrying a release; the embargo comes first."""
+def email_body(release: Release, at: datetime | None = None) -> EmailBody:
+    """Subject, plain text and HTML of the email carrying a release, as sent at `at` (default
+    now): under embargo the embargo comes first in both and starts the subject."""
     language = release.language
+    embargo = embargo_at(release, at)
     quotes = quotes_markup(release)
     snippets = "\n\n".join(s.body for s in release.snippets)
     context = {
         "release": release, "w": words(language),
-        "embargo": embargo_statement(release.embargo_until, language),
+        "embargo": embargo_statement(embargo, language),
         "date": format_date(release_moment(release), language),
         "spokesperson": _spokesperson(release),
         "body_text": markup.to_text(release.body),
@@ -133,8 +144,8 @@ def email_body(release: Release) -> EmailBody:
         "snippets_html": markup.to_html(snippets) if snippets else Markup(""),
     }
     subject = markup.clean(release.title).replace("\n", " ").strip()
-    if release.embargo_until:
-        subject = f"{embargo_short(release.embargo_until, language)}: {subject}"
+    if embargo:
+        subject = f"{embargo_short(embargo, language)}: {subject}"
     return EmailBody(subject=subject[:250],
                      text=render_template("releases/email.txt", **context),
                      html=render_template("releases/email.html", **context))

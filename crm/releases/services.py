@@ -83,6 +83,9 @@ def _checked(data: ReleaseData, release: Release | None) -> dict:
     for value, name in ((data.release_at, "release_at"), (data.embargo_until, "embargo_until")):
         if value is not None and value.tzinfo is None:
             raise UserError(msg("A time without a time zone."), field=name)
+    if data.release_at and data.embargo_until and data.release_at < data.embargo_until:
+        raise UserError(msg("It cannot be published openly before its embargo lifts: choose "
+                            "the lift or a later time, or leave it empty."), field="release_at")
     _contact(data.spokesperson_id, "spokesperson_id")
     quotes = [(cid, clean(text).strip()) for cid, text in data.quotes if clean(text).strip()]
     if len(quotes) > MAX_QUOTES:

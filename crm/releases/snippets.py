@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
+from crm.releases import workflow
 from crm.releases.markup import clean
 from crm.releases.models import RELEASE_LANGUAGES, TextSnippet
 from crm.text import name_key, normalise_space
@@ -25,8 +26,12 @@ def all_snippets() -> list[TextSnippet]:
 
 
 def save_snippet(snippet: TextSnippet | None, *, name: str, language: str, body: str,
-                 retired: bool = False) -> TextSnippet:
-    """Create or change a snippet and commit. Raises UserError (nothing stored)."""
+                 retired: bool = False, user_id: int | None = None) -> TextSnippet:
+    """Create or change a snippet and commit. Raises UserError (nothing stored).
+
+    Four eyes: a changed text sends every approved release that includes it back to review,
+    with `user_id` as its last editor (so the changer cannot approve it alone).
+    """
     name = normalise_space(name)
     if not name:
         raise UserError(msg("A name is required."), field="name")
@@ -49,7 +54,12 @@ def save_snippet(snippet: TextSnippet | None, *, name: str, language: str, body:
     if snippet is None:
         snippet = TextSnippet()
         db.session.add(snippet)
+    text_changed = snippet.id is not None and snippet.body != body
+    using = workflow.approved_using(snippet_id=snippet.id) if text_changed else []
     snippet.name, snippet.language, snippet.body, snippet.retired = name, language, body, retired
+    if text_changed:
+        workflow.reopen_changed(user_id, msg("The snippet “%(name)s” was changed after the "
+                                             "approval.", name=name), using)
     try:
         db.session.commit()
     except IntegrityError:  # the same name saved a moment ago by someone else

@@ -14,7 +14,7 @@ import os
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import Message, msg
-from crm.releases import default_template, docx
+from crm.releases import default_template, docx, workflow
 from crm.releases.models import TEMPLATE_LANGUAGES, ReleaseTemplate
 from crm.releases.output import sample_data
 from crm.releases.package import PackageError, check_docx
@@ -99,6 +99,8 @@ def upload_template(*, name: str, language: str, filename: str, data: bytes,
     # the first usable one of its language
     template.is_default = inspection.usable and not _has_own_default(language)
     db.session.add(template)
+    if template.is_default:  # releases that fell back to bokmål now render with it
+        workflow.reopen_changed(user_id, _now_rendered_by(template))
     db.session.commit()
     return template, upload_warnings(inspection)
 
@@ -131,6 +133,12 @@ def unusable_reason(template: ReleaseTemplate) -> Message | None:
         return None
     return msg("The template “%(name)s” shows neither the title nor the text of a release; "
                "choose another template or upload a corrected one.", name=template.name)
+
+
+def _now_rendered_by(template: ReleaseTemplate):
+    """Why approved releases went back to review (four eyes): they render through another
+    template now."""
+    return msg("The template changed after the approval (now “%(name)s”).", name=template.name)
 
 
 def install_defaults() -> list[ReleaseTemplate]:
@@ -179,8 +187,9 @@ def default_for(language: str, install: bool = True) -> ReleaseTemplate | None:
     return None
 
 
-def set_default(template: ReleaseTemplate) -> None:
-    """Make `template` its language's default (and commit)."""
+def set_default(template: ReleaseTemplate, user_id: int | None = None) -> None:
+    """Make `template` its language's default (and commit). Approved releases that used the
+    old default go back to review."""
     if template.retired_at is not None:
         raise TemplateRejected(msg("A retired template cannot be the default."))
     reason = unusable_reason(template)
@@ -190,11 +199,15 @@ def set_default(template: ReleaseTemplate) -> None:
             ReleaseTemplate.language == template.language, ReleaseTemplate.is_default)):
         other.is_default = False
     template.is_default = True
+    workflow.reopen_changed(user_id, _now_rendered_by(template))  # four eyes
     db.session.commit()
 
 
-def retire(template: ReleaseTemplate) -> None:
-    """Stop offering a template (releases that chose it keep rendering with it)."""
+def retire(template: ReleaseTemplate, user_id: int | None = None) -> None:
+    """Stop offering a template (releases that chose it keep rendering with it; approved
+    releases that used it as their language's default go back to review)."""
     template.retired_at = utcnow()
     template.is_default = False
+    workflow.reopen_changed(user_id, msg("The template “%(name)s” was retired after the "
+                                         "approval.", name=template.name))
     db.session.commit()

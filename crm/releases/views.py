@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
@@ -13,7 +14,7 @@ from crm.contacts.models import Contact
 from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
-from crm.releases import bp, output, services, workflow
+from crm.releases import bp, breach, output, services, workflow
 from crm.releases.diff import diff_versions
 from crm.releases.distribution import DOCX_MIME
 from crm.releases.docx import shows_release
@@ -130,6 +131,12 @@ def _save(release: Release | None):
             flash(_("Release saved (version %(n)d).", n=release.version), "success")
             if was_approved:
                 flash(_("It was approved; the change sends it back to review."), "info")
+                held = [d for d in release.distributions if d.is_held]
+                if held:
+                    flash(ngettext("%(num)d scheduled distribution is held until the release "
+                                   "is approved again.",
+                                   "%(num)d scheduled distributions are held until the "
+                                   "release is approved again.", len(held)), "error")
             return redirect(url_for("releases.detail", release_id=release.id))
     return render_template("releases/form.html", form=form, release=release,
                            preview=to_html(form.body.data or ""))
@@ -167,7 +174,10 @@ def detail(release_id: int):
         release, current_user.id)
     return render_template("releases/detail.html", release=release, actions=actions,
                            action_labels=ACTION_LABELS, four_eyes=four_eyes,
-                           email=output.email_body(release))
+                           email=output.email_body(release),
+                           held=[d for d in release.distributions if d.is_held],
+                           breaches=breach.breaches_of([release.id])[release.id],
+                           breach_recipients=breach.recipients_at)
 
 
 @bp.route("/<int:release_id>/action/<action>", methods=["POST"])

@@ -16,6 +16,7 @@ from crm.formutil import choices
 from crm.releases import bp, distribution
 from crm.releases.forms import DistributionForm, local_to_utc
 from crm.releases.models import Distribution, Release
+from crm.timeutil import utcnow
 from crm.view_helpers import show_error
 
 
@@ -29,6 +30,7 @@ def _distribution_form(q: str) -> tuple[DistributionForm, list, list[int]]:
     form = DistributionForm()
     lists = db.session.scalars(db.select(MediaList).order_by(MediaList.name)).all()
     form.list_ids.choices = choices([(ml.id, ml.name) for ml in lists])
+    form.later_list_ids.choices = choices([(ml.id, ml.name) for ml in lists])
     found = db.session.scalars(filtered_contacts(ContactFilter(q=q)).limit(25)).all() if q else []
     chosen_ids = [int(v) for v in request.form.getlist("contact_ids") if v.isdigit()]
     form.contact_ids.choices = choices([(c.id, c.name) for c in found] +
@@ -48,15 +50,21 @@ def distribute(release_id: int):
         return redirect(url_for("releases.detail", release_id=release.id))
     q = request.args.get("q", "").strip()[:200]
     form, found, chosen_ids = _distribution_form(q)
-    shown = {"release": release, "form": form, "q": q, "found": found, "chosen_ids": chosen_ids}
+    shown = {"release": release, "form": form, "q": q, "found": found, "chosen_ids": chosen_ids,
+             "now": utcnow()}
     if form.validate_on_submit():
         chosen = {"list_ids": form.list_ids.data, "contact_ids": chosen_ids}
         try:
             send_at = local_to_utc(form.send_at.data, "send_at")
+            if form.later.data:
+                chosen["later"] = distribution.Wave(
+                    list_ids=form.later_list_ids.data,
+                    send_at=local_to_utc(form.later_send_at.data, "later_send_at"))
             if request.form.get("confirm") != "1":
                 preview = distribution.preview(release, **chosen, send_at=send_at)
                 return render_template("releases/distribute.html", **shown, send_at=send_at,
-                                       preview=preview.recipients, when=preview.send_at)
+                                       preview=preview.recipients, when=preview.send_at,
+                                       later=preview.later, later_at=preview.later_at)
             outcome = distribution.distribute(release, **chosen, send_at=send_at,
                                               user_id=current_user.id)
         except UserError as exc:
@@ -90,7 +98,7 @@ def distribution_retry(distribution_id: int):
         flash(exc.message, "error")
     else:
         if report is None:
-            flash(_("Waiting for the send time or the embargo."), "info")
+            flash(_("Waiting for the send time."), "info")
         _report_flash(report)
     return redirect(url_for("releases.distribution_detail", distribution_id=found.id))
 

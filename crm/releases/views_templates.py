@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.roles import admin_required, editor_required
 from crm.errors import UserError
 from crm.extensions import db
-from crm.releases import bp, docx, logo, snippets, templates_store
+from crm.releases import bp, docx, logo, snippets, templates_store, workflow
 from crm.releases.distribution import DOCX_MIME
 from crm.releases.forms import LogoForm, SnippetForm, TemplateUploadForm
 from crm.releases.markup import to_html
 from crm.releases.models import ReleaseTemplate, TextSnippet
 from crm.releases.package import MAX_UPLOAD_BYTES
 from crm.view_helpers import send_download, show_error
+
+
+def _back_to_review(before: list) -> None:
+    """Four eyes: say how many of the approved releases `before` a change sent back."""
+    count = sum(1 for release in before if release.status != "approved")
+    if count:
+        flash(ngettext("%(num)d approved release goes back to review.",
+                       "%(num)d approved releases go back to review.", count), "info")
 
 
 @bp.route("/templates", methods=["GET", "POST"])
@@ -27,6 +36,7 @@ def templates():
             abort(403)
         if form.validate_on_submit():
             data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
+            before = workflow.approved_releases()
             try:
                 template, warnings = templates_store.upload_template(
                     name=form.name.data, language=form.language.data,
@@ -37,6 +47,7 @@ def templates():
                 show_error(form, exc, fallback="file")
             else:
                 flash(_("Template uploaded."), "success")
+                _back_to_review(before)
                 for warning in warnings:
                     flash(warning.render(), "warning")
                 return redirect(url_for("releases.template_detail", template_id=template.id))
@@ -59,6 +70,7 @@ def template_detail(template_id: int):
     return render_template("releases/template.html", template=template, known=known,
                            unknown=unknown, missing=sorted(missing),
                            refusal=templates_store.unusable_reason(template),
+                           approved=workflow.approved_using(template_id=template.id),
                            inline=docx.INLINE_VARIABLES, block=docx.BLOCK_VARIABLES)
 
 
@@ -73,13 +85,16 @@ def template_download(template_id: int):
 @editor_required
 def template_default(template_id: int):
     """Make a template its language's default."""
+    before = workflow.approved_releases()
     try:
-        templates_store.set_default(db.get_or_404(ReleaseTemplate, template_id))
+        templates_store.set_default(db.get_or_404(ReleaseTemplate, template_id),
+                                    current_user.id)
     except UserError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
         flash(_("Default template set."), "success")
+        _back_to_review(before)
     return redirect(url_for("releases.templates"))
 
 
@@ -87,8 +102,10 @@ def template_default(template_id: int):
 @editor_required
 def template_retire(template_id: int):
     """Stop offering a template."""
-    templates_store.retire(db.get_or_404(ReleaseTemplate, template_id))
+    before = workflow.approved_releases()
+    templates_store.retire(db.get_or_404(ReleaseTemplate, template_id), current_user.id)
     flash(_("Template retired."), "success")
+    _back_to_review(before)
     return redirect(url_for("releases.templates"))
 
 
@@ -143,17 +160,21 @@ def snippet_list():
 
 def _save_snippet(snippet: TextSnippet | None):
     form = SnippetForm(obj=snippet)
+    approved = workflow.approved_using(snippet_id=snippet.id) if snippet else []
     if form.validate_on_submit():
         try:
             snippets.save_snippet(snippet, name=form.name.data, language=form.language.data,
-                                  body=form.body.data, retired=form.retired.data)
+                                  body=form.body.data, retired=form.retired.data,
+                                  user_id=current_user.id)
         except UserError as exc:
             db.session.rollback()
             show_error(form, exc)
         else:
             flash(_("Snippet saved."), "success")
+            _back_to_review(approved)
             return redirect(url_for("releases.snippet_list"))
-    return render_template("releases/snippet_form.html", form=form, snippet=snippet)
+    return render_template("releases/snippet_form.html", form=form, snippet=snippet,
+                           approved=approved)
 
 
 @bp.route("/snippets/new", methods=["GET", "POST"])

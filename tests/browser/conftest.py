@@ -22,6 +22,7 @@ from crm import create_app
 from crm.extensions import db
 from tests.browser.support import cannot_drive_browser
 from tests.factories import make_user
+from tests.smtp import SmtpServer
 from tests.support import BASE_TEST_CONFIG, PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -172,6 +173,16 @@ def page(browser, live_server):
     context.close()
     assert not js_errors, f"JavaScript errors in the page: {js_errors}"
     assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
+
+
+@pytest.fixture
+def smtp(live_server):
+    """A real SMTP server on loopback, and the live app's CRM_SMTP_URL pointing at it."""
+    server = SmtpServer()
+    server.start()
+    live_server.app.config["CRM_SMTP_URL"] = server.url
+    yield server
+    server.stop()
 
 
 @pytest.fixture

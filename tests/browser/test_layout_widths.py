@@ -23,6 +23,7 @@ DETAIL_PAGES = {
     "contacts.media_list": ("list_id", "media_list"),
     "interactions.interaction_detail": ("interaction_id", "interaction"),
     "releases.detail": ("release_id", "release"),
+    "releases.distribution_detail": ("distribution_id", "distribution"),
     "monitoring.article": ("article_id", "article"),
     "monitoring.feed": ("feed_id", "feed"),
 }

@@ -28,3 +28,11 @@ def media_list(app):
         make.journalist("Olav Optout", email="olav@dagbladet.no", opted_out=True),
         make.journalist("Nina Nobasis", email="nina@nationen.no", lawful_basis="none"),
         make.journalist("Ingen Epost")])
+
+
+@pytest.fixture
+def feed_server():
+    """An RSS server on loopback (the breach watch reads articles as monitoring does)."""
+    from tests.monitoring.feedserver import FeedServer
+    with FeedServer() as server:
+        yield server

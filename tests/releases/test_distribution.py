@@ -1,5 +1,5 @@
 """Sending releases to a real SMTP server on loopback: one email each, skips, failures,
-retries that never send twice, and embargo scheduling (never before)."""
+retries that never send twice, and embargo: sent before the lift, stating it once."""
 
 import io
 import socket
@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 
 from crm import scheduler
+from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.interactions.models import Interaction
 from crm.jobs.claims import stale_after
@@ -16,6 +17,7 @@ from crm.jobs.services import run_job
 from crm.releases import distribution, services, workflow
 from crm.releases.distribution import DistributionError
 from crm.releases.models import Distribution, DistributionRecipient
+from tests import factories as make
 from tests.factories import approved, draft
 
 NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Oslo
@@ -137,41 +139,126 @@ def test_a_server_that_never_answers_times_out(app, users, second_editor, media_
     assert "timed out" in str(next(r for r in dist.recipients if r.status == "failed").reason)
 
 
-def test_embargo_is_never_broken_by_the_scheduler(users, second_editor, media_list,
-                                                  smtp_server):
+def docx_texts(message) -> list[str]:
+    document = Document(io.BytesIO(next(message.iter_attachments()).get_content()))
+    header = [p.text for s in document.sections for p in s.header.paragraphs]
+    return [p.text for p in document.paragraphs] + header
+
+
+def test_an_embargoed_release_goes_out_before_the_lift_stating_the_embargo_once(
+        users, second_editor, media_list, smtp_server):
     release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
     dist = distribution.create_distribution(
         release, list_ids=[media_list.id], contact_ids=[], user_id=users["editor"].id,
-        send_at=NOW, now=NOW)  # asked for 06:00, embargo 07:00
-    assert dist.scheduled_for == EMBARGO
-    assert distribution.send_distribution(dist, NOW) is None
-    assert str(distribution.send_due_distributions(EMBARGO - timedelta(seconds=1))) == \
-        "0 distributions: 0 sent, 0 failed, 0 skipped"
-    assert smtp_server.messages == []
-    assert str(distribution.send_due_distributions(EMBARGO)).startswith("1 distribution: 3 sent")
-    assert len(smtp_server.messages) == 3
-    text = smtp_server.messages[0].get_body(("plain",)).get_content()
-    assert text.startswith("*** SPERREFRIST: 23.11.2026 kl. 07:00.")
-    assert smtp_server.messages[0]["Subject"].startswith("SPERREFRIST 23.11.2026 kl. 07:00: ")
-    assert str(distribution.send_due_distributions(EMBARGO + timedelta(minutes=1))).startswith("0")
-    assert len(smtp_server.messages) == 3
+        send_at=None, now=NOW)  # 06:00, the embargo lifts at 07:00
+    assert dist.scheduled_for == NOW and dist.is_due(NOW)
+    report = distribution.send_distribution(dist, NOW)
+    assert (report.sent, report.failed) == (3, 0) and len(smtp_server.messages) == 3
+    message = smtp_server.messages[0]
+    assert message["Subject"] == "SPERREFRIST 23.11.2026 kl. 07:00: Ap & Høyre er enige om æøå"
+    text = message.get_body(("plain",)).get_content()
+    assert text.startswith("*** SPERREFRIST: 23.11.2026 kl. 07:00. Ikke for publisering før "
+                           "dette tidspunktet. ***")
+    assert text.count("SPERREFRIST") == 1
+    assert message.get_body(("html",)).get_content().count("SPERREFRIST") == 1
+    lines = docx_texts(message)
+    assert [line for line in lines if "SPERREFRIST" in line] == [
+        "SPERREFRIST: 23.11.2026 kl. 07:00. Ikke for publisering før dette tidspunktet."]
+    assert lines.index("SPERREFRIST: 23.11.2026 kl. 07:00. Ikke for publisering før dette "
+                       "tidspunktet.") < lines.index("Ap & Høyre er enige om æøå")
+    # Sent to journalists, not yet published openly: that happens at the lift.
+    assert release.status == "approved" and release.published_at is None
+    assert distribution.publish_due(EMBARGO - timedelta(seconds=1)) == 0
+    assert distribution.publish_due(EMBARGO) == 1
+    assert release.status == "published" and release.published_at == EMBARGO
 
 
-def test_an_embargo_moved_later_holds_back_a_scheduled_distribution(
+def test_a_send_after_the_lift_states_no_embargo(users, second_editor, media_list,
+                                                 smtp_server):
+    release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
+    after = EMBARGO + timedelta(minutes=1)
+    dist, report = send_now(release, media_list, now=after)
+    assert report.sent == 3
+    message = smtp_server.messages[0]
+    assert message["Subject"] == "Ap & Høyre er enige om æøå"
+    assert "SPERREFRIST" not in message.get_body(("plain",)).get_content()
+    assert "SPERREFRIST" not in message.get_body(("html",)).get_content()
+    assert not any("SPERREFRIST" in line for line in docx_texts(message))
+    assert release.status == "published"  # the lift has passed: published at once
+
+
+def test_two_waves_trusted_journalists_under_embargo_now_everyone_else_at_the_lift(
+        users, second_editor, media_list, smtp_server):
+    release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
+    everyone = make.media_list("Alle redaksjoner", [
+        db.session.scalar(db.select(Contact).where(Contact.name == "Kari Nordmann")),  # both
+        make.journalist("Ola Lokal", email="ola@ba.no"),
+        make.journalist("Siri Sør", email="siri@fvn.no")])
+    first = distribution.create_distribution(
+        release, list_ids=[media_list.id], contact_ids=[], send_at=None,
+        later=distribution.Wave(list_ids=[everyone.id]), user_id=users["editor"].id, now=NOW)
+    second = first.later_waves[0]
+    assert (first.wave, second.wave, second.first_wave_id) == (1, 2, first.id)
+    assert (first.scheduled_for, second.scheduled_for) == (NOW, EMBARGO)
+    assert [w.id for w in second.waves] == [first.id, second.id]
+    assert {r.name: str(r.reason) for r in second.recipients if r.status == "skipped"} == {
+        "Kari Nordmann": "Gets it in the first wave."}
+
+    assert str(distribution.send_due_distributions(NOW)).startswith("1 distribution: 3 sent")
+    assert release.status == "approved"  # under embargo, not published yet
+    assert str(distribution.send_due_distributions(EMBARGO - timedelta(seconds=1))) \
+        .startswith("0 distributions")
+    assert str(distribution.send_due_distributions(EMBARGO)).startswith("1 distribution: 2 sent")
+    by_address = {m["X-Envelope-To"]: m["Subject"] for m in smtp_server.messages}
+    assert len(smtp_server.messages) == 5 and len(by_address) == 5  # Kari once
+    assert by_address["kari@nrk.no"].startswith("SPERREFRIST 23.11.2026 kl. 07:00: ")
+    assert by_address["ola@ba.no"] == by_address["siri@fvn.no"] == "Ap & Høyre er enige om æøå"
+    assert release.status == "published" and release.published_at == EMBARGO
+    assert first.under_embargo() and not second.under_embargo()
+
+
+@pytest.mark.parametrize("lists,send_at,field", [
+    (False, None, "later_list_ids"),  # nobody in it
+    (True, NOW - timedelta(hours=1), "later_send_at"),  # not after the first wave
+    (True, datetime(2026, 11, 23, 6, 0), "later_send_at"),  # no time zone
+])
+def test_a_second_wave_needs_recipients_and_a_later_time(users, second_editor, media_list,
+                                                         lists, send_at, field):
+    release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
+    later = distribution.Wave(list_ids=[media_list.id] if lists else [], send_at=send_at)
+    with pytest.raises(DistributionError) as caught:
+        distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                         send_at=None, later=later, user_id=None, now=NOW)
+    assert caught.value.field == field
+    assert db.session.scalar(db.select(db.func.count(Distribution.id))) == 0
+
+
+def test_a_second_wave_without_an_embargo_needs_its_own_time(users, second_editor,
+                                                            media_list):
+    release = approved(users["editor"], second_editor)
+    with pytest.raises(DistributionError) as caught:
+        distribution.create_distribution(
+            release, list_ids=[media_list.id], contact_ids=[], send_at=None, user_id=None,
+            later=distribution.Wave(list_ids=[media_list.id]), now=NOW)
+    assert "no lift" in str(caught.value.msg)
+
+
+def test_editing_an_approved_release_holds_its_scheduled_distribution_until_approved_again(
         users, second_editor, media_list, smtp_server):
     editor = users["editor"]
     release = approved(editor, second_editor, embargo_until=EMBARGO)
-    distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
-                                     send_at=None, user_id=editor.id, now=NOW)
-    later = EMBARGO + timedelta(hours=2)
-    values = services.data_from_version(release.versions[0]).__dict__ | {"embargo_until": later}
+    dist = distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                            send_at=EMBARGO, user_id=editor.id, now=NOW)
+    assert not dist.is_held
+    values = services.data_from_version(release.versions[0]).__dict__ | {"body": "Ny tekst."}
     services.save_release(release, services.ReleaseData(**values), editor.id)
-    assert release.status == "in_review"  # unapproved words are not sent at all
+    assert release.status == "in_review" and dist.is_held  # unapproved words are not sent
     assert str(distribution.send_due_distributions(EMBARGO)).startswith("0")
-    workflow.transition(release, "approve", second_editor.id)
-    assert str(distribution.send_due_distributions(later - timedelta(minutes=1))).startswith("0")
     assert smtp_server.messages == []
-    assert str(distribution.send_due_distributions(later)).startswith("1 distribution: 3 sent")
+    workflow.transition(release, "approve", second_editor.id)
+    assert not dist.is_held
+    assert str(distribution.send_due_distributions(EMBARGO)).startswith("1 distribution: 3 sent")
+    assert "Ny tekst." in smtp_server.messages[0].get_body(("plain",)).get_content()
 
 
 def test_someone_who_opts_out_before_the_embargo_is_skipped(users, second_editor, media_list,
@@ -187,13 +274,13 @@ def test_someone_who_opts_out_before_the_embargo_is_skipped(users, second_editor
     assert len(smtp_server.messages) == 2
 
 
-def test_withdrawing_cancels_scheduled_distributions(users, second_editor, media_list,
-                                                     smtp_server):
+def test_withdrawing_holds_scheduled_distributions_for_good(users, second_editor, media_list,
+                                                            smtp_server):
     release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
     dist = distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
-                                            send_at=None, user_id=None, now=NOW)
+                                            send_at=EMBARGO, user_id=None, now=NOW)
     workflow.transition(release, "withdraw", users["editor"].id)
-    assert dist.status == "cancelled"
+    assert dist.status == "scheduled" and dist.is_held  # a withdrawn release is never sent
     assert str(distribution.send_due_distributions(EMBARGO + timedelta(hours=1))).startswith("0")
     assert smtp_server.messages == []
 
@@ -292,11 +379,11 @@ def test_the_cli_command_sends_what_is_due(runner, users, second_editor, media_l
 def test_the_due_rule_is_one_expression_for_the_query_and_for_one_distribution(
         users, second_editor, media_list):
     release = approved(users["editor"], second_editor, embargo_until=EMBARGO)
-    at_embargo = distribution.create_distribution(
+    at_once = distribution.create_distribution(
         release, list_ids=[media_list.id], contact_ids=[], send_at=None, user_id=None, now=NOW)
-    later = distribution.create_distribution(
+    at_embargo = distribution.create_distribution(
         release, list_ids=[media_list.id], contact_ids=[], user_id=None, now=NOW,
-        send_at=EMBARGO + timedelta(hours=1))
+        send_at=EMBARGO)
     stale = distribution.create_distribution(
         release, list_ids=[media_list.id], contact_ids=[], send_at=None, user_id=None, now=NOW)
     stale.status, stale.claimed_at = "sending", EMBARGO - stale_after()
@@ -304,13 +391,14 @@ def test_the_due_rule_is_one_expression_for_the_query_and_for_one_distribution(
 
     def due(now):
         query = {d.id for d in distribution.due_distributions(now)}
-        single = {d.id for d in (at_embargo, later, stale) if d.is_due(now)}
+        single = {d.id for d in (at_once, at_embargo, stale) if d.is_due(now)}
         assert query == single  # the same rule both ways
         return query
 
-    assert due(EMBARGO - timedelta(seconds=1)) == set()  # the embargo holds everything back
-    assert due(EMBARGO + timedelta(seconds=1)) == {at_embargo.id, stale.id}
-    assert due(EMBARGO + timedelta(hours=1)) == {at_embargo.id, later.id, stale.id}
+    assert due(NOW - timedelta(seconds=1)) == set()
+    assert due(NOW) == {at_once.id}  # the embargo holds nothing back: sent before the lift
+    assert due(EMBARGO) == {at_once.id, at_embargo.id}
+    assert due(EMBARGO + timedelta(seconds=1)) == {at_once.id, at_embargo.id, stale.id}
     workflow.transition(release, "send_back", users["editor"].id)  # no longer approved
     assert due(EMBARGO + timedelta(hours=1)) == set()
 

@@ -21,8 +21,11 @@ def test_default_template_fills_body_header_footer_and_properties():
     body = rendered["body"]
     assert "Ap & Høyre <b>enige</b>" in body  # the "&" survives, HTML stays text
     assert "Ingress «æøå» 😀" in body
-    assert "SPERREFRIST: 23.11.2026 kl. 07:00" in body
-    assert "SPERREFRIST: 23.11.2026 kl. 07:00" in rendered["header"]
+    # The embargo once, prominently at the top of the text; not again in the header.
+    assert [line for line in body if "SPERREFRIST" in line] == \
+        ["SPERREFRIST: 23.11.2026 kl. 07:00"]
+    assert body.index("SPERREFRIST: 23.11.2026 kl. 07:00") < body.index("Ap & Høyre <b>enige</b>")
+    assert not any("SPERREFRIST" in line for line in rendered["header"] + rendered["footer"])
     assert any("23.11.2026 · Ap & Høyre" in line for line in rendered["footer"])
     assert rendered["doc"].core_properties.title == "Ap & Høyre <b>enige</b>"
     assert not any("{{" in line or "{%" in line for line in body + rendered["header"])

@@ -34,7 +34,8 @@ def test_an_editor_drafts_a_release_with_an_embargo_in_oslo_time(as_editor, poli
     assert release.embargo_until.isoformat() == "2026-11-23T06:00:00+00:00"
     assert release.quotes[0].contact == politician and release.version == 1
     assert "23 Nov 2026, 07:00" in text or "23.11.2026 07:00" in text
-    assert "SPERREFRIST: 23.11.2026 kl. 07:00" in text  # the email text on the page
+    # The lift (23.11.2026) has passed: the email text on the page states no embargo.
+    assert "SPERREFRIST" not in text
 
 
 @pytest.mark.parametrize("changes,message", [
@@ -133,8 +134,8 @@ def test_a_failed_recipient_is_shown_and_retried_from_the_page(as_editor, users,
     assert "1 sent, 0 failed" in text and len(smtp_server.messages) == 3
 
 
-def test_an_embargoed_release_is_scheduled_not_sent(as_editor, users, second_editor,
-                                                    media_list, smtp_server):
+def test_an_embargoed_release_is_sent_now_under_embargo(as_editor, users, second_editor,
+                                                        media_list, smtp_server):
     from datetime import timedelta
 
     from crm.timeutil import utcnow
@@ -143,6 +144,22 @@ def test_an_embargoed_release_is_scheduled_not_sent(as_editor, users, second_edi
     text = page(as_editor.post(f"/releases/{release.id}/distribute",
                                data={"list_ids": media_list.id, "confirm": "1"},
                                follow_redirects=True))
+    assert "3 sent, 0 failed" in text and len(smtp_server.messages) == 3
+    assert "This wave goes out before the lift" in text
+    assert all(m["Subject"].startswith("SPERREFRIST ") for m in smtp_server.messages)
+    assert release.status == "approved"  # published openly only at the lift
+
+
+def test_a_scheduled_distribution_can_be_cancelled(as_editor, users, second_editor,
+                                                   media_list, smtp_server):
+    from datetime import timedelta
+
+    from crm.timeutil import utcnow
+    release = approved(users["editor"], second_editor)
+    later = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    text = page(as_editor.post(f"/releases/{release.id}/distribute",
+                               data={"list_ids": media_list.id, "confirm": "1",
+                                     "send_at": later}, follow_redirects=True))
     assert "Scheduled." in text and smtp_server.messages == []
     page(as_editor.post(f"/releases/distributions/{release.distributions[0].id}/cancel",
                         follow_redirects=True))

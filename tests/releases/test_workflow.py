@@ -121,6 +121,8 @@ def test_the_diff_shows_what_changed_word_by_word(users, politician):
     ({"snippet_ids": [999999]}, "snippet_ids"),
     ({"template_id": 999999}, "template_id"),
     ({"embargo_until": datetime(2026, 1, 1, 7, 0)}, "embargo_until"),
+    ({"embargo_until": datetime(2026, 11, 23, 6, 0, tzinfo=UTC),  # open before the lift
+      "release_at": datetime(2026, 11, 23, 5, 59, tzinfo=UTC)}, "release_at"),
 ])
 def test_bad_input_is_refused_and_nothing_is_stored(users, changes, field):
     values = {"title": "Gyldig", **changes}
