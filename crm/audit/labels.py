@@ -70,6 +70,8 @@ FIELD_LABELS = {
     "case_mode": _l("Upper and lower case"), "tone": _l("Tone"),
     "mimetype": _l("File type"), "width": _l("Width"), "height": _l("Height"),
     "shown": _l("Parts of the release it shows"),
+    "approved_digest": _l("Checksum of what was approved"), "review_note": _l("Review note"),
+    "wave": _l("Wave"), "first_wave_id": _l("First wave"),
     "email": _l("Email"), "soft_in_a_row": _l("Soft bounces in a row"),
     "undeliverable_at": _l("Undeliverable since"), "reason": _l("Reason"),
     "last_bounce_at": _l("Last bounce"),
