@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -19,14 +18,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.dateinput import LocalDateTimeField
 from crm.errors import UserError
 from crm.formutil import choices
 from crm.messages import msg
 from crm.releases.models import ReleaseLanguage, TemplateLanguage
 from crm.releases.services import BODY_MAX, LEAD_MAX, MAX_QUOTES, QUOTE_MAX, TITLE_MAX
 from crm.timeutil import from_local, to_local
-
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class CheckboxesField(SelectMultipleField):
@@ -51,12 +49,12 @@ class ReleaseForm(FlaskForm):
     language = SelectField(_l("Language"), choices=choices(ReleaseLanguage.choices()))
     tags = StringField(_l("Tags"), validators=[Length(max=1000)],
                        description=_l("Comma separated"))
-    release_at = DateTimeLocalField(
-        _l("Published openly at"), format=LOCAL_FORMAT, validators=[Optional()],
+    release_at = LocalDateTimeField(
+        _l("Published openly at"), validators=[Optional()],
         description=_l("Norwegian time; the date the release carries. Empty: at the embargo's "
                        "lift, or when it is first sent."))
-    embargo_until = DateTimeLocalField(
-        _l("Embargoed until"), format=LOCAL_FORMAT, validators=[Optional()],
+    embargo_until = LocalDateTimeField(
+        _l("Embargoed until"), validators=[Optional()],
         description=_l("Norwegian time. Journalists get it before this to prepare and may "
                        "publish from this time; what is sent before it states the embargo."))
     template_id = SelectField(_l("Template"), coerce=int, validate_choice=True)
@@ -66,15 +64,15 @@ class ReleaseForm(FlaskForm):
 class DistributionForm(FlaskForm):
     list_ids = CheckboxesField(_l("Media lists"), coerce=int, validate_choice=True)
     contact_ids = CheckboxesField(_l("Individual contacts"), coerce=int, validate_choice=False)
-    send_at = DateTimeLocalField(
-        _l("Send at"), format=LOCAL_FORMAT, validators=[Optional()],
+    send_at = LocalDateTimeField(
+        _l("Send at"), validators=[Optional()],
         description=_l("Norwegian time; empty sends now. Sent before the embargo's lift, it "
                        "states the embargo."))
     later = BooleanField(_l("Send to more recipients in a second wave"))
     later_list_ids = CheckboxesField(_l("Media lists of the second wave"), coerce=int,
                                      validate_choice=True)
-    later_send_at = DateTimeLocalField(
-        _l("Second wave at"), format=LOCAL_FORMAT, validators=[Optional()],
+    later_send_at = LocalDateTimeField(
+        _l("Second wave at"), validators=[Optional()],
         description=_l("Norwegian time; empty: at the embargo's lift. Whoever is in the first "
                        "wave is not sent it again."))
 

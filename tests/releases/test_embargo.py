@@ -181,13 +181,14 @@ def test_bad_input_for_a_second_wave_is_explained_and_stores_nothing(as_editor, 
     _nrk, trusted, everyone = trusted_and_everyone()
     for later, expected in (
             ({"later_send_at": "not a date", "later_list_ids": everyone.id},
-             "Not a valid datetime value"),
+             "Not a valid date and time: write it like 31 Dec 2026, 14:30."),
             ({"later_send_at": "2027-03-28T02:30", "later_list_ids": everyone.id},
              "does not exist"),
             ({"later_list_ids": "99999"}, "is not a valid choice"),
             ({"later_list_ids": "<script>alert(1)</script>" + "ø" * 5000},
              "could not be coerced"),
-            ({"later_send_at": "😀"}, "Not a valid datetime value")):
+            ({"later_send_at": "😀"},
+             "Not a valid date and time: write it like 31 Dec 2026, 14:30.")):
         text = page(as_editor.post(f"/releases/{release.id}/distribute", data={
             "list_ids": trusted.id, "later": "y", "confirm": "1", **later}))
         assert expected in text and "<script>alert(1)" not in text

@@ -41,7 +41,7 @@ def test_an_editor_drafts_a_release_with_an_embargo_in_oslo_time(as_editor, poli
 @pytest.mark.parametrize("changes,message", [
     ({"title": ""}, "This field is required"),
     ({"title": "x" * 301}, "300"),
-    ({"embargo_until": "not a date"}, "Not a valid datetime"),
+    ({"embargo_until": "not a date"}, "Not a valid date and time"),
     ({"embargo_until": "2026-03-29T02:30"}, "does not exist"),
     ({"spokesperson_id": "99999"}, "Not a valid choice"),
     ({"spokesperson_id": "abc"}, "Invalid Choice"),
