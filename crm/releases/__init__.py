@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("releases", __name__, url_prefix="/releases")
 
-from crm.releases import views, views_distribution, views_templates  # noqa: E402,F401
+from crm.releases import (  # noqa: E402,F401
+    views,
+    views_distribution,
+    views_templates,
+    views_unsubscribe,
+)

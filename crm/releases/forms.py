@@ -48,6 +48,10 @@ class ReleaseForm(FlaskForm):
                                         "bullets."))
     quotes = FieldList(FormField(QuoteForm), min_entries=2, max_entries=MAX_QUOTES)
     spokesperson_id = SelectField(_l("Contact person"), coerce=int, validate_choice=True)
+    contact_user_id = SelectField(
+        _l("Contact person on the staff"), coerce=int, validate_choice=True, default=0,
+        description=_l("Instead of a contact from the register: replies to the email go "
+                       "to this person."))
     language = SelectField(_l("Language"), choices=choices(ReleaseLanguage.choices()))
     tags = StringField(_l("Tags"), validators=[Length(max=1000)],
                        description=_l("Comma separated"))
@@ -66,6 +70,8 @@ class DistributionForm(FlaskForm):
     send_at = DateTimeLocalField(
         _l("Send at"), format=LOCAL_FORMAT, validators=[Optional()],
         description=_l("Norwegian time; empty sends now. Never before the embargo."))
+    attach_pdf = BooleanField(_l("Attach a PDF as well"),
+                              description=_l("Beside the Word document, made by LibreOffice."))
 
 
 class TemplateUploadForm(FlaskForm):
