@@ -5,7 +5,6 @@ is sent once the distribution's heartbeat is CRM_CLAIM_STALE_SECONDS old (120 s 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from crm.releases import distribution
 from crm.releases.models import DistributionRecipient
 from tests import factories as make
 from tests.factories import approved
+from tests.support import background_process, kill_9
 
 ROOT = Path(__file__).resolve().parents[2]
 STALE = 20  # above a loaded machine's start-up time of the second process
@@ -68,17 +68,10 @@ def test_kill_9_mid_send_resumes_in_a_second_process_with_one_copy_each_but_the_
                                      send_at=None, user_id=None)
     db.session.commit()
     smtp_server.handler.delay = 1.5  # a slow server: each message is answered after 1.5 s
-    first = subprocess.Popen(**_command(app, smtp_server.url), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-    try:
+    with background_process(_command(app, smtp_server.url)) as first:
         # The third message is with the server, its answer not yet back: kill -9 now.
         _wait_for(lambda: len(smtp_server.messages) == 3)
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait(30)
+        kill_9(first)
     killed_at = time.monotonic()
     smtp_server.handler.delay = 0
     assert _statuses() == {"sent": 2, "sending": 1, "pending": RECIPIENTS - 3}
