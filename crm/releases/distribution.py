@@ -84,12 +84,17 @@ def abandoned_outcome() -> Message:
                num=MAX_ATTEMPTS)
 
 
-def release_sender(release: Release) -> str:
-    """The From of a release email: the press office, in the release's language."""
+def office_sender(language: str) -> str:
+    """The press office as "Name <address>", in a language (English has its own setting)."""
     config = current_app.config
-    if release.language == "en" and config.get("CRM_RELEASE_FROM_EN"):
+    if language == "en" and config.get("CRM_RELEASE_FROM_EN"):
         return config["CRM_RELEASE_FROM_EN"]
     return config.get("CRM_RELEASE_FROM") or config["CRM_MAIL_SENDER"]
+
+
+def release_sender(release: Release) -> str:
+    """The From of a release email: the press office, in the release's language."""
+    return office_sender(release.language)
 
 
 def _checked_sender(release: Release) -> str:

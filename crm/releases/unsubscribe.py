@@ -112,8 +112,7 @@ def for_recipient(contact_id: int, language: str) -> OptOut:
     headers = {"List-Unsubscribe": ", ".join(links),
                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     with force_locale(page_language(language)):
-        line = _("You get press releases from us as a journalist. To receive no more, "
-                 "unsubscribe here:")
+        line = _("You get press releases from us. To receive no more, unsubscribe here:")
         link_text = _("Unsubscribe")
     html = Markup('<p style="color: #555; font-size: .85em;">{} <a href="{}">{}</a></p>').format(
         line, url, link_text)

@@ -15,20 +15,20 @@ from flask_babel import force_locale
 from crm.extensions import csrf
 from crm.releases import bp
 from crm.releases import unsubscribe as opt_outs
+from crm.releases.distribution import office_sender
 
 STATUS = {"invalid": 404, "expired": 400}
 
 
-def _office_name() -> str:
-    sender = current_app.config.get("CRM_RELEASE_FROM") or current_app.config["CRM_MAIL_SENDER"]
-    name, email = parseaddr(sender)
+def _office_name(language: str) -> str:
+    name, email = parseaddr(office_sender(language))
     return name or email
 
 
 def _page(state: str, language: str, status: int = 200):
     with force_locale(language):
         html = render_template("releases/unsubscribe.html", state=state, lang=language,
-                               office=_office_name())
+                               office=_office_name(language))
     return html, status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex",
                           "Referrer-Policy": "no-referrer"}
 
