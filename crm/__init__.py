@@ -17,6 +17,9 @@ PUBLIC_ENDPOINTS = {
     "static": "stylesheets and scripts",
     "interactions.calendar_feed_ics": "a calendar app subscribes without a session; the secret "
                                       "URL (hashed in calendar_feed_token, revocable) is the key",
+    "releases.unsubscribe": "a release's recipient opts out from the link in the email (and "
+                            "mail providers post RFC 8058 one-click opt-outs); the signed "
+                            "token is the key, the page shows no personal data",
     "jobs.healthz": "load balancers and systemd check it; it says whether the database answers "
                     "and how old the scheduler's lease is, nothing else",
 }

@@ -30,6 +30,11 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "CRM_DEFAULT_LANGUAGE": env.get("CRM_DEFAULT_LANGUAGE", "nb"),
         "CRM_SMTP_URL": env.get("CRM_SMTP_URL", "smtp://127.0.0.1:25"),
         "CRM_MAIL_SENDER": env.get("CRM_MAIL_SENDER", "Pressdesk <pressdesk@localhost>"),
+        # Releases come from the press office (per language; English falls back to the first),
+        # and an opt-out mailbox adds a mailto: to List-Unsubscribe.
+        "CRM_RELEASE_FROM": env.get("CRM_RELEASE_FROM", ""),
+        "CRM_RELEASE_FROM_EN": env.get("CRM_RELEASE_FROM_EN", ""),
+        "CRM_UNSUBSCRIBE_MAILTO": env.get("CRM_UNSUBSCRIBE_MAILTO", ""),
         "CRM_DATA_CONTROLLER": env.get("CRM_DATA_CONTROLLER", ""),  # named in GDPR exports
         "CRM_RETENTION_MONTHS": int(env.get("CRM_RETENTION_MONTHS", "24")),
         "CRM_PITCH_WINDOW_DAYS": int(env.get("CRM_PITCH_WINDOW_DAYS", "7")),

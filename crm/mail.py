@@ -7,6 +7,10 @@ Settings come from CRM_SMTP_URL and CRM_MAIL_SENDER (crm/config.py):
 Query options: `starttls=1`, `timeout=SECONDS` (socket timeout, default 30). User name and
 password are URL-encoded (p%40ss for p@ss).
 
+Addresses: the domain part goes out in its IDNA (ASCII) form (`ole@bø.no` as
+`ole@xn--b-5ga.no`); a local part with letters beyond ASCII (`åse@...`) needs the server's
+SMTPUTF8 extension, and without it that one message fails with a SendError saying so.
+
 A SendError with `connection_lost` means the connection is gone: the next message needs a
 new one, and if connecting fails, the rest of a batch would fail the same way. Otherwise the
 server refused this one message (`permanent` for a 5xx answer) and the next may go through.
@@ -19,9 +23,12 @@ import socket
 import ssl
 from dataclasses import dataclass, field
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import idna
 
 from crm.errors import UserError
 from crm.messages import Message, literal, msg
@@ -86,26 +93,79 @@ class Attachment:
 _POLICY = policy.default.clone(max_line_length=998)
 
 
+class AddressError(SendError):
+    """An email address that cannot be written into a message (no @, a bad domain): that
+    message fails for good, and callers that handle SendError handle it."""
+
+    def __init__(self, message: Message):
+        super().__init__(message, permanent=True)
+
+
 def _one_line(value: str) -> str:
     return " ".join((value or "").split())
+
+
+def ascii_domain(domain: str) -> str:
+    """The domain as it goes on the wire: IDNA for anything beyond ASCII (bø.no ->
+    xn--b-5ga.no). Raises AddressError for a domain IDNA refuses."""
+    domain = (domain or "").strip().rstrip(".")
+    if domain.isascii():
+        return domain.lower()
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        raise AddressError(msg("The domain of the address (after the @) is not a valid "
+                               "domain name.")) from None
+
+
+def envelope_address(email: str) -> str:
+    """`email` with its domain in ASCII; the local part as it is (it may need SMTPUTF8)."""
+    local, at, domain = (email or "").strip().rpartition("@")
+    if not at or not local or not domain:
+        raise AddressError(msg("Not an email address."))
+    return f"{local}@{ascii_domain(domain)}"
+
+
+def needs_smtputf8(email: str) -> bool:
+    """Whether the address's local part (before the @) has letters beyond ASCII."""
+    return not email.rpartition("@")[0].isascii()
+
+
+def address(name: str, email: str) -> Address:
+    """A header address (display name folded to one line, domain in IDNA form)."""
+    local, _at, domain = envelope_address(email).rpartition("@")
+    try:
+        return Address(display_name=_one_line(name), username=local, domain=domain)
+    except (ValueError, IndexError):  # the header parser's refusals of odd local parts
+        raise AddressError(msg("Not an email address.")) from None
+
+
+def message_id_for(sender: str) -> str:
+    """A new Message-ID on the sender's own domain (<...@parti.no>)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    return make_msgid(domain=ascii_domain(domain) if domain else "localhost")
 
 
 def build_message(*, sender: str, to_email: str, to_name: str = "", subject: str, text: str,
                   html: str | None = None,
                   attachments: tuple[Attachment, ...] | list[Attachment] = (),
-                  headers: dict[str, str] | None = None) -> EmailMessage:
+                  headers: dict[str, str] | None = None, message_id: str | None = None,
+                  reply_to: tuple[str, str] | None = None) -> EmailMessage:
     """One message to one address: plain text, an HTML alternative, then any attachments.
 
-    Header values are folded onto one line, so no user text can add headers.
+    Header values are folded onto one line, so no user text can add headers. `message_id`
+    (made with `message_id_for`) lets a caller store it before sending; `reply_to` is
+    (name, address). Raises AddressError for an address that cannot be written.
     """
     message = EmailMessage(policy=_POLICY)
     sender_name, sender_email = parseaddr(sender)
-    message["From"] = formataddr((_one_line(sender_name), sender_email))
-    message["To"] = formataddr((_one_line(to_name), to_email))
+    message["From"] = address(sender_name, sender_email)
+    message["To"] = address(to_name, to_email)
+    if reply_to:
+        message["Reply-To"] = address(*reply_to)
     message["Subject"] = _one_line(subject)
     message["Date"] = formatdate(localtime=False)
-    domain = sender_email.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = message_id or message_id_for(sender)
     for name, value in (headers or {}).items():
         message[name] = _one_line(value)
     message.set_content(text)
@@ -173,7 +233,12 @@ class SmtpSender:
             self.close()
         if self._smtp is None:
             self.connect()
-        sender = envelope_from or parseaddr(str(message["From"]))[1]
+        sender = envelope_from or message["From"].addresses[0].addr_spec
+        to_email = envelope_address(to_email)
+        if needs_smtputf8(to_email) and not self.offers_smtputf8():
+            raise SendError(msg("The mail server does not accept addresses with letters "
+                                "such as æ, ø or å before the @ (it does not offer "
+                                "SMTPUTF8); this recipient was not sent to."), permanent=True)
         try:
             self._smtp.send_message(message, from_addr=sender, to_addrs=[to_email])
         except smtplib.SMTPRecipientsRefused as exc:
@@ -190,6 +255,16 @@ class SmtpSender:
             raise SendError(msg("Mail server connection failed: %(reason)s",
                                 reason=_describe(exc)), connection_lost=True) from None
         self._sent_on_connection += 1
+
+    def offers_smtputf8(self) -> bool:
+        """Whether the connected server announced SMTPUTF8 (RFC 6531) in its EHLO reply."""
+        try:
+            self._smtp.ehlo_or_helo_if_needed()
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise SendError(msg("Mail server connection failed: %(reason)s",
+                                reason=_describe(exc)), connection_lost=True) from None
+        return self._smtp.has_extn("smtputf8")
 
     def _drop(self) -> None:
         if self._smtp is not None:

@@ -17,6 +17,7 @@ class RecordingHandler:
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
     fail_data: bool = False  # answer every DATA with 451 (temporary failure)
     stall: float = 0  # keep the next DATA waiting this many seconds (then 451), once
+    delay: float = 0  # every DATA is recorded, then answered after this long (a slow server)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -35,6 +36,8 @@ class RecordingHandler:
         msg["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         msg["X-Envelope-From"] = envelope.mail_from or ""
         self.messages.append(msg)
+        if self.delay:  # the server has it; a sender killed now never hears so
+            await asyncio.sleep(self.delay)
         return "250 Message accepted"
 
 
@@ -45,10 +48,13 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    def __init__(self):
+    """`smtputf8=True` announces SMTPUTF8 (RFC 6531): addresses like åse@... are accepted."""
+
+    def __init__(self, smtputf8: bool = False):
         self.handler = RecordingHandler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=smtputf8)
         self.running = False
 
     @property

@@ -116,6 +116,28 @@ class QueryCounter:
 
 
 @contextmanager
+def background_process(command: dict):
+    """A subprocess (`subprocess.Popen(**command)`, output discarded) for a test to kill -9;
+    whatever happens, it is gone when the block ends."""
+    import subprocess
+    process = subprocess.Popen(**command, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(30)
+
+
+def kill_9(process) -> None:
+    """SIGKILL, as a crash or a power cut would end it, and reap it."""
+    import signal
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+
+
+@contextmanager
 def live_server(app):
     """Serve `app` on a loopback port in a thread (as `crm run` would); yields its base URL."""
     import threading

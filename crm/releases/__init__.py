@@ -9,4 +9,5 @@ from crm.releases import (  # noqa: E402,F401
     views_distribution,
     views_embargo,
     views_templates,
+    views_unsubscribe,
 )

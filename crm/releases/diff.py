@@ -21,6 +21,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.releases.models import ReleaseLanguage, ReleaseTemplate, ReleaseVersion, TextSnippet
@@ -28,7 +29,8 @@ from crm.templating import localtime
 
 FIELD_LABELS = {
     "title": _l("Title"), "lead": _l("Lead"), "body": _l("Body text"), "quotes": _l("Quotes"),
-    "spokesperson": _l("Contact person"), "language": _l("Language"), "tags": _l("Tags"),
+    "spokesperson": _l("Contact person"),
+    "contact_user": _l("Contact person on the staff"), "language": _l("Language"), "tags": _l("Tags"),
     "snippets": _l("Snippets"), "template": _l("Template"),
     "release_at": _l("Release date and time"), "embargo_until": _l("Embargoed until"),
 }
@@ -114,7 +116,8 @@ def _names(model, ids) -> list[str]:
     out = []
     for ident in ids:
         obj = db.session.get(model, ident) if ident is not None else None
-        out.append(getattr(obj, "name", "") if obj is not None else f"#{ident}")
+        name = getattr(obj, "display_name", None) or getattr(obj, "name", "")
+        out.append(name if obj is not None else f"#{ident}")
     return out
 
 
@@ -129,6 +132,7 @@ def field_texts(values: dict) -> dict[str, str]:
         who = _names(Contact, [quote["contact_id"]])[0] if quote.get("contact_id") else ""
         quotes.append(f"{who}: {quote['text']}" if who else quote["text"])
     spokesperson = values.get("spokesperson_id")
+    contact_user = values.get("contact_user_id")
     template = values.get("template_id")
     language = values.get("language", "")
     return {
@@ -137,6 +141,7 @@ def field_texts(values: dict) -> dict[str, str]:
         "body": values.get("body", ""),
         "quotes": "\n\n".join(quotes),
         "spokesperson": _names(Contact, [spokesperson])[0] if spokesperson else "",
+        "contact_user": _names(User, [contact_user])[0] if contact_user else "",
         "language": str(ReleaseLanguage.label_of(language)) if language else "",
         "tags": ", ".join(values.get("tags", [])),
         "snippets": ", ".join(_names(TextSnippet, values.get("snippet_ids", []))),

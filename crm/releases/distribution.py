@@ -10,9 +10,18 @@ A distribution lists its recipients when it is created: contacts who opted out, 
 lawful basis or no email address are recorded as skipped, with the reason. Sending claims the
 distribution (so two runners never send it at once) and then each recipient in its own
 committed step: pending -> sending -> sent | failed. A recipient marked sent is never sent
-again; a retry only goes to those that failed. If a process dies between the server accepting
-a message and the commit, that recipient stays "sending"; the next run marks it "unknown",
-which no retry touches: a person checks, rather than the release going out twice.
+again; a retry only goes to those that failed. The Message-ID is made and committed with the
+"sending" mark, before the message goes to the server. If a process dies then (kill -9, power
+cut), the distribution's heartbeat stops and once it is CRM_CLAIM_STALE_SECONDS old the next
+run takes over: the recipient left "sending" is sent again with the same Message-ID (so the
+only possible second copy is recognisably the same message), up to MAX_ATTEMPTS times; after
+that it is "failed" with the reason, offered for resending like any failure.
+
+Each message comes from the press office (CRM_RELEASE_FROM, CRM_RELEASE_FROM_EN for English
+releases; CRM_MAIL_SENDER when unset), with Reply-To the release's contact person (a staff
+user or a register contact) or else the staff member who sent it, and carries the recipient's
+own opt-out link (crm/releases/unsubscribe.py). One address that cannot be written or
+delivered fails that recipient only.
 
 When a distribution is due is one SQL expression, `Distribution.is_due` (models.py): the
 scheduler's query, the claim and the check of one distribution all use it. `distribute` is the
@@ -30,6 +39,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from flask import current_app
 from sqlalchemy import update
@@ -43,15 +53,18 @@ from crm.extensions import db
 from crm.interactions.models import Interaction
 from crm.jobs.claims import heartbeat
 from crm.mail import (
+    AddressError,
     Attachment,
     MailConfigError,
     SendError,
     SmtpSender,
     SmtpSettings,
+    address,
     build_message,
+    message_id_for,
 )
 from crm.messages import Message, concerning, msg, nmsg
-from crm.releases import workflow
+from crm.releases import pdf, unsubscribe, workflow
 from crm.releases.export import ExportError, render_docx, send_refusal
 from crm.releases.models import (
     SENDABLE_STATUSES,
@@ -67,11 +80,56 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # request; the config key CRM_RELEASE_INLINE_SEND_LIMIT changes it.
 INLINE_SEND_LIMIT = 50
 REASON_MAX = 2000
+MAX_ATTEMPTS = 3  # a message whose sending process died this often is left to a person
 
 
-def unknown_outcome() -> Message:
-    return msg("The sending process stopped while this message was with the mail server: "
-               "it may or may not have arrived. It is not retried automatically.")
+def resumed_outcome() -> Message:
+    return msg("The sending process stopped while this message was with the mail server; it "
+               "was sent again with the same Message-ID and may have arrived twice.")
+
+
+def abandoned_outcome() -> Message:
+    return msg("The sending process stopped while this message was with the mail server, "
+               "%(num)d times: it may or may not have arrived. Resend it if it did not.",
+               num=MAX_ATTEMPTS)
+
+
+def office_sender(language: str) -> str:
+    """The press office as "Name <address>", in a language (English has its own setting)."""
+    config = current_app.config
+    if language == "en" and config.get("CRM_RELEASE_FROM_EN"):
+        return config["CRM_RELEASE_FROM_EN"]
+    return config.get("CRM_RELEASE_FROM") or config["CRM_MAIL_SENDER"]
+
+
+def release_sender(release: Release) -> str:
+    """The From of a release email: the press office, in the release's language."""
+    return office_sender(release.language)
+
+
+def _checked_sender(release: Release) -> str:
+    """release_sender, or MailConfigError when the setting is no address (every message
+    would fail the same way: say so once, and name the setting)."""
+    sender = release_sender(release)
+    try:
+        address(*parseaddr(sender))
+    except AddressError:
+        raise MailConfigError(msg("The press office's sender address %(address)s "
+                                  "(CRM_RELEASE_FROM) is not a valid email address.",
+                                  address=sender)) from None
+    return sender
+
+
+def reply_to(release: Release, sent_by) -> tuple[str, str] | None:
+    """Who answers replies, as (name, address): the release's contact person (a staff user
+    or a register contact, if they have an address), else the staff member who sent it."""
+    if release.contact_user is not None and release.contact_user.email:
+        return release.contact_user.display_name, release.contact_user.email
+    if release.spokesperson is not None and release.spokesperson.primary_email:
+        return release.spokesperson.name, release.spokesperson.primary_email
+    if sent_by is not None and sent_by.email:
+        return sent_by.display_name, sent_by.email
+    return None
 
 
 class DistributionError(UserError):
@@ -225,26 +283,29 @@ def preview(release: Release, *, list_ids: list[int], contact_ids: list[int],
 def create_distribution(release: Release, *, list_ids: list[int], contact_ids: list[int],
                         send_at: datetime | None, user_id: int | None,
                         later: Wave | None = None,
-                        now: datetime | None = None) -> Distribution:
+                        now: datetime | None = None, attach_pdf: bool = False) -> Distribution:
     """Record a distribution (its first wave, and a `later` one if given) and the recipients
     (skipped ones with reasons) and commit; return the first wave.
 
     Each wave is sent by `send_distribution` once due, at its own time (now if none is
-    given; the later wave at the embargo's lift unless another time is given). Raises
+    given; the later wave at the embargo's lift unless another time is given), with a PDF
+    beside the .docx if `attach_pdf` (only where LibreOffice is installed). Raises
     DistributionError (nothing stored).
     """
     now = now or utcnow()
+    if attach_pdf and (reason := pdf.unavailable_reason()) is not None:
+        raise DistributionError(reason, field="attach_pdf")
     (lists, rows, first_at), (later_lists, later_rows, later_at) = _rows_of_waves(
         release, list_ids, contact_ids, send_at, later, now)
     distribution = Distribution(
         release=release, status="scheduled", created_by_id=user_id, scheduled_for=first_at,
-        media_list_names=[ml.name for ml in lists])
+        attach_pdf=attach_pdf, media_list_names=[ml.name for ml in lists])
     distribution.recipients = [DistributionRecipient(**row) for row in rows]
     db.session.add(distribution)
     if later is not None:
         second = Distribution(
             release=release, status="scheduled", created_by_id=user_id, wave=2,
-            first_wave=distribution, scheduled_for=later_at,
+            first_wave=distribution, scheduled_for=later_at, attach_pdf=attach_pdf,
             media_list_names=[ml.name for ml in later_lists])
         second.recipients = [DistributionRecipient(**row) for row in later_rows]
         db.session.add(second)
@@ -281,7 +342,8 @@ class Outcome:
 
 def distribute(release: Release, *, list_ids: list[int], contact_ids: list[int],
                send_at: datetime | None, user_id: int | None, later: Wave | None = None,
-               now: datetime | None = None, inline_limit: int | None = None) -> Outcome:
+               now: datetime | None = None, inline_limit: int | None = None,
+               attach_pdf: bool = False) -> Outcome:
     """Create a distribution and, if it is due and small, send it at once.
 
     Up to `inline_limit` pending recipients (CRM_RELEASE_INLINE_SEND_LIMIT, default
@@ -294,7 +356,8 @@ def distribute(release: Release, *, list_ids: list[int], contact_ids: list[int],
         inline_limit = current_app.config.get("CRM_RELEASE_INLINE_SEND_LIMIT",
                                               INLINE_SEND_LIMIT)
     created = create_distribution(release, list_ids=list_ids, contact_ids=contact_ids,
-                                  send_at=send_at, user_id=user_id, later=later, now=now)
+                                  send_at=send_at, user_id=user_id, later=later, now=now,
+                                  attach_pdf=attach_pdf)
     if not created.is_due(now):
         return Outcome(created)
     pending = created.count("pending")
@@ -348,14 +411,15 @@ def _set(recipient: DistributionRecipient, **values) -> None:
     db.session.flush()
 
 
-def _claim_recipient(recipient: DistributionRecipient, at: datetime) -> bool:
-    """Mark the recipient "sending" and commit that (with the previous one's outcome) before
-    anything is sent: one commit per message. It also renews the distribution's claim, so a
-    long run is never taken for a dead one."""
+def _claim_recipient(recipient: DistributionRecipient, message_id: str, at: datetime) -> bool:
+    """Mark the recipient "sending" with the Message-ID it goes out with, and commit that
+    (with the previous one's outcome) before anything is sent: one commit per message. It also
+    renews the distribution's claim, so a long run is never taken for a dead one."""
     result = db.session.execute(
         update(DistributionRecipient)
         .where(DistributionRecipient.id == recipient.id, DistributionRecipient.status == "pending")
-        .values(status="sending", attempts=DistributionRecipient.attempts + 1))
+        .values(status="sending", attempts=DistributionRecipient.attempts + 1,
+                message_id=message_id[:300]))
     db.session.execute(update(Distribution).where(
         Distribution.id == recipient.distribution_id).values(claimed_at=at))
     db.session.commit()
@@ -401,28 +465,35 @@ def send_distribution(distribution: Distribution, now: datetime | None = None) -
     now = now or utcnow()
     if not _as_approved(distribution.release):
         return None
+    started = time.monotonic()
+
+    def clock() -> datetime:
+        """`now` moved on by the time since: the claim's times must be the real ones, or a
+        slow render would make a live claim look stale to another runner."""
+        return now + timedelta(seconds=time.monotonic() - started)
+
     if not _claim(distribution, now):
         return None
     report = SendReport()
-    stale = [r for r in distribution.recipients if r.status == "sending"]
-    for recipient in stale:  # left by a runner that died mid-send
-        _set(recipient, status="unknown", reason=unknown_outcome())
-    db.session.commit()
+    _resume_in_flight(distribution)
     try:
         name, content = render_docx(distribution.release, at=now, for_send=True)
+        attachments = [Attachment(name, content, DOCX_MIME)]
+        if distribution.attach_pdf:
+            attachments.append(Attachment(*pdf.to_pdf(name, content), pdf.PDF_MIME))
         body = email_body(distribution.release, at=now)
         settings = SmtpSettings.from_url(current_app.config["CRM_SMTP_URL"])
+        _checked_sender(distribution.release)
     except (ExportError, MailConfigError) as exc:
         _fail_all_pending(distribution, exc.msg, report)
     else:
-        attachment = Attachment(name, content, DOCX_MIME)
         with SmtpSender(settings) as sender:
             # The claim's heartbeat (claimed_at) beats while the messages go out, also during
             # a slow server's minutes for one of them; a silent one means this runner died.
             try:
                 with heartbeat(Distribution.claimed_at, Distribution.id == distribution.id,
-                               Distribution.status == "sending", now=now):
-                    _send_each(distribution, sender, body, attachment, report, now)
+                               Distribution.status == "sending", now=clock()):
+                    _send_each(distribution, sender, body, attachments, report, clock)
             finally:
                 _commit_what_is_known()
     distribution.status, distribution.finished_at = "done", utcnow()
@@ -446,6 +517,19 @@ def _as_approved(release: Release) -> bool:
     return False
 
 
+def _resume_in_flight(distribution: Distribution) -> None:
+    """Recipients left "sending" by a runner that died: sent again (same Message-ID), or
+    after MAX_ATTEMPTS failed for a person to resend; committed."""
+    for recipient in distribution.recipients:
+        if recipient.status != "sending":
+            continue
+        if recipient.attempts >= MAX_ATTEMPTS:
+            _set(recipient, status="failed", reason=abandoned_outcome())
+        else:
+            _set(recipient, status="pending", reason=resumed_outcome())
+    db.session.commit()
+
+
 def _commit_what_is_known() -> None:
     """Keep the outcome of the last message even when the loop stopped with an exception."""
     try:
@@ -454,13 +538,14 @@ def _commit_what_is_known() -> None:
         db.session.rollback()
 
 
-def _send_each(distribution, sender, body, attachment, report: SendReport,
-               now: datetime) -> None:
-    sender_address = current_app.config["CRM_MAIL_SENDER"]
-    started = time.monotonic()
+def _send_each(distribution, sender, body, attachments, report: SendReport,
+               clock) -> None:
+    release = distribution.release
+    sender_address = release_sender(release)
+    answer_to = reply_to(release, distribution.created_by)
     # Read once: every commit below expires the ORM objects.
-    about = {"id": distribution.id, "title": distribution.release.title,
-             "staff_id": distribution.created_by_id,
+    about = {"id": distribution.id, "title": release.title,
+             "staff_id": distribution.created_by_id, "language": release.language,
              "release_id": str(distribution.release_id)}
     lost_in_a_row = 0
     for recipient in list(distribution.recipients):
@@ -476,16 +561,22 @@ def _send_each(distribution, sender, body, attachment, report: SendReport,
             _fail_all_pending(distribution, msg("Not attempted: %(reason)s",
                                                 reason=report.errors[-1]), report)
             return
-        if not _claim_recipient(recipient, now + timedelta(seconds=time.monotonic() - started)):
+        resumed = recipient.reason == resumed_outcome()
+        message_id = recipient.message_id if resumed and recipient.message_id else \
+            message_id_for(sender_address)
+        if not _claim_recipient(recipient, message_id, clock()):
             continue
         email, name = recipient.email, recipient.name
-        message = build_message(
-            sender=sender_address, to_email=email, to_name=name, subject=body.subject,
-            text=body.text, html=body.html, attachments=[attachment],
-            headers={"X-Pressdesk-Release": about["release_id"]})
+        opt_out = unsubscribe.for_recipient(contact.id,
+                                            contact.preferred_language or about["language"])
         try:
+            message = build_message(
+                sender=sender_address, to_email=email, to_name=name, subject=body.subject,
+                text=body.text + opt_out.text, html=_with_line(body.html, opt_out.html),
+                attachments=attachments, message_id=message_id, reply_to=answer_to,
+                headers={"X-Pressdesk-Release": about["release_id"], **opt_out.headers})
             sender.send(message, email, envelope_from=verp.envelope_sender(recipient.id))
-        except SendError as exc:
+        except SendError as exc:  # AddressError too: an address that cannot be written
             lost_in_a_row = lost_in_a_row + 1 if exc.connection_lost else 0
             report.failed += 1
             report.errors.append(concerning(email, exc.msg))
@@ -495,9 +586,16 @@ def _send_each(distribution, sender, body, attachment, report: SendReport,
         bounces.sent_ok(recipient.contact_id, email)
         sent_at = utcnow()
         interaction_id = _record_interaction(contact, email, about, sent_at)
-        _set(recipient, status="sent", sent_at=sent_at, reason=Message(""),
-             message_id=str(message["Message-ID"])[:300], interaction_id=interaction_id)
+        _set(recipient, status="sent", sent_at=sent_at,
+             reason=resumed_outcome() if resumed else Message(""),
+             interaction_id=interaction_id)
         report.sent += 1
+
+
+def _with_line(html: str, line: str) -> str:
+    """The release's HTML with the recipient's opt-out line at the end of its body."""
+    head, found, tail = html.rpartition("</body>")
+    return f"{head}{line}\n{found}{tail}" if found else html + line
 
 
 def retry_failed(distribution: Distribution, now: datetime | None = None) -> SendReport | None:
@@ -511,7 +609,7 @@ def retry_failed(distribution: Distribution, now: datetime | None = None) -> Sen
     if refusal is not None:
         raise DistributionError(refusal)
     for recipient in distribution.recipients:
-        if recipient.status == "failed":
+        if recipient.status in ("failed", "unknown"):  # "unknown": left by older versions
             recipient.status = "pending"
     distribution.status = "scheduled"
     distribution.scheduled_for = min(distribution.scheduled_for, now)

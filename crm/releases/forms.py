@@ -46,6 +46,10 @@ class ReleaseForm(FlaskForm):
                                         "bullets."))
     quotes = FieldList(FormField(QuoteForm), min_entries=2, max_entries=MAX_QUOTES)
     spokesperson_id = SelectField(_l("Contact person"), coerce=int, validate_choice=True)
+    contact_user_id = SelectField(
+        _l("Contact person on the staff"), coerce=int, validate_choice=True, default=0,
+        description=_l("Instead of a contact from the register: replies to the email go "
+                       "to this person."))
     language = SelectField(_l("Language"), choices=choices(ReleaseLanguage.choices()))
     tags = StringField(_l("Tags"), validators=[Length(max=1000)],
                        description=_l("Comma separated"))
@@ -75,6 +79,8 @@ class DistributionForm(FlaskForm):
         _l("Second wave at"), validators=[Optional()],
         description=_l("Norwegian time; empty: at the embargo's lift. Whoever is in the first "
                        "wave is not sent it again."))
+    attach_pdf = BooleanField(_l("Attach a PDF as well"),
+                              description=_l("Beside the Word document, made by LibreOffice."))
 
 
 class TemplateUploadForm(FlaskForm):

@@ -59,8 +59,9 @@ class ReleaseStatus(LabelledEnum):
 
 
 class RecipientStatus(LabelledEnum):
-    """One recipient of a distribution; "unknown": the process died while the mail server had
-    the message, so it is never retried by itself."""
+    """One recipient of a distribution. "unknown" was left by older versions when the process
+    died while the mail server had the message (migration sender1 makes those "failed"); now
+    such a recipient is sent again with its Message-ID (crm/releases/distribution.py)."""
     PENDING = "pending", _l("waiting")
     SENDING = "sending", _l("sending")
     SENT = "sent", _l("sent")
@@ -164,6 +165,9 @@ class Release(Audited, db.Model):
         ForeignKey("release_template.id", ondelete="SET NULL"))
     spokesperson_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    # The contact person may be one of the staff instead (replies go to them: Reply-To).
+    contact_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=0)  # number of the latest ReleaseVersion
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -184,6 +188,7 @@ class Release(Audited, db.Model):
 
     template: Mapped[ReleaseTemplate | None] = relationship()
     spokesperson: Mapped[Contact | None] = relationship(foreign_keys=[spokesperson_id])
+    contact_user: Mapped[User | None] = relationship(foreign_keys=[contact_user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
@@ -295,6 +300,7 @@ class Distribution(Audited, db.Model):
     wave: Mapped[int] = mapped_column(default=1)
     first_wave_id: Mapped[int | None] = mapped_column(
         ForeignKey("distribution.id", ondelete="CASCADE"), index=True)
+    attach_pdf: Mapped[bool] = mapped_column(default=False)  # a PDF beside the .docx
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -359,7 +365,7 @@ class Distribution(Audited, db.Model):
             return msg("Only an approved or published release can be sent.")
         if self.status not in ("done", "scheduled"):
             return msg("This distribution is being sent or was cancelled.")
-        if not self.count("failed"):
+        if not self.count("failed") and not self.count("unknown"):
             return msg("No recipient failed.")
         return None
 

@@ -50,6 +50,10 @@ def quotes_markup(release: Release) -> list[str]:
 
 
 def _spokesperson(release: Release) -> dict:
+    user = release.contact_user
+    if user is not None:  # a staff member: chosen instead of a register contact
+        return {"name": user.display_name, "title": "", "email": user.email, "phone": "",
+                "organisation": ""}
     contact = release.spokesperson
     if contact is None:
         return {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.contacts.services import get_or_create_tags
 from crm.contacts.validation import normalise_labels
@@ -46,6 +47,7 @@ class ReleaseData:
     language: str = "nb"
     tags: list[str] | str = field(default_factory=list)
     spokesperson_id: int | None = None
+    contact_user_id: int | None = None  # a staff member as the contact person instead
     quotes: list[tuple[int | None, str]] = field(default_factory=list)  # (contact id, text)
     snippet_ids: list[int] = field(default_factory=list)
     release_at: datetime | None = None  # aware
@@ -60,6 +62,16 @@ def _contact(contact_id: int | None, field_name: str) -> Contact | None:
     if contact is None or contact.erased_at is not None:
         raise UserError(msg("That contact does not exist."), field=field_name)
     return contact
+
+
+def _staff(user_id: int | None, release: Release | None) -> None:
+    """A staff contact person must be an active user (or the one the release already has)."""
+    if user_id is None:
+        return
+    user = db.session.get(User, user_id)
+    if user is None or (not user.active and (release is None
+                                             or release.contact_user_id != user_id)):
+        raise UserError(msg("That user does not exist."), field="contact_user_id")
 
 
 def _checked(data: ReleaseData, release: Release | None) -> dict:
@@ -87,6 +99,7 @@ def _checked(data: ReleaseData, release: Release | None) -> dict:
         raise UserError(msg("It cannot be published openly before its embargo lifts: choose "
                             "the lift or a later time, or leave it empty."), field="release_at")
     _contact(data.spokesperson_id, "spokesperson_id")
+    _staff(data.contact_user_id, release)
     quotes = [(cid, clean(text).strip()) for cid, text in data.quotes if clean(text).strip()]
     if len(quotes) > MAX_QUOTES:
         raise UserError(msg("At most %(max)d quotes.", max=MAX_QUOTES), field="quotes")
@@ -109,6 +122,7 @@ def _checked(data: ReleaseData, release: Release | None) -> dict:
     return {
         "title": title, "lead": lead, "body": body, "language": data.language,
         "tags": sorted(normalise_labels(data.tags)), "spokesperson_id": data.spokesperson_id,
+        "contact_user_id": data.contact_user_id,
         "quotes": [{"contact_id": cid, "text": text} for cid, text in quotes],
         "snippet_ids": snippet_ids, "template_id": data.template_id,
         "release_at": _iso(data.release_at), "embargo_until": _iso(data.embargo_until),
@@ -125,6 +139,7 @@ def snapshot(release: Release) -> dict:
         "title": release.title, "lead": release.lead, "body": release.body,
         "language": release.language, "tags": [t.name for t in release.tags],
         "spokesperson_id": release.spokesperson_id,
+        "contact_user_id": release.contact_user_id,
         "quotes": [{"contact_id": q.contact_id, "text": q.text} for q in release.quotes],
         "snippet_ids": [link.snippet_id for link in release.snippet_links],
         "template_id": release.template_id,
@@ -137,6 +152,7 @@ def _apply(release: Release, values: dict) -> None:
     release.language = values["language"]
     release.tags = get_or_create_tags(values["tags"])
     release.spokesperson_id = values["spokesperson_id"]
+    release.contact_user_id = values.get("contact_user_id")
     release.template_id = values["template_id"]
     release.quotes = [ReleaseQuote(contact_id=q["contact_id"], text=q["text"], position=i)
                       for i, q in enumerate(values["quotes"])]
@@ -194,6 +210,8 @@ def data_from_version(version: ReleaseVersion) -> ReleaseData:
         language=values.get("language", "nb"), tags=values.get("tags", []),
         spokesperson_id=values.get("spokesperson_id")
         if exists(Contact, values.get("spokesperson_id")) else None,
+        contact_user_id=values.get("contact_user_id")
+        if exists(User, values.get("contact_user_id")) else None,
         quotes=quotes,
         snippet_ids=[s for s in values.get("snippet_ids", []) if exists(TextSnippet, s)],
         template_id=values.get("template_id")

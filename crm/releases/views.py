@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
+from crm.auth.models import User
 from crm.auth.roles import editor_required
 from crm.contacts.models import Contact
 from crm.errors import UserError
@@ -67,6 +69,11 @@ def _prepare(form: ReleaseForm, release: Release | None) -> None:
         extra = [(c.id, c.name) for c in people if c is not None and c.id not in known]
     contacts = contacts + choices(extra)
     form.spokesperson_id.choices = contacts
+    staff = db.session.execute(db.select(User.id, User.name, User.email).where(
+        or_(User.active.is_(True), User.id == (release.contact_user_id if release else None)))
+        .order_by(User.name, User.email)).all()
+    form.contact_user_id.choices = choices([(0, "—")] + [(uid, name or email)
+                                                          for uid, name, email in staff])
     for entry in form.quotes:
         entry.contact_id.choices = contacts
     templates = active_templates()
@@ -89,6 +96,7 @@ def _fill(form: ReleaseForm, release: Release) -> None:
     form.language.data = release.language
     form.tags.data = ", ".join(t.name for t in release.tags)
     form.spokesperson_id.data = release.spokesperson_id or 0
+    form.contact_user_id.data = release.contact_user_id or 0
     form.template_id.data = release.template_id or 0
     form.snippet_ids.data = [s.id for s in release.snippets]
     form.release_at.data = utc_to_local_input(release.release_at)
@@ -105,6 +113,7 @@ def _data(form: ReleaseForm) -> services.ReleaseData:
         title=form.title.data or "", lead=form.lead.data or "", body=form.body.data or "",
         language=form.language.data, tags=form.tags.data or "",
         spokesperson_id=form.spokesperson_id.data or None,
+        contact_user_id=form.contact_user_id.data or None,
         quotes=[(e.contact_id.data or None, e.text.data or "") for e in form.quotes],
         snippet_ids=form.snippet_ids.data or [], template_id=form.template_id.data or None,
         release_at=local_to_utc(form.release_at.data, "release_at"),

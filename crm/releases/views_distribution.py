@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from crm.contacts.services import ContactFilter, filtered_contacts
 from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
-from crm.releases import bp, distribution
+from crm.releases import bp, distribution, pdf
 from crm.releases.forms import DistributionForm, local_to_utc
 from crm.releases.models import Distribution, Release
 from crm.timeutil import utcnow
@@ -51,9 +51,13 @@ def distribute(release_id: int):
     q = request.args.get("q", "").strip()[:200]
     form, found, chosen_ids = _distribution_form(q)
     shown = {"release": release, "form": form, "q": q, "found": found, "chosen_ids": chosen_ids,
-             "now": utcnow()}
+             "now": utcnow(), "pdf_unavailable": pdf.unavailable_reason(),
+             "sender": distribution.release_sender(release),
+             "sender_configured": bool(current_app.config.get("CRM_RELEASE_FROM")),
+             "reply_to": distribution.reply_to(release, current_user)}
     if form.validate_on_submit():
         chosen = {"list_ids": form.list_ids.data, "contact_ids": chosen_ids}
+        attach_pdf = bool(form.attach_pdf.data)
         try:
             send_at = local_to_utc(form.send_at.data, "send_at")
             if form.later.data:
@@ -66,7 +70,7 @@ def distribute(release_id: int):
                                        preview=preview.recipients, when=preview.send_at,
                                        later=preview.later, later_at=preview.later_at)
             outcome = distribution.distribute(release, **chosen, send_at=send_at,
-                                              user_id=current_user.id)
+                                              user_id=current_user.id, attach_pdf=attach_pdf)
         except UserError as exc:
             db.session.rollback()
             show_error(form, exc)

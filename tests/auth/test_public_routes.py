@@ -24,3 +24,23 @@ def test_every_route_but_the_public_ones_sends_a_stranger_to_the_login(app, clie
 def test_public_endpoints_say_why():
     assert all(isinstance(reason, str) and reason for reason in PUBLIC_ENDPOINTS.values())
     assert "interactions.calendar_feed_ics" in PUBLIC_ENDPOINTS
+
+
+def test_the_public_endpoints_are_exactly_these():
+    """A new public route is a decision: it is added here, with its reason in crm/__init__."""
+    assert set(PUBLIC_ENDPOINTS) == {
+        "auth.login", "auth.login_code", "static", "interactions.calendar_feed_ics",
+        "jobs.healthz", "releases.unsubscribe"}
+
+
+def test_the_opt_out_page_opens_nothing_for_a_stranger_without_a_valid_token(client):
+    for method in ("GET", "POST"):
+        response = client.open("/releases/unsubscribe/1", method=method)
+        assert response.status_code == 404 and "Location" not in response.headers
+
+
+def test_only_the_opt_out_is_exempt_from_csrf():
+    """RFC 8058 one-click POSTs come from mail providers without a token; nothing else may."""
+    from crm.extensions import csrf
+    assert csrf._exempt_views == {"crm.releases.views_unsubscribe.unsubscribe"}
+    assert not csrf._exempt_blueprints

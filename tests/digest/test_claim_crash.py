@@ -5,7 +5,6 @@ live sender keeps its claim however long it takes."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 from crm.digest import services
 from crm.digest.models import DigestDelivery
 from crm.extensions import db
+from tests.support import background_process, kill_9
 
 ROOT = Path(__file__).resolve().parents[2]
 STALE = 10
@@ -59,9 +59,7 @@ def test_kill_9_mid_send_is_taken_over_after_the_heartbeat_goes_silent(app, user
                                weekdays=list(range(7)), groups=[])
     smtp_server.handler.stall = 600  # the first sender hangs in DATA, as a slow server would
     slow_url = smtp_server.url.replace("timeout=5", "timeout=600")
-    first = subprocess.Popen(**_command(app, slow_url), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-    try:
+    with background_process(_command(app, slow_url)) as first:
         claimed = _wait_for(lambda: (d := _delivery()) and d.status == "sending" and d)
         first_beat = claimed.heartbeat_at
         # Alive beyond the stale time: its heartbeat keeps the claim; a second process keeps off.
@@ -69,12 +67,7 @@ def test_kill_9_mid_send_is_taken_over_after_the_heartbeat_goes_silent(app, user
         assert _delivery().heartbeat_at > first_beat
         _run_job(app, smtp_server.url)
         assert _delivery().status == "sending" and not smtp_server.messages
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait(30)
+        kill_9(first)
     # Dead: its heartbeat stops; once stale the next run takes the claim over and sends.
     time.sleep(STALE + 1)
     _run_job(app, smtp_server.url)

@@ -318,8 +318,8 @@ def test_a_claimed_distribution_is_not_sent_twice(users, second_editor, media_li
     assert len(smtp_server.messages) == 3  # ... nobody already sent to gets it again
 
 
-def test_a_crash_mid_send_never_leads_to_a_second_copy(users, second_editor, media_list,
-                                                       smtp_server, monkeypatch):
+def test_after_a_crash_mid_send_only_the_one_in_flight_is_sent_again_with_its_message_id(
+        users, second_editor, media_list, smtp_server, monkeypatch):
     release = approved(users["editor"], second_editor)
     dist = distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
                                             send_at=None, user_id=None, now=NOW)
@@ -338,16 +338,38 @@ def test_a_crash_mid_send_never_leads_to_a_second_copy(users, second_editor, med
     db.session.rollback()
     monkeypatch.setattr(distribution.SmtpSender, "send", real_send)
     assert len(smtp_server.messages) == 2
-    # Within the claim's lifetime nothing happens; afterwards the rest is sent and the one
-    # in flight is "unknown", which no run and no retry sends again.
+    in_flight = next(r for r in dist.recipients if r.status == "sending")
+    assert in_flight.message_id == smtp_server.messages[1]["Message-ID"]  # stored first
+    # Within the claim's lifetime nothing happens; afterwards the rest is sent, and the one
+    # in flight again, with the same Message-ID: the only possible second copy.
     assert str(distribution.send_due_distributions(NOW + timedelta(minutes=1))).startswith("0")
     later = NOW + stale_after() + timedelta(minutes=1)
-    assert str(distribution.send_due_distributions(later)).startswith("1 distribution: 1 sent")
-    assert sorted(statuses(dist).values()) == ["sent", "sent", "skipped", "skipped", "skipped",
-                                               "unknown"]
-    assert len(smtp_server.messages) == 3
+    assert str(distribution.send_due_distributions(later)).startswith("1 distribution: 2 sent")
+    assert sorted(statuses(dist).values()) == ["sent", "sent", "sent", "skipped", "skipped",
+                                               "skipped"]
+    ids = [m["Message-ID"] for m in smtp_server.messages]
+    assert len(ids) == 4 and len(set(ids)) == 3 and ids[1] == ids[2]
+    db.session.refresh(in_flight)
+    assert "may have arrived twice" in str(in_flight.reason)
     with pytest.raises(DistributionError, match="No recipient failed"):
         distribution.retry_failed(dist, later)
+
+
+def test_a_message_whose_sender_keeps_dying_is_left_for_a_person_to_resend(
+        users, second_editor, media_list, smtp_server):
+    release = approved(users["editor"], second_editor)
+    dist = distribution.create_distribution(release, list_ids=[media_list.id], contact_ids=[],
+                                            send_at=None, user_id=None, now=NOW)
+    kari = next(r for r in dist.recipients if r.email == "kari@nrk.no")
+    kari.status, kari.attempts = "sending", distribution.MAX_ATTEMPTS
+    dist.status, dist.claimed_at = "sending", NOW - stale_after() - timedelta(seconds=1)
+    db.session.commit()
+    assert distribution.send_distribution(dist, NOW).sent == 2
+    assert statuses(dist)["kari@nrk.no"] == "failed" and dist.can_retry
+    assert "3 times" in str(kari.reason)
+    assert distribution.retry_failed(dist, NOW).sent == 1
+    assert sorted(m["X-Envelope-To"] for m in smtp_server.messages) == [
+        "asa@aftenposten.no", "kari@nrk.no", "per@vg.no"]
 
 
 def test_the_scheduler_runs_the_job_and_reports_failures(users, second_editor, media_list,
