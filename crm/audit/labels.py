@@ -72,6 +72,7 @@ FIELD_LABELS = {
     "shown": _l("Parts of the release it shows"),
     "approved_digest": _l("Checksum of what was approved"), "review_note": _l("Review note"),
     "wave": _l("Wave"), "first_wave_id": _l("First wave"),
+    "contact_user_id": _l("Contact person (staff)"), "attach_pdf": _l("Attach a PDF as well"),
     "email": _l("Email"), "soft_in_a_row": _l("Soft bounces in a row"),
     "undeliverable_at": _l("Undeliverable since"), "reason": _l("Reason"),
     "last_bounce_at": _l("Last bounce"),
