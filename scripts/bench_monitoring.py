@@ -143,14 +143,33 @@ def _app(url: str, processes: int | None):
     return create_app(config)
 
 
-def poll_cycles(url: str, workers: int, processes: int | None, results) -> None:
-    """In a process of its own: two poll cycles; figures back through `results`."""
+def _backend_pid() -> int | None:
+    """The PostgreSQL server process serving this session (its CPU counts too), or None."""
+    from crm.extensions import db
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.scalar(db.text("SELECT pg_backend_pid()"))
+
+
+def poll_cycles(url: str, workers: int, processes: int | None, results,
+                profile: str = "") -> None:
+    """In a process of its own: two poll cycles; figures back through `results`.
+
+    CPU seconds (user + system) are counted per cycle for this process, its worker processes
+    and, on PostgreSQL, the server process of its connection: less affected than wall time
+    by other work on the machine. With `profile`, the first cycle's pyinstrument profile
+    (of this process) is written to that file."""
     import resource
 
     from crm.extensions import db
     from crm.monitoring import services
     from crm.monitoring.models import Feed
+    from crm.monitoring.workers import cpu_seconds
     from crm.timeutil import utcnow
+
+    def own_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
 
     with _app(url, processes).app_context():
         figures = {}
@@ -158,13 +177,33 @@ def poll_cycles(url: str, workers: int, processes: int | None, results) -> None:
             if name == "second":
                 db.session.execute(db.update(Feed).values(next_poll_at=utcnow()))
                 db.session.commit()
-            started = time.perf_counter()
-            summary = services.poll_feeds(services.due_feeds(), workers=workers)
+            feeds = services.due_feeds()
+            backend = _backend_pid()
+            db.session.commit()
+            server_cpu = cpu_seconds(backend) if backend else 0.0
+            profiler = None
+            if profile and name == "first":
+                from pyinstrument import Profiler
+                profiler = Profiler(interval=0.005)
+                profiler.start()
+            started, cpu = time.perf_counter(), own_cpu()
+            summary = services.poll_feeds(feeds, workers=workers)
+            seconds, cpu = time.perf_counter() - started, own_cpu() - cpu
+            if profiler is not None:
+                profiler.stop()
+                Path(profile).write_text(profiler.output_text(unicode=True, color=False,
+                                                              show_all=False))
+            if backend:  # the same connection, if the pool kept it (checked)
+                same = _backend_pid() == backend
+                db.session.commit()
+                server_cpu = cpu_seconds(backend) - server_cpu if same else float("nan")
             pool = summary.pool
             figures[name] = {
-                "seconds": time.perf_counter() - started, "summary": str(summary),
+                "seconds": seconds, "summary": str(summary),
                 "store": summary.store_seconds, "parse": summary.parse_seconds,
                 "fetch": summary.fetch_seconds,
+                "cpu_parent": cpu, "cpu_workers": pool.cpu_seconds_children if pool else 0.0,
+                "cpu_server": server_cpu,
                 "children_rss": pool.peak_rss_children if pool else 0,
                 "children_pss": pool.peak_pss_children if pool else 0,
                 "replaced": pool.workers_replaced if pool else 0}
@@ -228,6 +267,12 @@ def report(label: str, figures: dict, defaults: float, ours: float) -> None:
     print(f"3. Second cycle, unchanged:    {second['seconds']:8.2f} s = "
           f"{100 * second['seconds'] / cycle:.1f}% of the first (goal <= 3%)   "
           f"({second['summary']})")
+    for name, cycle_figures in (("first", first), ("second", second)):
+        cpu = (cycle_figures["cpu_parent"], cycle_figures["cpu_workers"],
+               cycle_figures["cpu_server"])
+        server = f", database server {cpu[2]:.2f} s" if cpu[2] else ""
+        print(f"   CPU (user + system), {name} cycle: {sum(c for c in cpu if c == c):.2f} s = "
+              f"polling process {cpu[0]:.2f} s, workers {cpu[1]:.2f} s{server}")
     children = max(first["children_rss"], second["children_rss"])
     children_pss = max(first["children_pss"], second["children_pss"])
     parent = figures["parent_rss"]
@@ -246,6 +291,9 @@ def main() -> None:
                         help="worker processes (default CRM_FEED_PROCESSES or the cores; "
                              "0: threads in the polling process)")
     parser.add_argument("--database-url", action="append", default=[])
+    parser.add_argument("--profile", default="",
+                        help="write the first cycle's pyinstrument profile of the polling "
+                             "process to PROFILE.<database>.txt")
     parser.add_argument("--both", nargs="?", const=PG_DEFAULT, default="",
                         help="a temporary SQLite database, then this PostgreSQL one")
     args = parser.parse_args()
@@ -281,12 +329,14 @@ def main() -> None:
         for url in urls:
             prepare(url, base, feeds, terms)
             results = spawn.Queue()
+            label = url.split(":", 1)[0].split("+")[0]
+            profile = f"{args.profile}.{label}.txt" if args.profile else ""
             poller = spawn.Process(target=poll_cycles,
-                                   args=(url, args.workers, args.processes, results))
+                                   args=(url, args.workers, args.processes, results, profile))
             poller.start()
             figures = results.get(timeout=3600)
             poller.join(60)
-            report(url.split(":", 1)[0].split("+")[0] + f" ({url.rsplit('/', 1)[-1]})",
+            report(label + f" ({url.rsplit('/', 1)[-1]})",
                    figures, defaults, ours)
         with _app(urls[-1], None).app_context():
             rows = db.session.execute(db.select(Article.title, Article.summary)).all()

@@ -37,6 +37,7 @@ from crm.monitoring.parse import ParsedFeed, parse_feed
 
 IDLE = -1.0
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _context_cache: list = []
 
 
@@ -156,6 +157,16 @@ def rss_bytes(pid: int | str = "self") -> int:
         return 0
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU time of a live process (Linux /proc); 0 where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def pss_bytes(pid: int | str = "self") -> int:
     """Proportional set size (shared pages split between their users); 0 if unknown."""
     try:
@@ -238,6 +249,7 @@ class PoolStats:
     refused: int = 0
     peak_rss_children: int = 0  # the highest sum of the workers' resident memory
     peak_pss_children: int = 0
+    cpu_seconds_children: float = 0.0  # user + system time of the workers, as they end
 
 
 class FeedPool:
@@ -278,6 +290,7 @@ class FeedPool:
                 done.append(worker.conn.recv())
         except (EOFError, OSError):
             pass
+        self.stats.cpu_seconds_children += cpu_seconds(worker.process.pid)
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5)
@@ -290,6 +303,7 @@ class FeedPool:
 
     def close(self) -> None:
         for worker in list(self.workers):
+            self.stats.cpu_seconds_children += cpu_seconds(worker.process.pid)
             try:
                 worker.jobs_out.send(None)
             except (OSError, ValueError):
