@@ -16,6 +16,27 @@ def test_the_hand_made_set_is_deduplicated_by_content(app):
     assert recall >= 0.9
 
 
+def test_the_cycle_index_in_memory_finds_what_sql_finds(app):
+    """A poll cycle finds the copies of articles it stored itself in memory, older ones by
+    SQL: the same grouping either way."""
+    from crm.extensions import db
+    from crm.monitoring.models import Article, ArticleKey, ArticleSketch, ArticleSource, Feed
+
+    rows = dedupe_set.load()
+    in_memory = dedupe_set.store_all(rows)
+    for model in (ArticleSource, ArticleSketch, ArticleKey, Article, Feed):
+        db.session.execute(db.delete(model))
+    db.session.commit()
+    by_sql = dedupe_set.store_all(rows, cycle_index=False)
+
+    def groups(labels):
+        return sorted(sorted(i for i, x in enumerate(labels) if x == label)
+                      for label in set(labels))
+
+    assert groups(in_memory) == groups(by_sql)
+    assert len(set(in_memory)) < len(rows)  # copies were found (not all apart)
+
+
 def test_guids_are_global_only_when_they_are_permalinks():
     assert is_permalink("https://www.nrk.no/1.2345")
     assert not is_permalink("nyhet:48213") and not is_permalink("tag:vg.no,2026:1")
