@@ -17,6 +17,7 @@ publication time).
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,7 +51,7 @@ from crm.text import fold
 from crm.timeutil import utcnow
 
 IN_CHUNK = 500  # keys per IN (...) query
-PRINTS_KEPT = 20_000  # cached fingerprints of stored articles (~2 KB each)
+PRINTS_KEPT = 30_000  # cached fingerprints of stored articles (~2 KB each)
 BUCKET_SECONDS = int(TITLE_WINDOW.total_seconds())  # the time slots of a cycle's band index
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\bog\b|\band\b|\bmed\b|\bfor\b|\|)\s*",
                            re.IGNORECASE)
@@ -135,6 +136,27 @@ class BylineIndex:
 
 
 @dataclass(slots=True)
+class _Packed:
+    """A stored article's fingerprint in a third of the memory (an array, not a set, of its
+    shingles): thousands are kept for a cycle."""
+    title_words: frozenset[str]
+    title_length: int
+    shingles: array
+    summary_length: int
+    summary_folded: str
+
+    @classmethod
+    def of(cls, print_: Fingerprint) -> _Packed:
+        return cls(print_.title_words, print_.title_length,
+                   array("Q", sorted(print_.summary_shingles)), print_.summary_length,
+                   print_.summary_folded)
+
+    def unpack(self) -> Fingerprint:
+        return Fingerprint(self.title_words, self.title_length, frozenset(self.shingles),
+                           self.summary_length, self.summary_folded)
+
+
+@dataclass(slots=True)
 class _Recent:
     """An article this context stored (committed): what finding it as a candidate needs."""
     sort_at: datetime
@@ -156,7 +178,7 @@ class StoreContext:
     bylines: BylineIndex
     now: datetime = field(default_factory=utcnow)
     # Stored articles' fingerprints, by id: candidates recur from feed to feed in a cycle.
-    prints: dict[int, Fingerprint] = field(default_factory=dict)
+    prints: dict[int, _Packed] = field(default_factory=dict)
     terms_digest: str = ""  # of the matcher's terms (crm.monitoring.prepare)
     recent: dict[int, _Recent] = field(default_factory=dict)
     recent_bands: dict[str, dict[int, list[int]]] = field(default_factory=dict)  # band, bucket
@@ -202,7 +224,7 @@ class StoreContext:
         if len(self.prints) >= PRINTS_KEPT:
             self.prints.clear()
             self._titles.clear()
-        self.prints[article_id] = print_
+        self.prints[article_id] = _Packed.of(print_)
 
 
 @dataclass
@@ -368,16 +390,24 @@ def _find_copies(items: list[_Entry], feed_id: int, ctx: StoreContext) -> None:
                 db.select(Article.id, Article.title, Article.summary)
                 .where(Article.id.in_(chunk))):
             ctx._remember(article_id, fingerprint(title, summary))
+    unpacked: dict[int, Fingerprint] = {}  # for this feed's entries (they share candidates)
+
+    def stored_print(article_id: int) -> Fingerprint:
+        if (found := unpacked.get(article_id)) is None:
+            if (packed := ctx.prints.get(article_id)) is not None:
+                found = packed.unpack()
+            else:  # the cache was cleared meanwhile
+                title, summary = db.session.execute(db.select(Article.title, Article.summary)
+                                                    .where(Article.id == article_id)).one()
+                found = fingerprint(title, summary)
+                ctx._remember(article_id, found)
+            unpacked[article_id] = found
+        return found
+
     for item, shortlist in zip(items, shortlists, strict=True):
         best, best_score = None, 0.0
         for article_id, at in shortlist.items():
-            stored = ctx.prints.get(article_id)
-            if stored is None:  # the cache was cleared meanwhile
-                title, summary = db.session.execute(db.select(Article.title, Article.summary)
-                                                    .where(Article.id == article_id)).one()
-                stored = fingerprint(title, summary)
-                ctx._remember(article_id, stored)
-            score = similarity(item.fingerprint, stored, item.at - at)
+            score = similarity(item.fingerprint, stored_print(article_id), item.at - at)
             if score > best_score:
                 best, best_score = article_id, score
         item.article_id = best

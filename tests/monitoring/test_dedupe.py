@@ -146,3 +146,33 @@ def test_a_later_copy_fills_what_the_first_left_empty(app):
     _store(second, [_row(title, "", "y1", "2026-11-23T15:05")])
     article = db.session.scalars(db.select(Article)).one()
     assert article.link == "https://www.example.no/y1"
+
+
+def test_a_rolled_back_store_leaves_nothing_in_the_cycle_index(app):
+    from crm.extensions import db
+    from crm.monitoring.store import StoreContext, store_entries
+    from tests import factories as make
+
+    one, other = make.feed("https://a.example.no/rss"), make.feed("https://b.example.no/rss")
+    text = ("Regjeringen la i dag fram forslaget om nye bompenger i Bergen, og opposisjonen "
+            "reagerer kraftig på økningen.")
+    story = dedupe_set.parsed(_row("Nye bompenger i Bergen møter sterk motstand i bystyret",
+                                   text, "a1"))
+    copy = dedupe_set.parsed(_row("Nye bompenger i Bergen møter sterk motstand i bystyret",
+                                  text, "b1", time="2026-11-23T09:20"))
+    ctx = StoreContext.load()
+    assert store_entries(one.id, None, [story], ctx).new_articles == 1
+    db.session.rollback()
+    ctx.rolled_back()
+    ctx.committed()  # nothing pending any more
+    assert not ctx.recent and not ctx.prints
+    assert store_entries(one.id, None, [story], ctx).new_articles == 1
+    db.session.commit()
+    ctx.committed()
+    assert len(ctx.recent) == 1 and ctx.first_recent is not None
+    counts = store_entries(other.id, None, [copy], ctx)  # found in memory, not by SQL
+    db.session.commit()
+    ctx.committed()
+    assert (counts.new_articles, counts.new_sources) == (0, 1)
+    [article_id] = ctx.recent
+    assert ctx.recent[article_id].feeds == {one.id, other.id}

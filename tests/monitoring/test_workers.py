@@ -12,7 +12,7 @@ import pytest
 from crm.extensions import db
 from crm.monitoring import services
 from crm.monitoring.fetch import FetchLimits
-from crm.monitoring.models import Article, Feed
+from crm.monitoring.models import Article, Feed, Mention
 from crm.monitoring.workers import FeedJob, FeedPool, PoolSettings, fetch_and_parse
 from tests import factories as make
 from tests.monitoring.feedserver import rss
@@ -43,6 +43,47 @@ def test_fetch_and_parse_is_a_plain_function_with_a_picklable_result(feed_server
     same_bytes = fetch_and_parse(FeedJob(7, url, content_hash=outcome.content_hash),
                                  limits=FetchLimits(allow_networks=LOOPBACK))
     assert same_bytes.not_modified
+
+
+def test_workers_prepare_the_entries_as_the_store_would_with_the_cycles_terms(feed_server):
+    from crm.monitoring.matching import Matcher, TermSpec
+    from crm.monitoring.prepare import prepare_entries, terms_digest
+
+    terms = (TermSpec(1, ("Støre",)), TermSpec(2, ("Ap",), "sensitive", (), "party"),
+             TermSpec(3, ("budsjett",), group="issue"))
+    stories = [STORY, dict(STORY, guid="urn:2", link="", title="Ap-leder om 🍕 og æøå\x00",
+                           description="Budsjettforhandlingene <script>x</script>")]
+    url = feed_server.add("/nrk.xml", rss(stories))
+    settings = PoolSettings(processes=1, threads=1, limits=FetchLimits(allow_networks=LOOPBACK),
+                            terms=terms, terms_digest=terms_digest(terms))
+    with FeedPool(settings) as pool:
+        [outcome] = pool.run([FeedJob(5, url)])
+    prepared, entries = outcome.prepared, outcome.parsed.entries
+    here = prepare_entries(5, entries, Matcher(list(terms)), terms_digest(terms))
+    assert prepared == here and prepared.terms_digest == terms_digest(terms)
+    assert [sorted(item.matches) for item in prepared.items] == [[1, 2, 3], [2, 3]]
+    # Without terms the workers leave preparing to the polling process.
+    with FeedPool(PoolSettings(processes=1, threads=1,
+                               limits=FetchLimits(allow_networks=LOOPBACK))) as pool:
+        [outcome] = pool.run([FeedJob(5, url)])
+    assert outcome.ok and outcome.prepared is None
+
+
+def test_matches_made_with_other_terms_are_not_used(app, feed_server):
+    from crm.monitoring.matching import Matcher, TermSpec
+    from crm.monitoring.prepare import prepare_entries
+    from crm.monitoring.store import StoreContext, store_entries
+
+    term = make.watch_term("Støre")
+    feed = make.feed(feed_server.add("/nrk.xml", rss([STORY])), "NRK")
+    entries = fetch_and_parse(FeedJob(feed.id, feed.url),
+                              limits=FetchLimits(allow_networks=LOOPBACK)).parsed.entries
+    stale = prepare_entries(feed.id, entries, Matcher([TermSpec(term.id, ("budsjett",))]),
+                            "an older set of terms")
+    counts = store_entries(feed.id, None, entries, StoreContext.load(), stale)
+    db.session.commit()
+    [mention] = db.session.scalars(db.select(Mention)).all()
+    assert counts.new_mentions == 1 and mention.snippet.startswith("Støre")
 
 
 def test_the_pool_reads_feeds_in_worker_processes(feed_server):
