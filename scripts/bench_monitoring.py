@@ -14,12 +14,16 @@ database; each database's tables are dropped and created again: give it one of i
      <= 0.5) and with our options,
   3. a second cycle with every feed unchanged (conditional GET: 304s) and its share of the
      first (the goal is <= 3%),
-  4. the peak memory of the polling process (the goal is < 300 MB), of its worker processes
+  4. CPU seconds (user + system) of each cycle: the polling process, its workers and, on
+     PostgreSQL, the server process of its connection, and the first cycle's CPU against
+     feedparser's (less affected by other work on the shared machine than wall time),
+  5. the peak memory of the polling process (the goal is < 300 MB), of its worker processes
      (the highest sum of their resident memory, and of their proportional set size: shared
      pages counted once), and in sum. The cycles run in a process of their own, so the
      benchmark's own copies of the feeds do not count,
-  5. matching throughput: our one-pass matcher against a loop of one regex per term form.
-Only loopback traffic; bounded in size and time. Takes a few minutes on 2 cores.
+  6. matching throughput: our one-pass matcher against a loop of one regex per term form.
+--profile FILE writes the first cycle's pyinstrument profile of the polling process to
+FILE.<database>.txt. Only loopback traffic; bounded in size and time. Takes a few minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -211,25 +215,28 @@ def poll_cycles(url: str, workers: int, processes: int | None, results,
         results.put(figures)
 
 
-def parse_alone(bodies: list[bytes], sample_share: int = 4) -> tuple[float, float]:
-    """(feedparser.parse with its defaults, with our options) over `bodies`, in seconds, in
-    one process, from every `sample_share`-th feed, scaled up (the feeds are alike)."""
+def parse_alone(bodies: list[bytes], sample_share: int = 4) -> tuple[float, float, float]:
+    """(feedparser.parse with its defaults, with our options, CPU seconds with its defaults)
+    over `bodies`, in seconds, in one process, from every `sample_share`-th feed, scaled up
+    (the feeds are alike)."""
     import feedparser
 
     headers = {"content-type": "application/rss+xml; charset=utf-8"}
     sample = bodies[::sample_share]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for body in sample:
         feedparser.parse(io.BytesIO(body), response_headers=headers)
     defaults = (time.perf_counter() - started) * len(bodies) / len(sample)
+    defaults_cpu = (time.process_time() - cpu) * len(bodies) / len(sample)
     started = time.perf_counter()
     for body in sample:
         feedparser.parse(io.BytesIO(body), response_headers=headers,
                          sanitize_html=False, resolve_relative_uris=False)
     ours = (time.perf_counter() - started) * len(bodies) / len(sample)
     print(f"feedparser.parse alone, from a {len(sample)}-feed sample: {defaults:.2f} s with its "
-          f"defaults, {ours:.2f} s with sanitize_html=False, resolve_relative_uris=False")
-    return defaults, ours
+          f"defaults ({defaults_cpu:.2f} s CPU), {ours:.2f} s with sanitize_html=False, "
+          f"resolve_relative_uris=False")
+    return defaults, ours, defaults_cpu
 
 
 def prepare(url: str, base: str, feeds, terms) -> None:
@@ -252,7 +259,8 @@ def mb(size: int) -> str:
     return f"{size / 1024 / 1024:6.0f} MB"
 
 
-def report(label: str, figures: dict, defaults: float, ours: float) -> None:
+def report(label: str, figures: dict, defaults: float, ours: float, defaults_cpu: float
+           ) -> None:
     first, second = figures["first"], figures["second"]
     cycle = first["seconds"]
     print(f"\n== {label}")
@@ -273,6 +281,10 @@ def report(label: str, figures: dict, defaults: float, ours: float) -> None:
         server = f", database server {cpu[2]:.2f} s" if cpu[2] else ""
         print(f"   CPU (user + system), {name} cycle: {sum(c for c in cpu if c == c):.2f} s = "
               f"polling process {cpu[0]:.2f} s, workers {cpu[1]:.2f} s{server}")
+    first_cpu = sum(c for c in (first["cpu_parent"], first["cpu_workers"], first["cpu_server"])
+                    if c == c)
+    print(f"   CPU ratio, first cycle / feedparser defaults: {first_cpu / defaults_cpu:.2f} "
+          f"(less affected by other work on the machine than the wall-time ratio)")
     children = max(first["children_rss"], second["children_rss"])
     children_pss = max(first["children_pss"], second["children_pss"])
     parent = figures["parent_rss"]
@@ -324,7 +336,7 @@ def main() -> None:
     if args.both:
         urls = [sqlite, args.both]
     try:
-        defaults, ours = parse_alone([b for b, _ in feeds.values()])
+        defaults, ours, defaults_cpu = parse_alone([b for b, _ in feeds.values()])
         spawn = multiprocessing.get_context("spawn")
         for url in urls:
             prepare(url, base, feeds, terms)
@@ -337,7 +349,7 @@ def main() -> None:
             figures = results.get(timeout=3600)
             poller.join(60)
             report(label + f" ({url.rsplit('/', 1)[-1]})",
-                   figures, defaults, ours)
+                   figures, defaults, ours, defaults_cpu)
         with _app(urls[-1], None).app_context():
             rows = db.session.execute(db.select(Article.title, Article.summary)).all()
             texts = [t for row in rows for t in row if t]
