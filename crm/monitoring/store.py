@@ -1,10 +1,14 @@
 """Storing a feed's entries: one article per story, its sources, bylines and mentions.
 
-Runs in the poller's main thread (the fetching threads never touch the database). Each step
-is one statement per feed (a few more for feeds over IN_CHUNK entries), all of them lookups
-by primary key or an indexed column, so the plans are index scans whatever the planner's
-statistics; on SQLite, new articles take two INSERTs (see _insert_articles) rather than one
-per row. No commit here: the caller commits once per feed.
+Runs in the polling process (the workers never touch the database). What needs no database
+(identity keys, fingerprints and content bands, the terms' matches) comes prepared from the
+worker that parsed the feed (crm/monitoring/prepare.py), or is made here the same way. Each
+step is one statement per feed (a few more for feeds over IN_CHUNK entries), all of them
+lookups by primary key or an indexed column, so the plans are index scans whatever the
+planner's statistics; on SQLite, new articles take two INSERTs (see _insert_articles) rather
+than one per row. No commit here: the caller commits once per feed, and tells the context
+(StoreContext.committed), which then indexes the cycle's new articles in memory: copies of
+them are found without SQL, and the band query only reads articles older than the cycle.
 
 An entry joins a stored article when it shares a key (GUID, link) or, failing that, when its
 content is a near-duplicate (crm.monitoring.dedupe). Every source keeps its own title, text,
@@ -322,7 +326,10 @@ def _stored_candidates(items: list[_Entry], feed_id: int, ctx: StoreContext
     """Articles stored before this cycle's (those are in `ctx.recent`) that share a band
     with `items`, within their time window and not carried by this feed already:
     ({band: [(id, sort time)] by id}, {id: title}). One narrow `key IN (...)` query on the
-    primary key per IN_CHUNK bands: an index scan whatever the planner's statistics."""
+    primary key per IN_CHUNK bands: an index scan whatever the planner's statistics. (A
+    `crm poll-feeds` by hand overlapping the scheduler's cycle: what the other one stored
+    with a later id than this cycle's first is found by its keys, not by content; the worst
+    case is a copy kept as an article of its own, with its mentions.)"""
     bands = sorted({band for item in items for band in item.prepared.bands})
     earliest = min(item.at - item.reach for item in items)
     latest = max(item.at + item.reach for item in items)
