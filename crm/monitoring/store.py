@@ -185,7 +185,8 @@ class StoreContext:
     prints: dict[int, _Packed] = field(default_factory=dict)
     terms_digest: str = ""  # of the matcher's terms (crm.monitoring.prepare)
     recent: dict[int, _Recent] = field(default_factory=dict)
-    recent_bands: dict[str, dict[int, list[int]]] = field(default_factory=dict)  # band, bucket
+    # band -> time slot -> [(id, sort time as a timestamp)]
+    recent_bands: dict[str, dict[int, list[tuple[int, float]]]] = field(default_factory=dict)
     first_recent: int | None = None  # the lowest id in `recent`
     _titles: dict[int, frozenset[str]] = field(default_factory=dict)
     _pending: list[tuple] = field(default_factory=list)
@@ -208,7 +209,7 @@ class StoreContext:
                 slot = _bucket(sort_at)
                 for band in bands:
                     self.recent_bands.setdefault(band, {}).setdefault(slot, []).append(
-                        article_id)
+                        (article_id, sort_at.timestamp()))
                 if self.first_recent is None or article_id < self.first_recent:
                     self.first_recent = article_id
             elif op[0] == "source" and op[1] in self.recent:
@@ -362,11 +363,13 @@ def _shortlist(item: _Entry, by_band: dict[str, list[tuple[int, datetime]]], fee
     for band in item.prepared.bands:
         found = [(i, at) for i, at in by_band.get(band, ()) if low <= at <= high]
         if buckets := ctx.recent_bands.get(band):
+            earliest, latest = low.timestamp(), high.timestamp()
             for slot in range(_bucket(low), _bucket(high) + 1):
-                for article_id in buckets.get(slot, ()):
-                    recent = ctx.recent[article_id]
-                    if low <= recent.sort_at <= high and feed_id not in recent.feeds:
-                        found.append((article_id, recent.sort_at))
+                for article_id, at in buckets.get(slot, ()):
+                    if earliest <= at <= latest:
+                        recent = ctx.recent[article_id]
+                        if feed_id not in recent.feeds:
+                            found.append((article_id, recent.sort_at))
             found.sort()
         for article_id, at in found:
             chosen.setdefault(article_id, at)
