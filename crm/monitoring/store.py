@@ -25,6 +25,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from sqlalchemy import insert, update
 
@@ -55,7 +56,7 @@ from crm.text import fold
 from crm.timeutil import utcnow
 
 IN_CHUNK = 500  # keys per IN (...) query
-PRINTS_KEPT = 30_000  # cached fingerprints of stored articles (~2 KB each)
+PRINTS_KEPT = 15_000  # cached fingerprints of stored articles (~2 KB each)
 BUCKET_SECONDS = int(TITLE_WINDOW.total_seconds())  # the time slots of a cycle's band index
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\bog\b|\band\b|\bmed\b|\bfor\b|\|)\s*",
                            re.IGNORECASE)
@@ -226,8 +227,9 @@ class StoreContext:
         self._pending.clear()
 
     def _remember(self, article_id: int, print_: Fingerprint) -> None:
-        if len(self.prints) >= PRINTS_KEPT:
-            self.prints.clear()
+        if len(self.prints) >= PRINTS_KEPT:  # the older half goes (they are read again if need be)
+            for old in list(islice(self.prints, PRINTS_KEPT // 2)):
+                del self.prints[old]
             self._titles.clear()
         self.prints[article_id] = _Packed.of(print_)
 
