@@ -14,12 +14,16 @@ database; each database's tables are dropped and created again: give it one of i
      <= 0.5) and with our options,
   3. a second cycle with every feed unchanged (conditional GET: 304s) and its share of the
      first (the goal is <= 3%),
-  4. the peak memory of the polling process (the goal is < 300 MB), of its worker processes
+  4. CPU seconds (user + system) of each cycle: the polling process, its workers and, on
+     PostgreSQL, the server process of its connection, and the first cycle's CPU against
+     feedparser's (less affected by other work on the shared machine than wall time),
+  5. the peak memory of the polling process (the goal is < 300 MB), of its worker processes
      (the highest sum of their resident memory, and of their proportional set size: shared
      pages counted once), and in sum. The cycles run in a process of their own, so the
      benchmark's own copies of the feeds do not count,
-  5. matching throughput: our one-pass matcher against a loop of one regex per term form.
-Only loopback traffic; bounded in size and time. Takes a few minutes on 2 cores.
+  6. matching throughput: our one-pass matcher against a loop of one regex per term form.
+--profile FILE writes the first cycle's pyinstrument profile of the polling process to
+FILE.<database>.txt. Only loopback traffic; bounded in size and time. Takes a few minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -143,14 +147,33 @@ def _app(url: str, processes: int | None):
     return create_app(config)
 
 
-def poll_cycles(url: str, workers: int, processes: int | None, results) -> None:
-    """In a process of its own: two poll cycles; figures back through `results`."""
+def _backend_pid() -> int | None:
+    """The PostgreSQL server process serving this session (its CPU counts too), or None."""
+    from crm.extensions import db
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.scalar(db.text("SELECT pg_backend_pid()"))
+
+
+def poll_cycles(url: str, workers: int, processes: int | None, results,
+                profile: str = "") -> None:
+    """In a process of its own: two poll cycles; figures back through `results`.
+
+    CPU seconds (user + system) are counted per cycle for this process, its worker processes
+    and, on PostgreSQL, the server process of its connection: less affected than wall time
+    by other work on the machine. With `profile`, the first cycle's pyinstrument profile
+    (of this process) is written to that file."""
     import resource
 
     from crm.extensions import db
     from crm.monitoring import services
     from crm.monitoring.models import Feed
+    from crm.monitoring.workers import cpu_seconds
     from crm.timeutil import utcnow
+
+    def own_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
 
     with _app(url, processes).app_context():
         figures = {}
@@ -158,13 +181,33 @@ def poll_cycles(url: str, workers: int, processes: int | None, results) -> None:
             if name == "second":
                 db.session.execute(db.update(Feed).values(next_poll_at=utcnow()))
                 db.session.commit()
-            started = time.perf_counter()
-            summary = services.poll_feeds(services.due_feeds(), workers=workers)
+            feeds = services.due_feeds()
+            backend = _backend_pid()
+            db.session.commit()
+            server_cpu = cpu_seconds(backend) if backend else 0.0
+            profiler = None
+            if profile and name == "first":
+                from pyinstrument import Profiler
+                profiler = Profiler(interval=0.005)
+                profiler.start()
+            started, cpu = time.perf_counter(), own_cpu()
+            summary = services.poll_feeds(feeds, workers=workers)
+            seconds, cpu = time.perf_counter() - started, own_cpu() - cpu
+            if profiler is not None:
+                profiler.stop()
+                Path(profile).write_text(profiler.output_text(unicode=True, color=False,
+                                                              show_all=False))
+            if backend:  # the same connection, if the pool kept it (checked)
+                same = _backend_pid() == backend
+                db.session.commit()
+                server_cpu = cpu_seconds(backend) - server_cpu if same else float("nan")
             pool = summary.pool
             figures[name] = {
-                "seconds": time.perf_counter() - started, "summary": str(summary),
+                "seconds": seconds, "summary": str(summary),
                 "store": summary.store_seconds, "parse": summary.parse_seconds,
                 "fetch": summary.fetch_seconds,
+                "cpu_parent": cpu, "cpu_workers": pool.cpu_seconds_children if pool else 0.0,
+                "cpu_server": server_cpu,
                 "children_rss": pool.peak_rss_children if pool else 0,
                 "children_pss": pool.peak_pss_children if pool else 0,
                 "replaced": pool.workers_replaced if pool else 0}
@@ -172,25 +215,28 @@ def poll_cycles(url: str, workers: int, processes: int | None, results) -> None:
         results.put(figures)
 
 
-def parse_alone(bodies: list[bytes], sample_share: int = 4) -> tuple[float, float]:
-    """(feedparser.parse with its defaults, with our options) over `bodies`, in seconds, in
-    one process, from every `sample_share`-th feed, scaled up (the feeds are alike)."""
+def parse_alone(bodies: list[bytes], sample_share: int = 4) -> tuple[float, float, float]:
+    """(feedparser.parse with its defaults, with our options, CPU seconds with its defaults)
+    over `bodies`, in seconds, in one process, from every `sample_share`-th feed, scaled up
+    (the feeds are alike)."""
     import feedparser
 
     headers = {"content-type": "application/rss+xml; charset=utf-8"}
     sample = bodies[::sample_share]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for body in sample:
         feedparser.parse(io.BytesIO(body), response_headers=headers)
     defaults = (time.perf_counter() - started) * len(bodies) / len(sample)
+    defaults_cpu = (time.process_time() - cpu) * len(bodies) / len(sample)
     started = time.perf_counter()
     for body in sample:
         feedparser.parse(io.BytesIO(body), response_headers=headers,
                          sanitize_html=False, resolve_relative_uris=False)
     ours = (time.perf_counter() - started) * len(bodies) / len(sample)
     print(f"feedparser.parse alone, from a {len(sample)}-feed sample: {defaults:.2f} s with its "
-          f"defaults, {ours:.2f} s with sanitize_html=False, resolve_relative_uris=False")
-    return defaults, ours
+          f"defaults ({defaults_cpu:.2f} s CPU), {ours:.2f} s with sanitize_html=False, "
+          f"resolve_relative_uris=False")
+    return defaults, ours, defaults_cpu
 
 
 def prepare(url: str, base: str, feeds, terms) -> None:
@@ -213,7 +259,8 @@ def mb(size: int) -> str:
     return f"{size / 1024 / 1024:6.0f} MB"
 
 
-def report(label: str, figures: dict, defaults: float, ours: float) -> None:
+def report(label: str, figures: dict, defaults: float, ours: float, defaults_cpu: float
+           ) -> None:
     first, second = figures["first"], figures["second"]
     cycle = first["seconds"]
     print(f"\n== {label}")
@@ -228,6 +275,16 @@ def report(label: str, figures: dict, defaults: float, ours: float) -> None:
     print(f"3. Second cycle, unchanged:    {second['seconds']:8.2f} s = "
           f"{100 * second['seconds'] / cycle:.1f}% of the first (goal <= 3%)   "
           f"({second['summary']})")
+    for name, cycle_figures in (("first", first), ("second", second)):
+        cpu = (cycle_figures["cpu_parent"], cycle_figures["cpu_workers"],
+               cycle_figures["cpu_server"])
+        server = f", database server {cpu[2]:.2f} s" if cpu[2] else ""
+        print(f"   CPU (user + system), {name} cycle: {sum(c for c in cpu if c == c):.2f} s = "
+              f"polling process {cpu[0]:.2f} s, workers {cpu[1]:.2f} s{server}")
+    first_cpu = sum(c for c in (first["cpu_parent"], first["cpu_workers"], first["cpu_server"])
+                    if c == c)
+    print(f"   CPU ratio, first cycle / feedparser defaults: {first_cpu / defaults_cpu:.2f} "
+          f"(less affected by other work on the machine than the wall-time ratio)")
     children = max(first["children_rss"], second["children_rss"])
     children_pss = max(first["children_pss"], second["children_pss"])
     parent = figures["parent_rss"]
@@ -246,6 +303,9 @@ def main() -> None:
                         help="worker processes (default CRM_FEED_PROCESSES or the cores; "
                              "0: threads in the polling process)")
     parser.add_argument("--database-url", action="append", default=[])
+    parser.add_argument("--profile", default="",
+                        help="write the first cycle's pyinstrument profile of the polling "
+                             "process to PROFILE.<database>.txt")
     parser.add_argument("--both", nargs="?", const=PG_DEFAULT, default="",
                         help="a temporary SQLite database, then this PostgreSQL one")
     args = parser.parse_args()
@@ -276,18 +336,20 @@ def main() -> None:
     if args.both:
         urls = [sqlite, args.both]
     try:
-        defaults, ours = parse_alone([b for b, _ in feeds.values()])
+        defaults, ours, defaults_cpu = parse_alone([b for b, _ in feeds.values()])
         spawn = multiprocessing.get_context("spawn")
         for url in urls:
             prepare(url, base, feeds, terms)
             results = spawn.Queue()
+            label = url.split(":", 1)[0].split("+")[0]
+            profile = f"{args.profile}.{label}.txt" if args.profile else ""
             poller = spawn.Process(target=poll_cycles,
-                                   args=(url, args.workers, args.processes, results))
+                                   args=(url, args.workers, args.processes, results, profile))
             poller.start()
             figures = results.get(timeout=3600)
             poller.join(60)
-            report(url.split(":", 1)[0].split("+")[0] + f" ({url.rsplit('/', 1)[-1]})",
-                   figures, defaults, ours)
+            report(label + f" ({url.rsplit('/', 1)[-1]})",
+                   figures, defaults, ours, defaults_cpu)
         with _app(urls[-1], None).app_context():
             rows = db.session.execute(db.select(Article.title, Article.summary)).all()
             texts = [t for row in rows for t in row if t]

@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -35,8 +35,9 @@ from crm.monitoring.fetch import (
     parse_networks,
 )
 from crm.monitoring.models import Article, ArticleSource, Feed
+from crm.monitoring.prepare import terms_digest
 from crm.monitoring.sanitize import safe_link
-from crm.monitoring.store import StoreContext, StoreCounts, store_entries
+from crm.monitoring.store import StoreContext, StoreCounts, load_term_specs, store_entries
 from crm.monitoring.workers import (
     FeedJob,
     FeedPool,
@@ -302,11 +303,13 @@ def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None
     if parsed is not None and parsed.entries:
         ctx = ctx or StoreContext.load()
         try:
-            report.counts = store_entries(feed.id, feed.organisation_id, parsed.entries, ctx)
+            report.counts = store_entries(feed.id, feed.organisation_id, parsed.entries, ctx,
+                                          outcome.prepared)
             db.session.flush()
         except IntegrityError:
             # Another process stored the same story a moment ago; next time it is known.
             db.session.rollback()
+            ctx.rolled_back()
             report.warnings.append(msg("Entries clashed with a concurrent poll; retried next "
                                        "time."))
     values: dict = {"last_polled_at": now}
@@ -337,6 +340,8 @@ def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None
                        .execution_options(synchronize_session=False))
     if commit:
         db.session.commit()
+        if ctx is not None:
+            ctx.committed()
     return report
 
 
@@ -363,7 +368,11 @@ def poll_feeds(feeds: list[Feed], workers: int | None = None,
     summary = PollSummary(feeds=len(feeds))
     if not feeds:
         return summary
-    settings = pool_settings(workers)
+    # The workers match with the terms of the cycle's start, as the store does (a term saved
+    # meanwhile counts from the next cycle; the store re-matches if the terms differ).
+    specs = load_term_specs()
+    settings = replace(pool_settings(workers), terms=tuple(specs),
+                       terms_digest=terms_digest(specs))
     ctx: StoreContext | None = None  # loaded when the first feed brings entries
     jobs = [job_of(f) for f in feeds]
     by_id = {job.id: job for job in jobs}
@@ -386,7 +395,7 @@ def poll_feeds(feeds: list[Feed], workers: int | None = None,
                     db.session.commit()  # a failing store must not undo others' health
                     uncommitted = 0
                 if has_entries and ctx is None:
-                    ctx = StoreContext.load()
+                    ctx = StoreContext.load(specs)
                 report = _record_safely(job, outcome, ctx, commit=has_entries)
                 uncommitted += not has_entries
                 if uncommitted >= 200:
@@ -464,6 +473,8 @@ def _record_safely(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None
         return record_outcome(feed, outcome, ctx, commit)
     except Exception as exc:  # noqa: BLE001 (one feed's database trouble must not stop a poll)
         db.session.rollback()
+        if ctx is not None:
+            ctx.rolled_back()
         current_app.logger.exception("Storing feed %s failed", feed.id)
         message = msg("Could not store the entries (%(kind)s).", kind=type(exc).__name__)
         now = utcnow()

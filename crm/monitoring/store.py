@@ -1,10 +1,14 @@
 """Storing a feed's entries: one article per story, its sources, bylines and mentions.
 
-Runs in the poller's main thread (the fetching threads never touch the database). Each step
-is one statement per feed (a few more for feeds over IN_CHUNK entries), all of them lookups
-by primary key or an indexed column, so the plans are index scans whatever the planner's
-statistics; on SQLite, new articles take two INSERTs (see _insert_articles) rather than one
-per row. No commit here: the caller commits once per feed.
+Runs in the polling process (the workers never touch the database). What needs no database
+(identity keys, fingerprints and content bands, the terms' matches) comes prepared from the
+worker that parsed the feed (crm/monitoring/prepare.py), or is made here the same way. Each
+step is one statement per feed (a few more for feeds over IN_CHUNK entries), all of them
+lookups by primary key or an indexed column, so the plans are index scans whatever the
+planner's statistics; on SQLite, new articles take two INSERTs (see _insert_articles) rather
+than one per row. No commit here: the caller commits once per feed, and tells the context
+(StoreContext.committed), which then indexes the cycle's new articles in memory: copies of
+them are found without SQL, and the band query only reads articles older than the cycle.
 
 An entry joins a stored article when it shares a key (GUID, link) or, failing that, when its
 content is a near-duplicate (crm.monitoring.dedupe). Every source keeps its own title, text,
@@ -17,24 +21,24 @@ publication time).
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from sqlalchemy import insert, update
 
 from crm.extensions import db
 from crm.monitoring.dedupe import (
     MAX_CANDIDATES,
+    TITLE_WINDOW,
     WINDOW,
     Fingerprint,
-    boilerplate,
-    entry_keys,
     fingerprint,
     similarity,
     title_words,
     titles_may_match,
-    trusted_guids,
 )
 from crm.monitoring.matching import Matcher, TermMatch, TermSpec
 from crm.monitoring.models import (
@@ -46,21 +50,28 @@ from crm.monitoring.models import (
     WatchTerm,
 )
 from crm.monitoring.parse import ParsedEntry
+from crm.monitoring.prepare import PreparedEntry, PreparedFeed, prepare_entries, terms_digest
 from crm.monitoring.sanitize import clean_html
 from crm.text import fold
 from crm.timeutil import utcnow
 
 IN_CHUNK = 500  # keys per IN (...) query
-PRINTS_KEPT = 50_000  # cached fingerprints of stored articles (a few MB)
+PRINTS_KEPT = 15_000  # cached fingerprints of stored articles (~2 KB each)
+BUCKET_SECONDS = int(TITLE_WINDOW.total_seconds())  # the time slots of a cycle's band index
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\bog\b|\band\b|\bmed\b|\bfor\b|\|)\s*",
                            re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
 
 
+def load_term_specs() -> list[TermSpec]:
+    """The active watch terms, as the matcher (here or in a worker process) needs them."""
+    terms = db.session.scalars(db.select(WatchTerm).where(WatchTerm.active.is_(True))).all()
+    return [term_spec(t) for t in terms]
+
+
 def load_matcher() -> Matcher:
     """A matcher over the active watch terms."""
-    terms = db.session.scalars(db.select(WatchTerm).where(WatchTerm.active.is_(True))).all()
-    return Matcher([term_spec(t) for t in terms])
+    return Matcher(load_term_specs())
 
 
 def term_spec(term: WatchTerm) -> TermSpec:
@@ -129,17 +140,98 @@ class BylineIndex:
         return Byline()
 
 
+@dataclass(slots=True)
+class _Packed:
+    """A stored article's fingerprint in a third of the memory (an array, not a set, of its
+    shingles): thousands are kept for a cycle."""
+    title_words: frozenset[str]
+    title_length: int
+    shingles: array
+    summary_length: int
+    summary_folded: str
+
+    @classmethod
+    def of(cls, print_: Fingerprint) -> _Packed:
+        return cls(print_.title_words, print_.title_length,
+                   array("Q", sorted(print_.summary_shingles)), print_.summary_length,
+                   print_.summary_folded)
+
+    def unpack(self) -> Fingerprint:
+        return Fingerprint(self.title_words, self.title_length, frozenset(self.shingles),
+                           self.summary_length, self.summary_folded)
+
+
+@dataclass(slots=True)
+class _Recent:
+    """An article this context stored (committed): what finding it as a candidate needs."""
+    sort_at: datetime
+    title_words: frozenset[str]
+    feeds: set[int]
+
+
+def _bucket(at: datetime) -> int:
+    return int(at.timestamp()) // BUCKET_SECONDS
+
+
 @dataclass
 class StoreContext:
+    """What storing needs for a whole poll cycle: the matcher, the bylines, caches, and an
+    index of the articles stored in this cycle (found by content without SQL, see
+    `committed`)."""
+
     matcher: Matcher
     bylines: BylineIndex
     now: datetime = field(default_factory=utcnow)
     # Stored articles' fingerprints, by id: candidates recur from feed to feed in a cycle.
-    prints: dict[int, Fingerprint] = field(default_factory=dict)
+    prints: dict[int, _Packed] = field(default_factory=dict)
+    terms_digest: str = ""  # of the matcher's terms (crm.monitoring.prepare)
+    recent: dict[int, _Recent] = field(default_factory=dict)
+    # band -> time slot -> [(id, sort time as a timestamp)]
+    recent_bands: dict[str, dict[int, list[tuple[int, float]]]] = field(default_factory=dict)
+    first_recent: int | None = None  # the lowest id in `recent`
+    _titles: dict[int, frozenset[str]] = field(default_factory=dict)
+    _pending: list[tuple] = field(default_factory=list)
 
     @classmethod
-    def load(cls) -> StoreContext:
-        return cls(load_matcher(), BylineIndex.load())
+    def load(cls, specs: list[TermSpec] | None = None) -> StoreContext:
+        specs = load_term_specs() if specs is None else specs
+        return cls(Matcher(specs), BylineIndex.load(), terms_digest=terms_digest(specs))
+
+    def committed(self) -> None:
+        """The stores since the last call are committed: index their new articles and
+        sources, so that later feeds of the cycle find them in memory rather than by SQL.
+        (A context whose caller never calls this finds everything by SQL: as correct, only
+        slower.)"""
+        for op in self._pending:
+            if op[0] == "new":
+                _, article_id, sort_at, print_, feed_id, bands = op
+                self.recent[article_id] = _Recent(sort_at, print_.title_words, {feed_id})
+                self._remember(article_id, print_)
+                slot = _bucket(sort_at)
+                for band in bands:
+                    self.recent_bands.setdefault(band, {}).setdefault(slot, []).append(
+                        (article_id, sort_at.timestamp()))
+                if self.first_recent is None or article_id < self.first_recent:
+                    self.first_recent = article_id
+            elif op[0] == "source" and op[1] in self.recent:
+                self.recent[op[1]].feeds.add(op[2])
+            elif op[0] == "fill":
+                self.prints.pop(op[1], None)
+                self._titles.pop(op[1], None)
+                if op[1] in self.recent and op[2] is not None:
+                    self.recent[op[1]].title_words = op[2]
+        self._pending.clear()
+
+    def rolled_back(self) -> None:
+        """The stores since the last commit were rolled back: forget them."""
+        self._pending.clear()
+
+    def _remember(self, article_id: int, print_: Fingerprint) -> None:
+        if len(self.prints) >= PRINTS_KEPT:  # the older half goes (they are read again if need be)
+            for old in list(islice(self.prints, PRINTS_KEPT // 2)):
+                del self.prints[old]
+            self._titles.clear()
+        self.prints[article_id] = _Packed.of(print_)
 
 
 @dataclass
@@ -178,7 +270,6 @@ class _Stored:
     author: str
     published_at: datetime | None
     sort_at: datetime
-    title_words: frozenset[str] | None = None
     terms: set[int] = field(default_factory=set)
     feeds: set[int] = field(default_factory=set)
     texts: set[tuple[str, str]] = field(default_factory=set)
@@ -188,40 +279,14 @@ _STORED_COLUMNS = (Article.id, Article.title, Article.summary, Article.link, Art
                    Article.published_at, Article.sort_at)
 
 
-def _candidates(bands: list[str], feed_id: int, earliest: datetime, latest: datetime
-                ) -> tuple[dict[str, list[int]], dict[int, _Stored]]:
-    """Stored articles sharing a content band, within the window and not carried by this
-    feed already: ({band: [ids]}, articles)."""
-    by_band: dict[str, list[int]] = {}
-    articles: dict[int, _Stored] = {}
-    for chunk in _chunks(bands):
-        rows = db.session.execute(
-            db.select(ArticleSketch.key, *_STORED_COLUMNS)
-            .join(Article, Article.id == ArticleSketch.article_id)
-            .where(ArticleSketch.key.in_(chunk), Article.sort_at >= earliest - WINDOW,
-                   Article.sort_at <= latest + WINDOW)).all()
-        for key, *values in rows:
-            by_band.setdefault(key, []).append(values[0])
-            articles.setdefault(values[0], _Stored(*values))
-    ids = sorted(articles)
-    own = set()
-    for chunk in _chunks(ids):
-        own.update(db.session.scalars(db.select(ArticleSource.article_id).where(
-            ArticleSource.feed_id == feed_id, ArticleSource.article_id.in_(chunk))))
-    if own:
-        by_band = {band: [i for i in found if i not in own] for band, found in by_band.items()}
-    return by_band, {i: a for i, a in articles.items() if i not in own}
-
-
-def _load_stored(ids: set[int], into: dict[int, _Stored]) -> None:
-    """Load the articles `ids` (if not yet in `into`), with their terms and sources."""
-    missing = sorted(ids - into.keys())
-    for chunk in _chunks(missing):
+def _load_stored(ids: set[int]) -> dict[int, _Stored]:
+    """The articles `ids`, with their terms and sources."""
+    into: dict[int, _Stored] = {}
+    wanted = sorted(ids)
+    for chunk in _chunks(wanted):
         for values in db.session.execute(db.select(*_STORED_COLUMNS)
                                          .where(Article.id.in_(chunk))).all():
             into[values[0]] = _Stored(*values)
-    wanted = sorted(ids)
-    for chunk in _chunks(wanted):
         for article_id, term_id in db.session.execute(
                 db.select(Mention.article_id, Mention.term_id)
                 .where(Mention.article_id.in_(chunk))).all():
@@ -231,6 +296,7 @@ def _load_stored(ids: set[int], into: dict[int, _Stored]) -> None:
                           ArticleSource.summary).where(ArticleSource.article_id.in_(chunk))):
             into[article_id].feeds.add(source_feed)
             into[article_id].texts.add((title, summary))
+    return into
 
 
 def sort_time(published: datetime | None, now: datetime) -> datetime:
@@ -243,66 +309,152 @@ def sort_time(published: datetime | None, now: datetime) -> datetime:
 @dataclass
 class _Entry:
     entry: ParsedEntry
-    keys: list[str]
-    fingerprint: Fingerprint
+    prepared: PreparedEntry
+    fingerprint: Fingerprint  # less the feed's boilerplate: what is compared
     at: datetime
     article_id: int | None = None
 
+    @property
+    def keys(self) -> list[str]:
+        return self.prepared.keys
 
-def _best_candidate(item: _Entry, by_band: dict[str, list[int]],
-                    stored: dict[int, _Stored], prints: dict[int, Fingerprint]) -> int | None:
-    best, best_score = None, 0.0
-    ids = dict.fromkeys(i for band in item.fingerprint.bands() for i in by_band.get(band, ()))
-    for article_id in list(ids)[:MAX_CANDIDATES]:
-        article = stored[article_id]
-        if article.title_words is None:
-            article.title_words = title_words(article.title)
-        if not titles_may_match(item.fingerprint.title_words, article.title_words):
-            continue
-        if article_id not in prints:
-            if len(prints) > PRINTS_KEPT:
-                prints.clear()
-            prints[article_id] = fingerprint(article.title, article.summary)
-        score = similarity(item.fingerprint, prints[article_id], item.at - article.sort_at)
-        if score > best_score:
-            best, best_score = article_id, score
-    return best
+    @property
+    def reach(self) -> timedelta:
+        """How far apart in time a stored copy can be (crm.monitoring.dedupe.similarity)."""
+        return WINDOW if self.fingerprint.has_summary else TITLE_WINDOW
+
+
+def _stored_candidates(items: list[_Entry], feed_id: int, ctx: StoreContext
+                       ) -> tuple[dict[str, list[tuple[int, datetime]]], dict[int, str]]:
+    """Articles stored before this cycle's (those are in `ctx.recent`) that share a band
+    with `items`, within their time window and not carried by this feed already:
+    ({band: [(id, sort time)] by id}, {id: title}). One narrow `key IN (...)` query on the
+    primary key per IN_CHUNK bands: an index scan whatever the planner's statistics. (A
+    `crm poll-feeds` by hand overlapping the scheduler's cycle: what the other one stored
+    with a later id than this cycle's first is found by its keys, not by content; the worst
+    case is a copy kept as an article of its own, with its mentions.)"""
+    bands = sorted({band for item in items for band in item.prepared.bands})
+    earliest = min(item.at - item.reach for item in items)
+    latest = max(item.at + item.reach for item in items)
+    by_band: dict[str, list[tuple[int, datetime]]] = {}
+    titles: dict[int, str] = {}
+    carried = db.select(ArticleSource.id).where(
+        ArticleSource.article_id == ArticleSketch.article_id, ArticleSource.feed_id == feed_id)
+    for chunk in _chunks(bands):
+        query = (db.select(ArticleSketch.key, ArticleSketch.article_id, Article.sort_at,
+                           Article.title)
+                 .join(Article, Article.id == ArticleSketch.article_id)
+                 .where(ArticleSketch.key.in_(chunk), Article.sort_at >= earliest,
+                        Article.sort_at <= latest, ~carried.exists()))
+        if ctx.first_recent is not None:
+            query = query.where(ArticleSketch.article_id < ctx.first_recent)
+        for key, article_id, sort_at, title in db.session.execute(query):
+            by_band.setdefault(key, []).append((article_id, sort_at))
+            titles[article_id] = title
+    for found in by_band.values():
+        found.sort()
+    return by_band, titles
+
+
+def _shortlist(item: _Entry, by_band: dict[str, list[tuple[int, datetime]]], feed_id: int,
+               ctx: StoreContext) -> dict[int, datetime]:
+    """The first MAX_CANDIDATES articles sharing a band with `item` (band by band, by id),
+    within its reach: {id: sort time}."""
+    low, high = item.at - item.reach, item.at + item.reach
+    chosen: dict[int, datetime] = {}
+    for band in item.prepared.bands:
+        found = [(i, at) for i, at in by_band.get(band, ()) if low <= at <= high]
+        if buckets := ctx.recent_bands.get(band):
+            earliest, latest = low.timestamp(), high.timestamp()
+            for slot in range(_bucket(low), _bucket(high) + 1):
+                for article_id, at in buckets.get(slot, ()):
+                    if earliest <= at <= latest:
+                        recent = ctx.recent[article_id]
+                        if feed_id not in recent.feeds:
+                            found.append((article_id, recent.sort_at))
+            found.sort()
+        for article_id, at in found:
+            chosen.setdefault(article_id, at)
+        if len(chosen) >= MAX_CANDIDATES:
+            break
+    return dict(list(chosen.items())[:MAX_CANDIDATES])
+
+
+def _find_copies(items: list[_Entry], feed_id: int, ctx: StoreContext) -> None:
+    """Set `article_id` of each item that is a near-duplicate of a stored article."""
+    by_band, titles = _stored_candidates(items, feed_id, ctx)
+    shortlists: list[dict[int, datetime]] = []
+    missing: set[int] = set()
+    for item in items:
+        shortlist = {}
+        for article_id, at in _shortlist(item, by_band, feed_id, ctx).items():
+            words = ctx.recent[article_id].title_words if article_id in ctx.recent \
+                else ctx._titles.get(article_id)
+            if words is None:
+                words = ctx._titles[article_id] = title_words(titles[article_id])
+            if titles_may_match(item.fingerprint.title_words, words):
+                shortlist[article_id] = at
+                if article_id not in ctx.prints:
+                    missing.add(article_id)
+        shortlists.append(shortlist)
+    for chunk in _chunks(sorted(missing)):
+        for article_id, title, summary in db.session.execute(
+                db.select(Article.id, Article.title, Article.summary)
+                .where(Article.id.in_(chunk))):
+            ctx._remember(article_id, fingerprint(title, summary))
+    unpacked: dict[int, Fingerprint] = {}  # for this feed's entries (they share candidates)
+
+    def stored_print(article_id: int) -> Fingerprint:
+        if (found := unpacked.get(article_id)) is None:
+            if (packed := ctx.prints.get(article_id)) is not None:
+                found = packed.unpack()
+            else:  # the cache was cleared meanwhile
+                title, summary = db.session.execute(db.select(Article.title, Article.summary)
+                                                    .where(Article.id == article_id)).one()
+                found = fingerprint(title, summary)
+                ctx._remember(article_id, found)
+            unpacked[article_id] = found
+        return found
+
+    for item, shortlist in zip(items, shortlists, strict=True):
+        best, best_score = None, 0.0
+        for article_id, at in shortlist.items():
+            score = similarity(item.fingerprint, stored_print(article_id), item.at - at)
+            if score > best_score:
+                best, best_score = article_id, score
+        item.article_id = best
+
+
+def _matches(item: _Entry, prepared: PreparedFeed, ctx: StoreContext) -> dict[int, TermMatch]:
+    """The terms of the item's own text: as matched where it was prepared, if with the same
+    terms."""
+    if item.prepared.matches is not None and prepared.terms_digest == ctx.terms_digest:
+        return item.prepared.matches
+    return ctx.matcher.match(item.entry.title, item.entry.summary)
 
 
 def store_entries(feed_id: int, organisation_id: int | None, entries: list[ParsedEntry],
-                  ctx: StoreContext) -> StoreCounts:
-    """Store a feed's entries: new articles, new sources of known ones, their mentions."""
+                  ctx: StoreContext, prepared: PreparedFeed | None = None) -> StoreCounts:
+    """Store a feed's entries: new articles, new sources of known ones, their mentions.
+
+    `prepared`: what crm.monitoring.prepare made of these entries in a worker process (made
+    here if missing or not for this feed)."""
     counts = StoreCounts(entries=len(entries))
     if not entries:
         return counts
-    trusted = trusted_guids(entries)
-    batch: list[_Entry] = []
-    batch_keys: set[str] = set()
-    for entry in entries:
-        keys = entry_keys(entry, feed_id, trusted)
-        if batch_keys.intersection(keys):
-            continue  # the same story twice in one feed
-        batch_keys.update(keys)
-        batch.append(_Entry(entry, keys, fingerprint(entry.title, entry.summary),
-                            sort_time(entry.published, ctx.now)))
-    if common := boilerplate([item.fingerprint for item in batch]):
-        for item in batch:
-            item.fingerprint = item.fingerprint.without(common)
+    if prepared is None or prepared.feed_id != feed_id or prepared.entries != len(entries):
+        prepared = prepare_entries(feed_id, entries)
+    batch = [_Entry(entries[p.index], p, p.print_.without(prepared.boilerplate),
+                    sort_time(entries[p.index].published, ctx.now)) for p in prepared.items]
 
-    known = _known_keys(sorted(batch_keys))
+    known = _known_keys(sorted({k for item in batch for k in item.keys}))
     for item in batch:
         item.article_id = next((known[k] for k in item.keys if k in known), None)
-    unmatched = [item for item in batch if item.article_id is None]
-    stored: dict[int, _Stored] = {}
-    if unmatched and (bands := sorted({b for item in unmatched
-                                       for b in item.fingerprint.bands()})):
-        by_band, stored = _candidates(bands, feed_id, min(item.at for item in unmatched),
-                                      max(item.at for item in unmatched))
-        for item in unmatched:
-            item.article_id = _best_candidate(item, by_band, stored, ctx.prints)
+    unmatched = [item for item in batch if item.article_id is None and item.prepared.bands]
+    if unmatched:
+        _find_copies(unmatched, feed_id, ctx)
     joined = {item.article_id for item in batch if item.article_id is not None}
-    if joined:
-        _load_stored(joined, stored)
+    stored = _load_stored(joined) if joined else {}
 
     new_keys: list[dict] = []
     sources: list[dict] = []
@@ -320,16 +472,19 @@ def store_entries(feed_id: int, organisation_id: int | None, entries: list[Parse
         if feed_id in article.feeds:
             continue  # this feed carried the story already (another GUID or link)
         article.feeds.add(feed_id)
+        ctx._pending.append(("source", article.id, feed_id))
         sources.append(_source_row(article.id, feed_id, item.entry, ctx))
         text = (item.entry.title, item.entry.summary)
         if text not in article.texts and text != (article.title, article.summary):
             article.texts.add(text)
-            for term_id, match in ctx.matcher.match(*text).items():
+            for term_id, match in _matches(item, prepared, ctx).items():
                 if term_id not in article.terms:
                     article.terms.add(term_id)
                     mentions.append(mention_row(article.id, match, article.sort_at, ctx.now))
         if fill := _fill(article, item.entry, organisation_id, ctx):
             fills.append(fill)
+            ctx._pending.append(("fill", article.id,
+                                 title_words(article.title) if "title" in fill else None))
 
     if new_items:
         rows = [_article_row(item.entry, organisation_id, ctx) for item in new_items]
@@ -338,10 +493,11 @@ def store_entries(feed_id: int, organisation_id: int | None, entries: list[Parse
         for article_id, row, item in zip(ids, rows, new_items, strict=True):
             new_keys.extend({"key": k, "article_id": article_id} for k in item.keys)
             sources.append(_source_row(article_id, feed_id, item.entry, ctx))
-            sketches.update(dict.fromkeys((band, article_id)
-                                          for band in item.fingerprint.bands()))
+            sketches.update(dict.fromkeys((band, article_id) for band in item.prepared.bands))
             mentions.extend(mention_row(article_id, m, row["sort_at"], ctx.now)
-                            for m in ctx.matcher.match(row["title"], row["summary"]).values())
+                            for m in _matches(item, prepared, ctx).values())
+            ctx._pending.append(("new", article_id, row["sort_at"], item.prepared.print_,
+                                 feed_id, item.prepared.bands))
         counts.new_articles = len(ids)
         if sketches:
             db.session.execute(insert(ArticleSketch),

@@ -35,6 +35,7 @@ from crm.monitoring.models import (
 from crm.monitoring.opml import OpmlError, export_opml, import_opml
 from crm.monitoring.sanitize import clean_html
 from crm.monitoring.store import byline_names
+from crm.timeutil import utcnow
 from crm.view_helpers import (
     PAGE_SIZE,
     date_arg,
@@ -206,7 +207,9 @@ def feeds():
     """Every feed with its health."""
     items = db.session.scalars(db.select(Feed).order_by(Feed.name, Feed.id)
                                .options(selectinload(Feed.organisation))).all()
-    return render_template("monitoring/feeds.html", feeds=items)
+    now = utcnow()
+    return render_template("monitoring/feeds.html", feeds=items,
+                           check_states={f.id: checks.check_state(f, now) for f in items})
 
 
 @bp.route("/feeds/<int:feed_id>")
@@ -270,13 +273,17 @@ def feed_edit(feed_id: int):
     if request.method == "GET":
         form.organisation_id.data = item.organisation_id or 0
     if form.validate_on_submit():
+        old_url = item.url
         try:
             services.update_feed(item, _feed_data(form))
         except UserError as exc:
             db.session.rollback()
             show_error(form, exc, fallback="url")
         else:
-            flash(_("Feed saved."), "success")
+            if item.url != old_url:  # another feed now: read it at once, as when added
+                _check_now(item)
+            else:
+                flash(_("Feed saved."), "success")
             return redirect(url_for("monitoring.feed", feed_id=item.id))
     return render_template("monitoring/feed_form.html", form=form, feed=item)
 

@@ -33,10 +33,13 @@ from multiprocessing.connection import wait
 
 from crm.messages import Message, msg
 from crm.monitoring.fetch import DEFAULT_LIMITS, FetchError, FetchLimits, fetch, make_client
-from crm.monitoring.parse import ParsedFeed, parse_feed
+from crm.monitoring.matching import Matcher, TermSpec
+from crm.monitoring.parse import ParsedEntry, ParsedFeed, parse_feed
+from crm.monitoring.prepare import PreparedFeed, prepare_entries
 
 IDLE = -1.0
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _context_cache: list = []
 
 
@@ -66,9 +69,11 @@ class PollOutcome:
     etag: str = ""
     last_modified: str = ""
     content_hash: str = ""
+    prepared: PreparedFeed | None = None  # keys, fingerprints, matches (crm.monitoring.prepare)
     elapsed: float = 0.0
     fetch_seconds: float = 0.0
     parse_seconds: float = 0.0
+    prepare_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -76,6 +81,7 @@ class PollOutcome:
 
 
 Parser = Callable[[bytes, dict, str], ParsedFeed]
+Preparer = Callable[[int, list[ParsedEntry]], PreparedFeed]
 
 
 def _parse(body: bytes, headers: dict, url: str) -> ParsedFeed:
@@ -83,8 +89,9 @@ def _parse(body: bytes, headers: dict, url: str) -> ParsedFeed:
 
 
 def fetch_and_parse(job: FeedJob, client=None, limits: FetchLimits = DEFAULT_LIMITS,
-                    parse: Parser = _parse) -> PollOutcome:
-    """Fetch and parse one feed: no database, no app context, never raises."""
+                    parse: Parser = _parse, prepare: Preparer | None = None) -> PollOutcome:
+    """Fetch and parse one feed: no database, no app context, never raises. With `prepare`,
+    also what storing the entries needs that no database does (crm.monitoring.prepare)."""
     started = time.monotonic()
     outcome = PollOutcome(job.id, job.url)
     try:
@@ -110,6 +117,13 @@ def fetch_and_parse(job: FeedJob, client=None, limits: FetchLimits = DEFAULT_LIM
                 outcome.parse_seconds = time.monotonic() - parse_started
                 if outcome.parsed.error is not None:
                     outcome.error = outcome.parsed.error
+                if prepare is not None and outcome.parsed.entries and job.id:
+                    prepare_started = time.monotonic()
+                    try:
+                        outcome.prepared = prepare(job.id, outcome.parsed.entries)
+                    except Exception:  # noqa: BLE001 (the store then prepares them itself)
+                        outcome.prepared = None
+                    outcome.prepare_seconds = time.monotonic() - prepare_started
     outcome.elapsed = time.monotonic() - started
     return outcome
 
@@ -123,6 +137,10 @@ class PoolSettings:
     parse_seconds: float = 30.0
     memory_mb: int = 256  # how much one feed's parse may grow its worker
     limits: FetchLimits = DEFAULT_LIMITS
+    # The cycle's watch terms: given, the workers also prepare the entries for storing
+    # (keys, fingerprints, matches); None leaves that to the polling process.
+    terms: tuple[TermSpec, ...] | None = None
+    terms_digest: str = ""
 
     @property
     def job_seconds(self) -> float:
@@ -156,6 +174,16 @@ def rss_bytes(pid: int | str = "self") -> int:
         return 0
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU time of a live process (Linux /proc); 0 where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def pss_bytes(pid: int | str = "self") -> int:
     """Proportional set size (shared pages split between their users); 0 if unknown."""
     try:
@@ -172,6 +200,12 @@ def _worker_main(jobs_in, results_out, slot, settings: PoolSettings) -> None:
     """A worker: jobs in, outcomes out; one parse at a time, announced in `slot`."""
     send_lock, parse_lock = threading.Lock(), threading.Lock()
     parse_times: dict[int, float] = {}  # without the wait for parse_lock
+    prepare = None
+    if settings.terms is not None:
+        matcher = Matcher(list(settings.terms))
+
+        def prepare(feed_id: int, entries: list[ParsedEntry]) -> PreparedFeed:
+            return prepare_entries(feed_id, entries, matcher, settings.terms_digest)
 
     def parse(feed_id: int):
         def guarded(body: bytes, headers: dict, url: str) -> ParsedFeed:
@@ -189,7 +223,7 @@ def _worker_main(jobs_in, results_out, slot, settings: PoolSettings) -> None:
     with make_client(settings.limits, max_connections=settings.threads) as client, \
             ThreadPoolExecutor(settings.threads, thread_name_prefix="feed") as pool:
         def run(job: FeedJob) -> None:
-            outcome = fetch_and_parse(job, client, settings.limits, parse(job.id))
+            outcome = fetch_and_parse(job, client, settings.limits, parse(job.id), prepare)
             outcome.parse_seconds = parse_times.pop(job.id, outcome.parse_seconds)
             with send_lock:
                 try:
@@ -238,6 +272,7 @@ class PoolStats:
     refused: int = 0
     peak_rss_children: int = 0  # the highest sum of the workers' resident memory
     peak_pss_children: int = 0
+    cpu_seconds_children: float = 0.0  # user + system time of the workers, as they end
 
 
 class FeedPool:
@@ -278,6 +313,7 @@ class FeedPool:
                 done.append(worker.conn.recv())
         except (EOFError, OSError):
             pass
+        self.stats.cpu_seconds_children += cpu_seconds(worker.process.pid)
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5)
@@ -290,6 +326,7 @@ class FeedPool:
 
     def close(self) -> None:
         for worker in list(self.workers):
+            self.stats.cpu_seconds_children += cpu_seconds(worker.process.pid)
             try:
                 worker.jobs_out.send(None)
             except (OSError, ValueError):

@@ -63,14 +63,21 @@ def test_add_a_feed_poll_see_the_highlighted_mention_and_open_the_journalist(
 def test_a_slow_feed_is_saved_at_once_shows_checking_and_then_its_result_without_reload(
         page, live_server, log_in):
     """Issue 9: the request returns at once; the page says "checking…" and then, by itself
-    (crm/static/feed-status.js asking the status endpoint), what the check found."""
+    (crm/static/feed-status.js asking the status endpoint), what the check found. A changed
+    URL is checked the same way, and the feeds list shows "checking…" for it meanwhile."""
     with FeedServer() as feeds:
         def slow(handler):
             time.sleep(4)  # a slow server: longer than a request should ever wait
             handler.send_reply(Reply(rss([{"title": "Sakte nyheter fra Vestland",
                                            "guid": "urn:slow:1"}], title="Treg Tidende")))
 
+        def moved(handler):
+            time.sleep(5)
+            handler.send_reply(Reply(rss([{"title": "Flytta avis, nye saker",
+                                           "guid": "urn:moved:1"}], title="Treg Tidende")))
+
         url = feeds.add("/slow.xml", slow)
+        moved_url = feeds.add("/moved.xml", moved)
         log_in("editor")
         page.goto("/monitoring/feeds/new")
         page.get_by_label("Feed address (URL)", exact=True).fill(url)
@@ -86,3 +93,18 @@ def test_a_slow_feed_is_saved_at_once_shows_checking_and_then_its_result_without
         expect(page.get_by_role("link", name="Sakte nyheter fra Vestland")).to_be_visible()
         assert page.url == feed_page  # the same page, reloaded by its script
         print(f"'checking…' shown {shown_in:.1f} s after Save (the server took 4 s)")
+
+        page.get_by_role("link", name="Edit").click()
+        page.get_by_label("Feed address (URL)", exact=True).fill(moved_url)
+        page.get_by_role("button", name="Save").click()
+        expect(checking).to_be_visible()
+        assert page.url == feed_page
+        page.get_by_role("navigation", name="Monitoring").get_by_role("link",
+                                                                      name="Feeds").click()
+        row = page.get_by_role("row").filter(has_text="/moved.xml")
+        listed = row.get_by_role("status")
+        expect(listed).to_have_text("checking…")
+        expect(listed).to_have_count(0, timeout=15_000)  # the list reloaded by itself
+        expect(row.get_by_text("ok", exact=True)).to_be_visible()
+        page.get_by_role("link", name="Treg Tidende").click()
+        expect(page.get_by_role("link", name="Flytta avis, nye saker")).to_be_visible()

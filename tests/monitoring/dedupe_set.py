@@ -41,8 +41,10 @@ def precision_recall(truth: list, predicted: list) -> tuple[float, float]:
     return (both / len(found) if found else 1.0), (both / len(true) if true else 1.0)
 
 
-def store_all(rows: list[dict]) -> list[int]:
-    """Store each entry as its feed's poll (in time order); the article id of each."""
+def store_all(rows: list[dict], cycle_index: bool = True) -> list[int]:
+    """Store each entry as its feed's poll (in time order); the article id of each. With
+    `cycle_index`, as in one poll cycle: the context is told of each commit, so it finds the
+    articles it stored in memory (store.StoreContext.committed); else all by SQL."""
     from crm.extensions import db
     from crm.monitoring.matching import Matcher
     from crm.monitoring.models import ArticleSource, Feed
@@ -58,6 +60,8 @@ def store_all(rows: list[dict]) -> list[int]:
     for row in rows:
         store_entries(feeds[row["feed"]], None, [parsed(row)], ctx)
         db.session.commit()
+        if cycle_index:
+            ctx.committed()
     by_source = dict(((f, g), a) for f, g, a in db.session.execute(
         db.select(ArticleSource.feed_id, ArticleSource.guid, ArticleSource.article_id)))
     return [by_source[(feeds[r["feed"]], r["guid"])] for r in rows]

@@ -16,6 +16,27 @@ def test_the_hand_made_set_is_deduplicated_by_content(app):
     assert recall >= 0.9
 
 
+def test_the_cycle_index_in_memory_finds_what_sql_finds(app):
+    """A poll cycle finds the copies of articles it stored itself in memory, older ones by
+    SQL: the same grouping either way."""
+    from crm.extensions import db
+    from crm.monitoring.models import Article, ArticleKey, ArticleSketch, ArticleSource, Feed
+
+    rows = dedupe_set.load()
+    in_memory = dedupe_set.store_all(rows)
+    for model in (ArticleSource, ArticleSketch, ArticleKey, Article, Feed):
+        db.session.execute(db.delete(model))
+    db.session.commit()
+    by_sql = dedupe_set.store_all(rows, cycle_index=False)
+
+    def groups(labels):
+        return sorted(sorted(i for i, x in enumerate(labels) if x == label)
+                      for label in set(labels))
+
+    assert groups(in_memory) == groups(by_sql)
+    assert len(set(in_memory)) < len(rows)  # copies were found (not all apart)
+
+
 def test_guids_are_global_only_when_they_are_permalinks():
     assert is_permalink("https://www.nrk.no/1.2345")
     assert not is_permalink("nyhet:48213") and not is_permalink("tag:vg.no,2026:1")
@@ -125,3 +146,33 @@ def test_a_later_copy_fills_what_the_first_left_empty(app):
     _store(second, [_row(title, "", "y1", "2026-11-23T15:05")])
     article = db.session.scalars(db.select(Article)).one()
     assert article.link == "https://www.example.no/y1"
+
+
+def test_a_rolled_back_store_leaves_nothing_in_the_cycle_index(app):
+    from crm.extensions import db
+    from crm.monitoring.store import StoreContext, store_entries
+    from tests import factories as make
+
+    one, other = make.feed("https://a.example.no/rss"), make.feed("https://b.example.no/rss")
+    text = ("Regjeringen la i dag fram forslaget om nye bompenger i Bergen, og opposisjonen "
+            "reagerer kraftig på økningen.")
+    story = dedupe_set.parsed(_row("Nye bompenger i Bergen møter sterk motstand i bystyret",
+                                   text, "a1"))
+    copy = dedupe_set.parsed(_row("Nye bompenger i Bergen møter sterk motstand i bystyret",
+                                  text, "b1", time="2026-11-23T09:20"))
+    ctx = StoreContext.load()
+    assert store_entries(one.id, None, [story], ctx).new_articles == 1
+    db.session.rollback()
+    ctx.rolled_back()
+    ctx.committed()  # nothing pending any more
+    assert not ctx.recent and not ctx.prints
+    assert store_entries(one.id, None, [story], ctx).new_articles == 1
+    db.session.commit()
+    ctx.committed()
+    assert len(ctx.recent) == 1 and ctx.first_recent is not None
+    counts = store_entries(other.id, None, [copy], ctx)  # found in memory, not by SQL
+    db.session.commit()
+    ctx.committed()
+    assert (counts.new_articles, counts.new_sources) == (0, 1)
+    [article_id] = ctx.recent
+    assert ctx.recent[article_id].feeds == {one.id, other.id}

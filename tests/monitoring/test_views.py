@@ -280,6 +280,61 @@ def test_a_slow_feed_is_added_within_a_few_seconds_and_read_in_the_background(
     assert answered_in < 10  # the request did not wait for the server (it held 10 s)
 
 
+def test_the_feeds_list_shows_checking_while_a_check_runs_then_the_health(
+        as_editor, feed_server):
+    release = threading.Event()
+
+    def slow(handler):
+        release.wait(10)
+        handler.send_reply(Reply(rss([{"title": "Sakte sak", "guid": "urn:slow:1"}])))
+
+    make.feed(feed_server.add("/quiet.xml", rss([])), "Stille avis")
+    response = as_editor.post("/monitoring/feeds/new", data={
+        "url": feed_server.add("/slow.xml", slow), "name": "Treg avis <b>æøå</b>",
+        "organisation_id": 0, "interval_minutes": 15, "active": "y"})
+    feed_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = as_editor.get("/monitoring/feeds").get_data(as_text=True)
+    row = page.split("Treg avis &lt;b&gt;æøå&lt;/b&gt;")[1].split("</tr>")[0]
+    assert "checking…" in row and f'data-feed-status="/monitoring/feeds/{feed_id}/status"' in row
+    assert page.count("checking…") == 1 and "feed-status.js" in page  # the other feed is idle
+    release.set()
+    assert checks.wait_idle()
+    page = as_editor.get("/monitoring/feeds").get_data(as_text=True)
+    assert "checking…" not in page and "feed-status.js" not in page
+    row = page.split("Treg avis &lt;b&gt;æøå&lt;/b&gt;")[1].split("</tr>")[0]
+    assert '<span class="badge ok">' in row
+
+
+def test_a_new_url_is_read_in_the_background_like_a_new_feed(as_editor, feed_server):
+    make.watch_term("Høyre", case_mode="sensitive")
+    feed = make.feed(feed_server.add("/old.xml", rss([{"title": "Gammel sak",
+                                                       "guid": "urn:old:1"}])), "Avisa")
+    services.poll_feeds([feed])
+    new_url = feed_server.add("/new.xml", rss([{"title": "Høyre vinner i Tromsø",
+                                                "guid": "urn:new:1"}]))
+    form = {"url": new_url, "name": "Avisa", "organisation_id": 0, "interval_minutes": 15,
+            "active": "y"}
+    response = as_editor.post(f"/monitoring/feeds/{feed.id}/edit", data=form,
+                              follow_redirects=True)
+    assert "It is being read now" in response.get_data(as_text=True)
+    assert checks.wait_idle()
+    db.session.expire_all()  # the check ran in a session of its own
+    page = as_editor.get(f"/monitoring/feeds/{feed.id}").get_data(as_text=True)
+    assert "Entries found: 1. New articles: 1. New mentions: 1." in page
+    assert "Høyre vinner i Tromsø" in page
+    # The same URL again (another setting changed): saved, no new check.
+    db.session.expire_all()
+    checked_at = db.session.get(Feed, feed.id).check_finished_at
+    response = as_editor.post(f"/monitoring/feeds/{feed.id}/edit",
+                              data=dict(form, interval_minutes=30), follow_redirects=True)
+    assert "Feed saved." in response.get_data(as_text=True)
+    assert "being read now" not in response.get_data(as_text=True)
+    assert checks.wait_idle()
+    db.session.expire_all()
+    feed = db.session.get(Feed, feed.id)
+    assert feed.check_finished_at == checked_at and feed.interval_minutes == 30
+
+
 def test_a_check_that_never_answers_is_not_shown_as_checking_for_ever(as_editor, app):
     feed = make.feed("https://www.example.no/rss", "Eksempel")
     db.session.execute(db.update(Feed).where(Feed.id == feed.id).values(
