@@ -137,7 +137,8 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int, log) -> subp
            "CRM_RATELIMIT_ENABLED": "0", "CRM_SMTP_URL": "smtp://127.0.0.1:1?timeout=2"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "crm:create_app()", "--bind", f"127.0.0.1:{port}",
+        [str(gunicorn), "crm:create_app()", "-c", "python:crm.gunicorn_conf",
+         "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
          "--timeout", "60", "--keep-alive", "75", "--no-control-socket", "--error-logfile", "-"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

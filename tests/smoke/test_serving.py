@@ -71,3 +71,17 @@ def test_scripts_run_serves_healthz_through_gunicorn_with_the_scheduler(tmp_path
         expires = conn.scalar(text("SELECT expires_at FROM scheduler_lease"))
     engine.dispose()
     assert datetime.fromisoformat(str(expires)).replace(tzinfo=UTC) < datetime.now(UTC)
+
+
+def test_the_worker_hook_freezes_the_loaded_app_and_raises_the_gc_threshold():
+    """crm/gunicorn_conf.py, which ./scripts/run passes to gunicorn: run in a fresh
+    interpreter that has loaded the app, as a worker would be."""
+    import subprocess
+    import sys
+    code = ("import gc; from crm import create_app; from crm import gunicorn_conf; "
+            "create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x'}); "
+            "gunicorn_conf.post_worker_init(None); "
+            "print(gc.get_threshold(), gc.get_freeze_count() > 10000)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.strip()
+    assert out == "(50000, 20, 50) True"
