@@ -6,18 +6,21 @@ everyone else at the lift; a journalist on both lists gets it once, in the first
 first wave goes out at once through a real SMTP server on loopback, stating the embargo in
 the subject, the email and the document; the second waits, and the scheduler's job sends it
 at the lift with no embargo stated. The embargo register shows who received it when, also on
-a phone's width. (Opening the unsubscribe link as the recipient is the lead's step.)
+a phone's width. Then a recipient of the second wave opens the opt-out link of her email in
+a browser of her own (no login) and opts out.
 """
 
 from __future__ import annotations
 
 import io
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from docx import Document
 
 from crm.contacts.lists import add_members, save_media_list
+from crm.contacts.models import Contact
 from crm.contacts.services import ContactData, create_contact
 from crm.extensions import db
 from crm.releases import distribution, services, workflow
@@ -54,6 +57,13 @@ def seed(author_id: int, approver_id: int) -> tuple[int, object]:
 
 def send_second_wave(lift) -> str:
     return str(distribution.send_due_distributions(lift))
+
+
+def opted_out(email: str) -> bool:
+    from crm.contacts.models import ContactEmail
+    contact = db.session.scalar(db.select(Contact).join(ContactEmail).where(
+        ContactEmail.email == email))
+    return contact.opted_out
 
 
 def second_wave_id() -> int:
@@ -119,3 +129,25 @@ def test_send_under_embargo_to_one_list_now_and_to_another_at_the_lift(page, liv
     page.goto(f"/releases/distributions/{live_server.call(second_wave_id)}")
     sent_rows = page.get_by_role("row").filter(has=page.get_by_text("sent", exact=True))
     expect(sent_rows).to_have_count(2)
+
+    # Siri, a recipient of the second wave, opts out from the link in her email, in her own
+    # browser: no login, none of her data on the page, and the register records it.
+    siri = next(m for m in later if str(m["X-Envelope-To"]) == "siri.sor@fvn.no")
+    assert siri["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = next(part.strip("<> ") for part in str(siri["List-Unsubscribe"]).split(",")
+                if part.strip("<> ").startswith("http"))
+    assert link.startswith(live_server.url)
+    recipient = page.context.browser.new_context(base_url=live_server.url, locale="nb-NO")
+    try:
+        own = recipient.new_page()
+        own.set_viewport_size({"width": 390, "height": 800})
+        own.goto(urlsplit(link).path)
+        expect(own.get_by_role("heading", name="Meld deg av pressemeldinger")).to_be_visible()
+        assert "Siri" not in own.content() and "fvn.no" not in own.content()
+        assert not live_server.call(opted_out, "siri.sor@fvn.no")
+        own.get_by_role("button", name="Meld deg av").click()
+        expect(own.get_by_role("heading", name="Du er meldt av")).to_be_visible()
+    finally:
+        recipient.close()
+    assert live_server.call(opted_out, "siri.sor@fvn.no")
+    assert not live_server.call(opted_out, "ola.lokal@ba.no")
