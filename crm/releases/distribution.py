@@ -94,6 +94,13 @@ def abandoned_outcome() -> Message:
                num=MAX_ATTEMPTS)
 
 
+def crashed_outcome() -> Message:
+    """The reason of recipients left "unknown" by a crash before Pressdesk resumed sends (set
+    by the migration sender1)."""
+    return msg("The sending process stopped while this message was with the mail server: it "
+               "may or may not have arrived. Resend it if it did not.")
+
+
 def office_sender(language: str) -> str:
     """The press office as "Name <address>", in a language (English has its own setting)."""
     config = current_app.config

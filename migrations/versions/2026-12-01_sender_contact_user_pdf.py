@@ -7,6 +7,8 @@ Create Date: 2026-12-01
 Recipients left "unknown" by a crash before this change become "failed" with their reason,
 so a person can resend them (the Message-ID they carry is reused).
 """
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,6 +16,11 @@ revision = "sender1"
 down_revision = "embargo1"
 branch_labels = None
 depends_on = None
+
+
+CRASHED_MSGID = ("The sending process stopped while this message was with the mail server: it "
+                 "may or may not have arrived. Resend it if it did not.")
+UNKNOWN_REASON = json.dumps({"msgid": CRASHED_MSGID}, ensure_ascii=False)
 
 
 def upgrade():
@@ -25,7 +32,10 @@ def upgrade():
     with op.batch_alter_table("distribution", schema=None) as batch_op:
         batch_op.add_column(sa.Column("attach_pdf", sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
-    op.execute("UPDATE distribution_recipient SET status = 'failed' WHERE status = 'unknown'")
+    # Their reason becomes a message the catalogue still has (crm.releases.distribution.
+    # crashed_outcome; tests/releases/test_send_crash.py checks the two agree).
+    op.execute(sa.text("UPDATE distribution_recipient SET status = 'failed', reason = :reason "
+                       "WHERE status = 'unknown'").bindparams(reason=UNKNOWN_REASON))
 
 
 def downgrade():

@@ -92,3 +92,25 @@ def test_kill_9_mid_send_resumes_in_a_second_process_with_one_copy_each_but_the_
     assert ids == {recipient.message_id} and recipient.message_id.endswith("@partiet.no>")
     assert "may have arrived twice" in str(recipient.reason) and recipient.attempts == 2
     assert len({m["Message-ID"] for m in smtp_server.messages}) == RECIPIENTS
+
+
+def test_recipients_left_unknown_before_resuming_get_a_reason_the_catalogue_has(app):
+    """Migration sender1 turns old "unknown" recipients into failed ones with the reason of
+    crashed_outcome(): the same text, so it reads in Norwegian, not English."""
+    import importlib.util
+    from pathlib import Path
+
+    from flask_babel import force_locale
+
+    from crm.messages import StoredMessage
+    from crm.releases.distribution import crashed_outcome
+
+    path = next(Path("migrations/versions").glob("*sender*.py"))
+    spec = importlib.util.spec_from_file_location("sender1", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.CRASHED_MSGID == crashed_outcome().msgid
+    stored = StoredMessage().process_result_value(migration.UNKNOWN_REASON, None)
+    with app.test_request_context(), force_locale("nb"):
+        text = stored.render()
+    assert text.startswith("Sendeprosessen stoppet") and "Send den på nytt" in text
