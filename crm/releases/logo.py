@@ -76,16 +76,27 @@ def save_logo(data: bytes, filename: str, user_id: int | None = None) -> OfficeL
     logo = OfficeLogo(content=data, mimetype=mimetype, filename=name, size=len(data),
                       width=width, height=height, uploaded_by_id=user_id)
     db.session.add(logo)
+    _four_eyes(user_id)
     db.session.commit()
     return logo
 
 
-def remove_logo() -> bool:
+def _four_eyes(user_id: int | None) -> None:
+    """The logo is part of what goes out: approved releases whose template shows it go back
+    to review (crm.releases.workflow)."""
+    from crm.releases import workflow
+    workflow.reopen_changed(user_id, msg("The letterhead logo was changed after the release "
+                                         "was approved."))
+
+
+def remove_logo(user_id: int | None = None) -> bool:
     """Render without a logo from now on; whether there was one. Commits."""
     removed = False
     for old in db.session.scalars(db.select(OfficeLogo)):
         db.session.delete(old)
         removed = True
+    if removed:
+        _four_eyes(user_id)
     db.session.commit()
     return removed
 

@@ -117,6 +117,7 @@ def logo_settings():
     """The logo in the letterhead of rendered releases: upload, replace, remove."""
     form = LogoForm()
     if form.validate_on_submit():
+        before = workflow.approved_releases()
         try:
             logo.save_logo(form.file.data.read(logo.MAX_LOGO_BYTES + 1),
                            form.file.data.filename or "", current_user.id)
@@ -125,6 +126,7 @@ def logo_settings():
             show_error(form, exc, fallback="file")
         else:
             flash(_("Logo saved. Releases rendered from now on carry it."), "success")
+            _back_to_review(before)
             return redirect(url_for("releases.logo_settings"))
     return render_template("releases/logo.html", form=form, logo=logo.current_logo(),
                            max_mb=logo.MAX_LOGO_BYTES // (1024 * 1024))
@@ -134,8 +136,10 @@ def logo_settings():
 @admin_required
 def logo_remove():
     """Render releases without a logo."""
-    if logo.remove_logo():
+    before = workflow.approved_releases()
+    if logo.remove_logo(current_user.id):
         flash(_("Logo removed."), "success")
+        _back_to_review(before)
     return redirect(url_for("releases.logo_settings"))
 
 

@@ -45,19 +45,25 @@ class WorkflowError(UserError):
 
 def content_digest(release: Release) -> str:
     """A digest of all that goes out: text, quotes, contact person, snippets' text, template
-    file (its language's default when none is chosen) and times."""
+    file (its language's default when none is chosen), the letterhead logo where the template
+    shows it, and times."""
     # export.py reaches the template store, which needs this module's callers loaded first.
     from crm.releases.export import ExportError, template_for
 
+    logo = ""
     try:
-        template = template_for(release).sha256
+        chosen = template_for(release)
+        template = chosen.sha256
+        if "logo" in (chosen.variables or []):  # its letterhead shows the office's logo
+            from crm.releases.logo import logo_bytes
+            logo = hashlib.sha256(logo_bytes()).hexdigest()
     except ExportError:
         template = ""
     content = {
         "title": release.title, "lead": release.lead, "body": release.body,
         "language": release.language, "spokesperson": release.spokesperson_id,
         "quotes": [[q.contact_id, q.text] for q in release.quotes],
-        "snippets": [s.body for s in release.snippets], "template": template,
+        "snippets": [s.body for s in release.snippets], "template": template, "logo": logo,
         "embargo_until": str(release.embargo_until), "release_at": str(release.release_at),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()

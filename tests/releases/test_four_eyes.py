@@ -119,3 +119,29 @@ def test_a_release_approved_before_digests_were_kept_still_goes_back_on_a_snippe
     snippets.save_snippet(about, name="Om partiet", language="nb", body="Ny tekst.",
                           user_id=second_editor.id)
     assert release.status == "in_review"
+
+
+def test_a_new_or_removed_letterhead_logo_sends_releases_showing_it_back_to_review(
+        client, users, second_editor):
+    """The logo is part of what goes out where the template shows it (the built-in ones do):
+    changing it after approval is a change the approval did not cover."""
+    from crm.releases.logo import solid_png
+    from tests.factories import make_user
+
+    templates_store.install_defaults()
+    release = approved(users["editor"], second_editor)
+    assert workflow.is_as_approved(release)
+    admin = make_user("logo.admin@example.no", "admin", name="Åse Logo")
+    login(client, admin.email)
+    saved = page(client.post("/releases/logo", data={
+        "file": (io.BytesIO(solid_png(40, 20)), "partilogo 🌹.png")},
+        content_type="multipart/form-data", follow_redirects=True))
+    assert "1 approved release goes back to review." in saved
+    assert release.status == "in_review" and release.updated_by_id == admin.id
+    assert "The letterhead logo was changed" in page(client.get(f"/releases/{release.id}"))
+
+    workflow.transition(release, "approve", users["editor"].id)
+    assert workflow.is_as_approved(release)
+    removed = page(client.post("/releases/logo/remove", follow_redirects=True))
+    assert "1 approved release goes back to review." in removed
+    assert release.status == "in_review"
