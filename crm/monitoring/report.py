@@ -446,11 +446,10 @@ def build_report(scope: ReportScope,
 def report_csv(report: Report) -> tuple[str, str]:
     """(file name, CSV text): every table of every section one after another, each headed by
     its section and table title and separated by an empty row; key figures first."""
-    out = io.StringIO()
-    writer = spreadsheet.writer(out)
+    rows: list[list] = []
 
     def row(cells) -> None:
-        writer.writerow([safe_cell(c) for c in cells])
+        rows.append([safe_cell(c) for c in cells])
 
     row([report.title])
     row([_("Period"), report.period.start.isoformat(), report.period.end.isoformat()])
@@ -465,5 +464,10 @@ def report_csv(report: Report) -> tuple[str, str]:
             row(table.header)
             for cells in table.rows:
                 row([cell_csv(c) for c in cells])
+    # Every row as wide as the widest, so that a spreadsheet (or a CSV reader) sees one grid.
+    width = max(len(cells) for cells in rows)
+    out = io.StringIO()
+    writer = spreadsheet.writer(out)
+    writer.writerows(cells + [""] * (width - len(cells)) for cells in rows)
     stamp = f"{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}"
     return f"coverage-report-{stamp}.csv", out.getvalue()

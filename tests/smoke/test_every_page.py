@@ -41,6 +41,8 @@ NOT_REQUESTED = {
     "releases.logo_image": "the demo data has no logo (tests/releases/test_template_checks.py)",
     "interactions.calendar_feed_ics": "needs a user's secret token "
                                       "(tests/interactions/test_calendar_feed.py)",
+    "releases.unsubscribe": "needs a recipient's signed token; public, no login "
+                            "(tests/releases/test_unsubscribe.py)",
 }
 DOWNLOAD = re.compile(r"(export|download|\.csv|\.vcf|\.ics|\.docx|\.json|vcard|email\.(txt|html))",
                       re.IGNORECASE)
