@@ -247,7 +247,7 @@ def _sorted(query: Select, sort: str) -> Select:
 # at once when this process adds, deletes or erases a contact (another worker's change shows
 # within COUNT_SECONDS). Filtered lists are always counted.
 COUNT_SECONDS = 20.0
-_live_count: dict[str, tuple[float, int]] = {}
+_live_count: dict[tuple[int, str], tuple[float, int]] = {}
 _live_count_lock = threading.Lock()
 
 
@@ -257,7 +257,7 @@ def is_unfiltered(flt: ContactFilter) -> bool:
 
 def live_contact_count() -> int:
     """How many live (not erased) contacts the register holds; see COUNT_SECONDS."""
-    key = str(db.engine.url)
+    key = (id(db.engine), str(db.engine.url))  # per database: two in-memory ones share a URL
     now = time.monotonic()
     with _live_count_lock:
         known = _live_count.get(key)
