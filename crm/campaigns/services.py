@@ -39,7 +39,7 @@ from crm.campaigns.models import (
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
-from crm.monitoring.matching import FORM_MAX
+from crm.monitoring.mentions import clean_lines
 from crm.monitoring.models import Article, ArticleSource, Mention, WatchTerm
 from crm.text import name_key, normalise_space, without_controls
 from crm.timeutil import local_day_bounds, local_zone, to_local, utcnow
@@ -90,17 +90,9 @@ def _line(text: str) -> str:
 
 
 def _lines(text: str, field_name: str) -> str:
-    lines = [phrase_form(without_controls(line)) for line in (text or "").splitlines()]
-    lines = list(dict.fromkeys(line for line in lines if line))
-    if len(lines) > MAX_LINES:
-        raise CampaignError(msg("At most %(max)d lines.", max=MAX_LINES), field=field_name)
-    if any(len(line) >= FORM_MAX for line in lines):
-        raise CampaignError(msg("Each line may have at most %(max)d characters.",
-                                max=FORM_MAX - 1), field=field_name)
-    if any(not any(ch.isalnum() for ch in line) for line in lines):
-        raise CampaignError(msg("Each line needs at least one letter or digit."),
-                            field=field_name)
-    return "\n".join(lines)
+    return clean_lines(text, field_name, error=CampaignError, max_lines=MAX_LINES,
+                       need_alnum=True,
+                       normalise=lambda line: phrase_form(without_controls(line)))
 
 
 def _clean_message(data: MessageData, number: int) -> MessageData:

@@ -71,14 +71,21 @@ class RematchCounts:
                        removed=self.removed))
 
 
-def _lines(text: str, field: str) -> str:
-    lines = [clean_form(line) for line in (text or "").splitlines()]
+def clean_lines(text: str, field: str, *, error=None, normalise=None,
+                max_lines: int = MAX_LINES, need_alnum: bool = False) -> str:
+    """Forms typed one per line (variants, exclusions, a key message's phrases): each cleaned
+    by `normalise` (clean_form), empty and repeated lines dropped, and checked; raises `error`
+    (TermError) naming `field`. The one rule for such lists, used by watch terms and campaigns."""
+    error, normalise = error or TermError, normalise or clean_form
+    lines = [normalise(line) for line in (text or "").splitlines()]
     lines = list(dict.fromkeys(line for line in lines if line))
-    if len(lines) > MAX_LINES:
-        raise TermError(msg("At most %(max)d lines.", max=MAX_LINES), field=field)
+    if len(lines) > max_lines:
+        raise error(msg("At most %(max)d lines.", max=max_lines), field=field)
     if any(len(line) >= FORM_MAX for line in lines):
-        raise TermError(msg("Each line may have at most %(max)d characters.",
-                            max=FORM_MAX - 1), field=field)
+        raise error(msg("Each line may have at most %(max)d characters.",
+                        max=FORM_MAX - 1), field=field)
+    if need_alnum and any(not any(ch.isalnum() for ch in line) for line in lines):
+        raise error(msg("Each line needs at least one letter or digit."), field=field)
     return "\n".join(lines)
 
 
@@ -100,8 +107,8 @@ def _clean(data: TermData, term: WatchTerm | None) -> TermData:
         raise TermError(msg("Unknown case setting."), field="case_mode")
     if data.contact_id is not None and db.session.get(Contact, data.contact_id) is None:
         raise TermError(msg("That contact does not exist."), field="contact_id")
-    return TermData(name, data.group, _lines(data.variants, "variants"),
-                    _lines(data.exclusions, "exclusions"), data.case_mode, data.contact_id,
+    return TermData(name, data.group, clean_lines(data.variants, "variants"),
+                    clean_lines(data.exclusions, "exclusions"), data.case_mode, data.contact_id,
                     bool(data.active))
 
 
