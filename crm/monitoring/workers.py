@@ -359,7 +359,9 @@ class FeedPool:
                     worker.jobs_out.send(job)
             waitables = [w.conn for w in self.workers] + [w.process.sentinel
                                                           for w in self.workers]
-            ready = set(wait(waitables, timeout=0.2))
+            # Checked at least every 0.2 s, and often enough for the limit in force: a parse
+            # shorter than one wait would otherwise slip past a small limit.
+            ready = set(wait(waitables, timeout=min(0.2, settings.parse_seconds / 4)))
             for worker in list(self.workers):
                 if worker.conn in ready:
                     try:
