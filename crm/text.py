@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 # Norwegian letters after z, in the Norwegian order æ, ø, å; bytes that sort after "z".
 _SORT_MAP = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
-_ASCII_MAP = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "ð": "d", "þ": "th"})
+_ASCII_MAP = (("æ", "ae"), ("ø", "o"), ("å", "a"), ("ß", "ss"), ("ð", "d"), ("þ", "th"))
+_WORDS = re.compile(r"[0-9a-z]+")
 
 
 def normalise_space(text: str) -> str:
@@ -16,9 +16,29 @@ def normalise_space(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
+class _Marks(dict):
+    """A str.translate table that drops combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = None if unicodedata.combining(chr(code)) else chr(code)
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+_LATIN_MARKS = re.compile("[\u0300-\u036f]+")  # the combining marks of Latin letters
+
+
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """NFKD without combining marks ("café" -> "cafe"). Fast paths first: a Norwegian text is
+    ASCII once æ, ø, å are mapped, or after dropping the Latin marks; only other scripts' marks
+    go through the per-character table."""
+    if text.isascii():
+        return text
+    decomposed = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if decomposed.isascii():
+        return decomposed
+    return decomposed.translate(_MARKS)
 
 
 _RING_ABOVE = "\u030a"  # å is a + ring above: a letter of its own in Norwegian
@@ -39,10 +59,13 @@ def name_key(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case ASCII words for matching: "Støre" -> "store", "Åsland"/"Aasland" -> "asland"."""
-    text = normalise_space(text).casefold().translate(_ASCII_MAP)
-    text = _strip_marks(text)
+    text = normalise_space(text).casefold()
+    if not text.isascii():
+        for letter, ascii_ in _ASCII_MAP:  # str.replace: a translate table is 30x slower
+            text = text.replace(letter, ascii_)
+        text = _strip_marks(text)
     text = text.replace("aa", "a").replace("oe", "o")
-    return " ".join(_NON_WORD.split(text)).strip()
+    return " ".join(_WORDS.findall(text))
 
 
 def sort_key(text: str) -> str:

@@ -65,7 +65,8 @@ LONG_TITLE = 7
 SHORT_TEXT_WORDS = 10  # title + short summary, compared exactly
 WINDOW = timedelta(hours=48)  # copies with summaries
 TITLE_WINDOW = timedelta(hours=3)  # copies with only a long title
-MAX_CANDIDATES = 50  # per entry, verified by text
+FOLDED_COMPARED = 300  # characters of folded summaries compared as text (prefix, equality)
+MAX_CANDIDATES = 50  # per entry, ranked (the best crm.monitoring.store.VERIFIED are compared)
 # Words too common in titles to find candidates by ("vil", "om"): left out of the title bands
 # (not of the comparison), so that a band points to few stored articles.
 STOPWORDS = frozenset(
@@ -266,9 +267,10 @@ def similarity(a: Fingerprint, b: Fingerprint, apart: timedelta) -> float:
         return 0.0
     if apart > TITLE_WINDOW or titles < 0.85:
         return 0.0
-    if a.long_title and b.long_title and _compatible(a.summary_folded, b.summary_folded):
+    a_text, b_text = a.summary_folded[:FOLDED_COMPARED], b.summary_folded[:FOLDED_COMPARED]
+    if a.long_title and b.long_title and _compatible(a_text, b_text):
         return titles
-    if a.short_text and b.short_text and a.summary_folded == b.summary_folded:
+    if a.short_text and b.short_text and a_text == b_text:
         return titles
     return 0.0
 

@@ -1,4 +1,5 @@
-"""The pure part of storing a feed's entries: identities, fingerprints, bands, term matches.
+"""The pure part of storing a feed's entries: identities, fingerprints, bands, term matches,
+sanitized HTML.
 
 No database and no app context, so it runs where the feed was parsed, in the worker
 processes (crm/monitoring/workers.py), on both cores, and the polling process only looks up
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from crm.monitoring.dedupe import Fingerprint, boilerplate, entry_keys, fingerprint, trusted_guids
 from crm.monitoring.matching import Matcher, TermMatch, TermSpec
 from crm.monitoring.parse import ParsedEntry
+from crm.monitoring.sanitize import clean_html
 
 
 @dataclass
@@ -27,6 +29,7 @@ class PreparedEntry:
     print_: Fingerprint  # of the entry's own title and summary (its article's, if new)
     bands: list[str]  # candidate keys of the print less its feed's boilerplate
     matches: dict[int, TermMatch] | None = None  # None: not matched where prepared
+    summary_html: str | None = None  # the entry's summary HTML sanitized (None: not yet)
 
 
 @dataclass
@@ -57,7 +60,8 @@ def prepare_entries(feed_id: int, entries: list[ParsedEntry], matcher: Matcher |
         if seen.intersection(keys):
             continue
         seen.update(keys)
-        items.append(PreparedEntry(index, keys, fingerprint(entry.title, entry.summary), []))
+        items.append(PreparedEntry(index, keys, fingerprint(entry.title, entry.summary), [],
+                                   summary_html=str(clean_html(entry.summary_html))))
     common = frozenset(boilerplate([item.print_ for item in items]))
     for item in items:
         item.bands = item.print_.without(common).bands()

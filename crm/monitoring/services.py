@@ -294,8 +294,8 @@ def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None
                    commit: bool = True) -> FeedReport:
     """Store what a poll found and update the feed's health. Never raises for bad data.
 
-    Commits unless `commit` is false (the poller batches the commits of feeds that brought
-    no entries: one commit per unchanged feed would dominate a cycle).
+    Commits unless `commit` is false: then the caller commits (the poller commits feeds in
+    batches, see _Batch) and an IntegrityError is raised, not handled here.
     """
     now = utcnow()
     parsed = outcome.parsed
@@ -307,6 +307,8 @@ def record_outcome(feed: FeedJob, outcome: PollOutcome, ctx: StoreContext | None
                                           outcome.prepared)
             db.session.flush()
         except IntegrityError:
+            if not commit:
+                raise  # a batch is rolled back and stored again feed by feed (_Batch)
             # Another process stored the same story a moment ago; next time it is known.
             db.session.rollback()
             ctx.rolled_back()
@@ -360,8 +362,7 @@ def poll_feeds(feeds: list[Feed], workers: int | None = None,
                progress: Callable[[int, int, FeedReport], None] | None = None) -> PollSummary:
     """Fetch and parse `feeds` in worker processes; store each result here as it comes.
 
-    Feeds that brought entries are committed one by one; the health updates of the others are
-    committed in batches (one commit per unchanged feed would dominate a cycle).
+    Committed in batches of feeds (_Batch); a failing batch is stored again feed by feed.
     """
     started = time.monotonic()
     since = utcnow()
@@ -373,42 +374,20 @@ def poll_feeds(feeds: list[Feed], workers: int | None = None,
     specs = load_term_specs()
     settings = replace(pool_settings(workers), terms=tuple(specs),
                        terms_digest=terms_digest(specs))
-    ctx: StoreContext | None = None  # loaded when the first feed brings entries
     jobs = [job_of(f) for f in feeds]
     by_id = {job.id: job for job in jobs}
     db.session.commit()  # no transaction held open while waiting for the network
-    uncommitted, unchanged = 0, []
+    batch = _Batch(summary, specs, progress)
     with _outcomes(jobs, settings, summary) as outcomes:
         for outcome in outcomes:
             store_started = time.monotonic()
-            job = by_id[outcome.feed_id]
-            has_entries = bool(outcome.parsed and outcome.parsed.entries)
-            if outcome.not_modified and outcome.error is None:
-                # The common case: one UPDATE for a batch of them, not one per feed.
-                unchanged.append(_unchanged_row(job, outcome))
-                report = FeedReport(job.id, job.name, "unchanged")
-                if len(unchanged) >= 200:
-                    _save_unchanged(unchanged)
-            else:
-                if has_entries and (uncommitted or unchanged):
-                    _save_unchanged(unchanged)
-                    db.session.commit()  # a failing store must not undo others' health
-                    uncommitted = 0
-                if has_entries and ctx is None:
-                    ctx = StoreContext.load(specs)
-                report = _record_safely(job, outcome, ctx, commit=has_entries)
-                uncommitted += not has_entries
-                if uncommitted >= 200:
-                    db.session.commit()
-                    uncommitted = 0
+            batch.add(by_id[outcome.feed_id], outcome)
             summary.fetch_seconds += outcome.fetch_seconds
             summary.parse_seconds += outcome.parse_seconds
             summary.store_seconds += time.monotonic() - store_started
-            _tally(summary, report)
-            if progress:
-                progress(len(summary.reports), summary.feeds, report)
-    _save_unchanged(unchanged)
-    db.session.commit()
+    store_started = time.monotonic()
+    batch.commit()
+    summary.store_seconds += time.monotonic() - store_started
     summary.seconds = time.monotonic() - started
     if summary.counts.new_mentions or summary.counts.new_articles:
         run_after_poll(since, summary)
@@ -437,8 +416,91 @@ def _save_unchanged(rows: list[dict]) -> None:
     """The health of unchanged feeds: an ORM bulk UPDATE by primary key (one executemany)."""
     if rows:
         db.session.execute(update(Feed), rows)
-        db.session.commit()
-        rows.clear()
+
+
+BATCH_FEEDS = 25  # feeds with entries per commit
+BATCH_OTHERS = 200  # unchanged or failed feeds per commit
+
+
+class _Batch:
+    """What a poll cycle stored since its last commit, committed in one go: on SQLite a commit
+    per feed was a fifth of a cycle (every commit writes the touched index pages again).
+
+    Each feed's new articles are indexed in the StoreContext as soon as they are stored, so
+    the batch's later feeds find them. If anything in the batch fails (a store, the commit),
+    the transaction is rolled back, the context forgets what it learned, and the batch's
+    feeds are stored again one by one, each in its own transaction as before batching, so
+    that one feed's trouble costs no other feed its entries or its health. Reports are
+    tallied (and progress shown) when their feed is committed.
+    """
+
+    def __init__(self, summary: PollSummary, specs: list,
+                 progress: Callable[[int, int, FeedReport], None] | None):
+        self.summary, self.specs, self.progress = summary, specs, progress
+        self.ctx: StoreContext | None = None  # loaded when the first feed brings entries
+        self.stored: list[tuple[FeedJob, PollOutcome, FeedReport]] = []
+        self.unchanged: list[dict] = []
+        self.unchanged_reports: list[FeedReport] = []
+        self.with_entries = 0
+
+    def add(self, job: FeedJob, outcome: PollOutcome) -> None:
+        if outcome.not_modified and outcome.error is None:
+            # The common case: one UPDATE for a batch of them, not one per feed.
+            self.unchanged.append(_unchanged_row(job, outcome))
+            self.unchanged_reports.append(FeedReport(job.id, job.name, "unchanged"))
+        else:
+            has_entries = bool(outcome.parsed and outcome.parsed.entries)
+            if has_entries and self.ctx is None:
+                self.ctx = StoreContext.load(self.specs)
+            try:
+                report = record_outcome(job, outcome, self.ctx, commit=False)
+                db.session.flush()
+            except Exception:  # noqa: BLE001 (stored again one by one, errors recorded there)
+                current_app.logger.warning("Storing feed %s failed in a batch; storing the "
+                                           "batch feed by feed", job.id, exc_info=True)
+                self._one_by_one([(job, outcome)])
+                return
+            if self.ctx is not None:
+                self.ctx.committed()  # indexed for the batch's later feeds
+            self.stored.append((job, outcome, report))
+            self.with_entries += has_entries
+        if self.with_entries >= BATCH_FEEDS \
+                or len(self.stored) + len(self.unchanged) >= BATCH_OTHERS:
+            self.commit()
+
+    def commit(self) -> None:
+        try:
+            _save_unchanged(self.unchanged)
+            db.session.commit()
+        except Exception:  # noqa: BLE001 (stored again one by one, errors recorded there)
+            current_app.logger.warning("Committing a batch of feeds failed; storing the batch "
+                                       "feed by feed", exc_info=True)
+            self._one_by_one([])
+            return
+        self._tally([report for _job, _outcome, report in self.stored] + self.unchanged_reports)
+
+    def _one_by_one(self, more: list[tuple[FeedJob, PollOutcome]]) -> None:
+        db.session.rollback()
+        if self.ctx is not None:
+            self.ctx.forget()
+        records = [(job, outcome) for job, outcome, _report in self.stored] + more
+        reports = [_record_safely(job, outcome, self.ctx, commit=True)
+                   for job, outcome in records]
+        try:
+            _save_unchanged(self.unchanged)
+            db.session.commit()
+        except Exception:  # noqa: BLE001 (health only: polled again next time)
+            db.session.rollback()
+            current_app.logger.exception("Saving the health of unchanged feeds failed")
+        self._tally(reports + self.unchanged_reports)
+
+    def _tally(self, reports: list[FeedReport]) -> None:
+        self.stored, self.unchanged, self.unchanged_reports = [], [], []
+        self.with_entries = 0
+        for report in reports:
+            _tally(self.summary, report)
+            if self.progress:
+                self.progress(len(self.summary.reports), self.summary.feeds, report)
 
 
 class _outcomes:  # noqa: N801 (used as a context manager, like a function)

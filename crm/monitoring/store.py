@@ -31,6 +31,7 @@ from sqlalchemy import insert, update
 
 from crm.extensions import db
 from crm.monitoring.dedupe import (
+    FOLDED_COMPARED,
     MAX_CANDIDATES,
     TITLE_WINDOW,
     WINDOW,
@@ -56,8 +57,11 @@ from crm.text import fold
 from crm.timeutil import utcnow
 
 IN_CHUNK = 500  # keys per IN (...) query
-PRINTS_KEPT = 15_000  # cached fingerprints of stored articles (~2 KB each)
-BUCKET_SECONDS = int(TITLE_WINDOW.total_seconds())  # the time slots of a cycle's band index
+CROWDED = 50  # articles sharing a band beyond which it is read only as a last resort
+VERIFIED = 12  # candidates per entry compared by text (the best ranked whose titles may match)
+# Cached fingerprints of stored articles (about 0.8 KB each): more than a cycle of 1,000 busy
+# feeds stores, since a print evicted is read and computed again for every later candidate.
+PRINTS_KEPT = 60_000
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\bog\b|\band\b|\bmed\b|\bfor\b|\|)\s*",
                            re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
@@ -143,7 +147,8 @@ class BylineIndex:
 @dataclass(slots=True)
 class _Packed:
     """A stored article's fingerprint in a third of the memory (an array, not a set, of its
-    shingles): thousands are kept for a cycle."""
+    shingles; of the folded summary only what similarity() compares): thousands are kept for
+    a cycle."""
     title_words: frozenset[str]
     title_length: int
     shingles: array
@@ -154,7 +159,7 @@ class _Packed:
     def of(cls, print_: Fingerprint) -> _Packed:
         return cls(print_.title_words, print_.title_length,
                    array("Q", sorted(print_.summary_shingles)), print_.summary_length,
-                   print_.summary_folded)
+                   print_.summary_folded[:FOLDED_COMPARED])
 
     def unpack(self) -> Fingerprint:
         return Fingerprint(self.title_words, self.title_length, frozenset(self.shingles),
@@ -163,14 +168,11 @@ class _Packed:
 
 @dataclass(slots=True)
 class _Recent:
-    """An article this context stored (committed): what finding it as a candidate needs."""
+    """An article this context stored (committed): what finding it as a candidate needs.
+    (Tens of thousands are kept in a cycle: a list of its few feeds, not a set.)"""
     sort_at: datetime
     title_words: frozenset[str]
-    feeds: set[int]
-
-
-def _bucket(at: datetime) -> int:
-    return int(at.timestamp()) // BUCKET_SECONDS
+    feeds: list[int]
 
 
 @dataclass
@@ -186,8 +188,9 @@ class StoreContext:
     prints: dict[int, _Packed] = field(default_factory=dict)
     terms_digest: str = ""  # of the matcher's terms (crm.monitoring.prepare)
     recent: dict[int, _Recent] = field(default_factory=dict)
-    # band -> time slot -> [(id, sort time as a timestamp)]
-    recent_bands: dict[str, dict[int, list[tuple[int, float]]]] = field(default_factory=dict)
+    # band -> the id of the one article of the cycle with it, or a list of ids if several
+    # (most bands have one: a dict or list per band was most of the context's memory)
+    recent_bands: dict[str, int | list[int]] = field(default_factory=dict)
     first_recent: int | None = None  # the lowest id in `recent`
     _titles: dict[int, frozenset[str]] = field(default_factory=dict)
     _pending: list[tuple] = field(default_factory=list)
@@ -198,23 +201,29 @@ class StoreContext:
         return cls(Matcher(specs), BylineIndex.load(), terms_digest=terms_digest(specs))
 
     def committed(self) -> None:
-        """The stores since the last call are committed: index their new articles and
+        """The stores since the last call are committed, or flushed in a transaction that
+        will be (a batch: `forget` if it is rolled back): index their new articles and
         sources, so that later feeds of the cycle find them in memory rather than by SQL.
         (A context whose caller never calls this finds everything by SQL: as correct, only
         slower.)"""
         for op in self._pending:
             if op[0] == "new":
                 _, article_id, sort_at, print_, feed_id, bands = op
-                self.recent[article_id] = _Recent(sort_at, print_.title_words, {feed_id})
+                self.recent[article_id] = _Recent(sort_at, print_.title_words, [feed_id])
                 self._remember(article_id, print_)
-                slot = _bucket(sort_at)
+                index = self.recent_bands
                 for band in bands:
-                    self.recent_bands.setdefault(band, {}).setdefault(slot, []).append(
-                        (article_id, sort_at.timestamp()))
+                    if (ids := index.get(band)) is None:
+                        index[band] = article_id
+                    elif isinstance(ids, int):
+                        index[band] = [ids, article_id]
+                    else:
+                        ids.append(article_id)
                 if self.first_recent is None or article_id < self.first_recent:
                     self.first_recent = article_id
             elif op[0] == "source" and op[1] in self.recent:
-                self.recent[op[1]].feeds.add(op[2])
+                if op[2] not in (feeds := self.recent[op[1]].feeds):
+                    feeds.append(op[2])
             elif op[0] == "fill":
                 self.prints.pop(op[1], None)
                 self._titles.pop(op[1], None)
@@ -225,6 +234,16 @@ class StoreContext:
     def rolled_back(self) -> None:
         """The stores since the last commit were rolled back: forget them."""
         self._pending.clear()
+
+    def forget(self) -> None:
+        """Stores indexed by `committed` were rolled back after all (a batch of feeds whose
+        transaction failed): forget everything learned, so that all is found by SQL again."""
+        self._pending.clear()
+        self.prints.clear()
+        self._titles.clear()
+        self.recent.clear()
+        self.recent_bands.clear()
+        self.first_recent = None
 
     def _remember(self, article_id: int, print_: Fingerprint) -> None:
         if len(self.prints) >= PRINTS_KEPT:  # the older half goes (they are read again if need be)
@@ -357,27 +376,49 @@ def _stored_candidates(items: list[_Entry], feed_id: int, ctx: StoreContext
 
 
 def _shortlist(item: _Entry, by_band: dict[str, list[tuple[int, datetime]]], feed_id: int,
-               ctx: StoreContext) -> dict[int, datetime]:
-    """The first MAX_CANDIDATES articles sharing a band with `item` (band by band, by id),
-    within its reach: {id: sort time}."""
+               ctx: StoreContext) -> list[tuple[int, datetime]]:
+    """The articles sharing a band with `item` within its reach, most shared bands first, then
+    nearest in time (a copy shares most of its bands and is minutes away; a look-alike
+    usually shares one): [(id, sort time)], at most MAX_CANDIDATES.
+
+    A band that more than CROWDED articles share says little (a recurring phrase, a common
+    title word): it is passed over while the entry's other bands find candidates, and read for
+    its newest CROWDED only when they find none (a story carried by hundreds of outlets). So
+    an entry costs a few dictionary reads, not a scan of thousands of look-alikes."""
     low, high = item.at - item.reach, item.at + item.reach
-    chosen: dict[int, datetime] = {}
+    shared: dict[int, list] = {}  # id -> [bands shared, sort time]
+    crowded: list[tuple[list, list]] = []
+
+    def count(stored: Iterable[tuple[int, datetime]], recent_ids: Iterable[int]) -> None:
+        for article_id, at in stored:
+            if low <= at <= high:
+                if (seen := shared.get(article_id)) is None:
+                    shared[article_id] = [1, at]
+                else:
+                    seen[0] += 1
+        for article_id in recent_ids:
+            recent = ctx.recent[article_id]
+            if low <= recent.sort_at <= high and feed_id not in recent.feeds:
+                if (seen := shared.get(article_id)) is None:
+                    shared[article_id] = [1, recent.sort_at]
+                else:
+                    seen[0] += 1
+
     for band in item.prepared.bands:
-        found = [(i, at) for i, at in by_band.get(band, ()) if low <= at <= high]
-        if buckets := ctx.recent_bands.get(band):
-            earliest, latest = low.timestamp(), high.timestamp()
-            for slot in range(_bucket(low), _bucket(high) + 1):
-                for article_id, at in buckets.get(slot, ()):
-                    if earliest <= at <= latest:
-                        recent = ctx.recent[article_id]
-                        if feed_id not in recent.feeds:
-                            found.append((article_id, recent.sort_at))
-            found.sort()
-        for article_id, at in found:
-            chosen.setdefault(article_id, at)
-        if len(chosen) >= MAX_CANDIDATES:
-            break
-    return dict(list(chosen.items())[:MAX_CANDIDATES])
+        stored = by_band.get(band, ())
+        ids = ctx.recent_bands.get(band, ())
+        recent_ids = (ids,) if isinstance(ids, int) else ids
+        if len(stored) + len(recent_ids) > CROWDED:
+            crowded.append((stored, recent_ids))
+        else:
+            count(stored, recent_ids)
+    if not shared:
+        for stored, recent_ids in crowded:  # the newest of each (ids grow with time)
+            newest = recent_ids[-CROWDED:]
+            count(stored[-(CROWDED - len(newest)):] if len(newest) < CROWDED else (), newest)
+    at = item.at
+    ranked = sorted(shared.items(), key=lambda kv: (-kv[1][0], abs(kv[1][1] - at), kv[0]))
+    return [(article_id, found[1]) for article_id, found in ranked[:MAX_CANDIDATES]]
 
 
 def _find_copies(items: list[_Entry], feed_id: int, ctx: StoreContext) -> None:
@@ -387,7 +428,9 @@ def _find_copies(items: list[_Entry], feed_id: int, ctx: StoreContext) -> None:
     missing: set[int] = set()
     for item in items:
         shortlist = {}
-        for article_id, at in _shortlist(item, by_band, feed_id, ctx).items():
+        for article_id, at in _shortlist(item, by_band, feed_id, ctx):
+            if len(shortlist) >= VERIFIED:
+                break
             words = ctx.recent[article_id].title_words if article_id in ctx.recent \
                 else ctx._titles.get(article_id)
             if words is None:
@@ -487,7 +530,8 @@ def store_entries(feed_id: int, organisation_id: int | None, entries: list[Parse
                                  title_words(article.title) if "title" in fill else None))
 
     if new_items:
-        rows = [_article_row(item.entry, organisation_id, ctx) for item in new_items]
+        rows = [_article_row(item.entry, item.prepared.summary_html, organisation_id, ctx)
+                for item in new_items]
         ids = _insert_articles(rows)
         sketches: dict[tuple[str, int], None] = {}
         for article_id, row, item in zip(ids, rows, new_items, strict=True):
@@ -500,16 +544,16 @@ def store_entries(feed_id: int, organisation_id: int | None, entries: list[Parse
                                  feed_id, item.prepared.bands))
         counts.new_articles = len(ids)
         if sketches:
-            db.session.execute(insert(ArticleSketch),
+            db.session.execute(insert(ArticleSketch.__table__),
                                [{"key": k, "article_id": a} for k, a in sketches])
     if fills:
         db.session.execute(update(Article), fills)
     if new_keys:
-        db.session.execute(insert(ArticleKey), new_keys)
+        db.session.execute(insert(ArticleKey.__table__), new_keys)
     if sources:
-        db.session.execute(insert(ArticleSource), sources)
+        db.session.execute(insert(ArticleSource.__table__), sources)
     if mentions:
-        db.session.execute(insert(Mention), mentions)
+        db.session.execute(insert(Mention.__table__), mentions)
     counts.new_sources = len(sources)
     counts.new_mentions = len(mentions)
     return counts
@@ -531,7 +575,7 @@ def _insert_articles(rows: list[dict]) -> list[int]:
     first = db.session.scalar(insert(Article).returning(Article.id), rows[0])
     ids = [first + i for i in range(len(rows))]
     if len(rows) > 1:
-        db.session.execute(insert(Article), [dict(row, id=article_id)
+        db.session.execute(insert(Article.__table__), [dict(row, id=article_id)
                                              for article_id, row in zip(ids[1:], rows[1:],
                                                                         strict=True)])
     return ids
@@ -566,11 +610,16 @@ def _fill(article: _Stored, entry: ParsedEntry, organisation_id: int | None,
     return values
 
 
-def _article_row(entry: ParsedEntry, organisation_id: int | None, ctx: StoreContext) -> dict:
+def _article_row(entry: ParsedEntry, summary_html: str | None, organisation_id: int | None,
+                 ctx: StoreContext) -> dict:
+    """A new article's values; `summary_html` sanitized where the entry was prepared (None:
+    sanitized here)."""
     byline = ctx.bylines.find(entry.author, organisation_id)
+    if summary_html is None:
+        summary_html = str(clean_html(entry.summary_html))
     return {
         "title": entry.title, "link": entry.link,
-        "summary_html": str(clean_html(entry.summary_html)), "summary": entry.summary,
+        "summary_html": summary_html, "summary": entry.summary,
         "author": entry.author, "author_contact_id": byline.contact_id,
         "author_guess": byline.guess,
         "published_at": entry.published, "seen_at": ctx.now,

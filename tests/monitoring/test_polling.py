@@ -102,6 +102,47 @@ def test_the_same_story_in_several_feeds_is_one_article_with_several_sources(app
     assert len(all_of(Mention)) == 1  # one mention, however many sources
 
 
+def test_feeds_are_committed_in_batches_and_a_failing_store_costs_no_other_feed_anything(
+        app, feed_server, monkeypatch):
+    """Batches of two feeds: the NTB story's copies meet within a batch and across batches;
+    one feed's store fails, its batch is rolled back and stored again feed by feed."""
+    make.watch_term("Støre", group="politician")
+    monkeypatch.setattr(services, "BATCH_FEEDS", 2)
+    names = ["vg", "ba", "bt", "broken", "adressa", "nordlys"]
+    feeds = []
+    topics = ["ferja", "sykehuset", "skolen", "brua", "flyplassen", "kraftverket"]
+    for n, topic in zip(names, topics, strict=True):
+        own = dict(STORY, guid=f"https://www.{n}.no/egen", link=f"https://www.{n}.no/egen",
+                   title=f"Egen sak i {n} om Støre", description=f"Støre besøkte {topic} i "
+                   f"dag. {topic.capitalize()} har ventet på penger i {len(n)} år.")
+        copy = dict(STORY, guid=f"https://www.{n}.no/ntb", link=f"https://www.{n}.no/ntb")
+        feeds.append(make.feed(feed_server.add(f"/{n}.xml", rss([own, copy])), n))
+    broken_id = feeds[names.index("broken")].id
+    real = services.store_entries
+
+    def store(feed_id, *args, **kwargs):
+        if feed_id == broken_id:
+            raise RuntimeError("disk trouble")
+        return real(feed_id, *args, **kwargs)
+
+    monkeypatch.setattr(services, "store_entries", store)
+    seen = []
+    summary = services.poll_feeds(feeds, progress=lambda done, total, r: seen.append(done))
+    assert (summary.ok, summary.failed) == (5, 1) and seen == list(range(1, 7))
+    broken = db.session.get(Feed, broken_id)
+    assert "Could not store the entries" in str(broken.last_error)
+    titles = sorted(a.title for a in all_of(Article))
+    assert titles == sorted([f"Egen sak i {n} om Støre" for n in names if n != "broken"]
+                            + [STORY["title"]])  # the five copies are one article
+    (ntb,) = [a for a in all_of(Article) if a.title == STORY["title"]]
+    assert {s.feed_id for s in ntb.sources} == {f.id for f in feeds if f.id != broken_id}
+    assert len(all_of(Mention)) == 6  # each article's one mention, nothing twice
+    for feed in feeds:
+        feed = db.session.get(Feed, feed.id)
+        assert feed.last_polled_at is not None
+        assert (feed.health == "ok") == (feed.id != broken_id)
+
+
 def test_entries_without_guids_or_with_repeated_guids_are_told_apart_by_link(app, feed_server):
     items = [{"title": f"Sak {i}", "guid": "same", "link": f"https://www.vg.no/{i}"}
              for i in range(10)]
