@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from zxcvbn import zxcvbn
-
 from crm.errors import UserError
 from crm.messages import Message, msg
 
@@ -32,6 +30,10 @@ def check_password(password: str, user_inputs: tuple[str, ...] | list[str] = ())
     if "\x00" in password:
         raise UserError(msg("The password contains a NUL character."), field="password")
     checked = password[:_CHECKED_LENGTH]
+    # Imported here: its word lists are 12 MB that every process (web workers, the scheduler)
+    # would otherwise hold for the few that ever set a password.
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(checked, user_inputs=_inputs(user_inputs), max_length=_CHECKED_LENGTH)
     if result["score"] < MIN_SCORE:
         raise UserError(_why(result), field="password")
