@@ -143,6 +143,29 @@ def test_feeds_are_committed_in_batches_and_a_failing_store_costs_no_other_feed_
         assert (feed.health == "ok") == (feed.id != broken_id)
 
 
+def test_a_batch_whose_commit_fails_is_stored_again_feed_by_feed(app, feed_server, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    make.watch_term("Støre", group="politician")
+    feeds = [make.feed(feed_server.add(f"/{n}.xml", rss([dict(
+        STORY, guid=f"https://www.{n}.no/ntb", link=f"https://www.{n}.no/ntb")])), n)
+        for n in ("vg", "ba", "bt")]
+    commit, failed = db.session.commit, []
+
+    def flaky_commit():  # the first commit of a transaction that stored articles fails
+        if not failed and db.session.scalar(db.select(db.func.count(Article.id))):
+            failed.append(True)
+            raise OperationalError("COMMIT", {}, Exception("database is locked"))
+        return commit()
+
+    monkeypatch.setattr(db.session, "commit", flaky_commit)
+    summary = services.poll_feeds(feeds)
+    assert failed and (summary.ok, summary.failed) == (3, 0)
+    (article,) = all_of(Article)
+    assert {s.feed_id for s in article.sources} == {f.id for f in feeds}
+    assert len(all_of(Mention)) == 1 and summary.counts.new_articles == 1
+
+
 def test_entries_without_guids_or_with_repeated_guids_are_told_apart_by_link(app, feed_server):
     items = [{"title": f"Sak {i}", "guid": "same", "link": f"https://www.vg.no/{i}"}
              for i in range(10)]
