@@ -208,3 +208,40 @@ def test_a_band_shared_by_crowds_of_look_alikes_neither_hides_a_copy_nor_costs_a
     assert found[0] == copy and set(found) <= {copy, *look_alikes[-CROWDED:]}
     # The feed's own articles are never candidates.
     assert _shortlist(item, {}, 3, ctx)[0][0] != copy
+
+
+def test_bulk_inserts_store_what_an_insert_would_and_clash_as_an_insert_does(app):
+    """On PostgreSQL by COPY: the columns' bind processing (UTC times), Python-side defaults
+    for the columns left out, and a unique violation as SQLAlchemy's IntegrityError."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from crm.extensions import db
+    from crm.monitoring.models import Article, ArticleKey, Mention
+    from crm.monitoring.store import COPY_MIN_ROWS, bulk_insert
+    from crm.timeutil import utcnow
+    from tests import factories as make
+
+    term = make.watch_term("Støre")
+    feed = make.feed("https://a.example.no/rss")
+    _store(feed, [_row(f"Sak {i} om ferja", f"Tekst nummer {i} om ferja i fjorden.", f"g{i}")
+                  for i in range(COPY_MIN_ROWS + 5)])
+    articles = db.session.scalars(db.select(Article).order_by(Article.id)).all()
+    at = utcnow().replace(microsecond=0)
+    bulk_insert(Mention.__table__, [
+        {"article_id": a.id, "term_id": term.id, "place": "title", "snippet": f"«{a.title}» ø\n",
+         "mark_start": 0, "mark_end": 3, "hits": 1, "status": "unset", "is_read": False,
+         "sort_at": at, "created_at": at} for a in articles])
+    db.session.commit()
+    stored = db.session.scalars(db.select(Mention).order_by(Mention.article_id)).all()
+    assert len(stored) == len(articles)
+    assert {(m.tone, m.sort_at, m.is_read) for m in stored} == {("", at, False)}
+    assert stored[0].snippet == f"«{articles[0].title}» ø\n"
+    clash = [{"key": f"k{i}", "article_id": articles[0].id} for i in range(COPY_MIN_ROWS)]
+    bulk_insert(ArticleKey.__table__, clash)
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        bulk_insert(ArticleKey.__table__, clash)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(ArticleKey).where(
+        ArticleKey.key.like("k%"))) == COPY_MIN_ROWS
