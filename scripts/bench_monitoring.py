@@ -181,10 +181,12 @@ def poll_cycles(url: str, workers: int, processes: int | None, results,
             if name == "second":
                 db.session.execute(db.update(Feed).values(next_poll_at=utcnow()))
                 db.session.commit()
-            feeds = services.due_feeds()
             backend = _backend_pid()
             db.session.commit()
             server_cpu = cpu_seconds(backend) if backend else 0.0
+            # Loaded after the commit, as the scheduler's job does: a commit in between would
+            # expire them, and reading their settings would cost a query per feed.
+            feeds = services.due_feeds()
             profiler = None
             if profile and name == "first":
                 from pyinstrument import Profiler

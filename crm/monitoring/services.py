@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, or_, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
 from crm import registry
@@ -278,6 +279,17 @@ def job_of(feed: Feed) -> FeedJob:
                    feed.interval_minutes or 15, feed.consecutive_failures or 0)
 
 
+def jobs_of(feeds: list[Feed]) -> list[FeedJob]:
+    """Snapshots of `feeds`; those expired by a commit are read again in one query per 500,
+    not one query each."""
+    states = [sa_inspect(feed) for feed in feeds]
+    stale = [state.identity[0] for state in states if state.expired]  # feed.id would load it
+    for i in range(0, len(stale), 500):
+        db.session.scalars(db.select(Feed).where(Feed.id.in_(stale[i:i + 500]))
+                           .execution_options(populate_existing=True)).all()
+    return [job_of(feed) for feed in feeds]
+
+
 # --- recording (main thread) ----------------------------------------------------------------
 
 def _next_poll(feed: FeedJob, now: datetime, failures: int, retry_after: float | None,
@@ -374,7 +386,7 @@ def poll_feeds(feeds: list[Feed], workers: int | None = None,
     specs = load_term_specs()
     settings = replace(pool_settings(workers), terms=tuple(specs),
                        terms_digest=terms_digest(specs))
-    jobs = [job_of(f) for f in feeds]
+    jobs = jobs_of(feeds)
     by_id = {job.id: job for job in jobs}
     db.session.commit()  # no transaction held open while waiting for the network
     batch = _Batch(summary, specs, progress)

@@ -391,3 +391,19 @@ def test_after_poll_hooks_see_the_cycles_new_articles_and_one_failing_hook_harms
         assert seen == [(1, 1), (1, 1), (1, 1)]
     finally:
         del registry.AFTER_POLL["test-broken"], registry.AFTER_POLL["test-counting"]
+
+
+def test_feeds_expired_by_a_commit_are_read_again_in_one_query_not_one_each(app, feed_server):
+    from sqlalchemy import event
+
+    feeds = [make.feed(feed_server.add(f"/{i}.xml", rss([STORY])), f"f{i}") for i in range(30)]
+    db.session.commit()  # expires them all
+    statements = []
+    engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        jobs = services.jobs_of(feeds)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert [job.url for job in jobs] == [f.url for f in feeds] and len(statements) == 1
