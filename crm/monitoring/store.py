@@ -6,9 +6,11 @@ worker that parsed the feed (crm/monitoring/prepare.py), or is made here the sam
 step is one statement per feed (a few more for feeds over IN_CHUNK entries), all of them
 lookups by primary key or an indexed column, so the plans are index scans whatever the
 planner's statistics; on SQLite, new articles take two INSERTs (see _insert_articles) rather
-than one per row. No commit here: the caller commits once per feed, and tells the context
-(StoreContext.committed), which then indexes the cycle's new articles in memory: copies of
-them are found without SQL, and the band query only reads articles older than the cycle.
+than one per row, and on PostgreSQL the other rows go by COPY (bulk_insert). No commit here:
+the caller commits (the poller a batch of feeds at a time, crm.monitoring.services._Batch)
+and tells the context (StoreContext.committed), which then indexes the cycle's new articles in
+memory: copies of them are found without SQL, and the band query only reads articles older
+than the cycle.
 
 An entry joins a stored article when it shares a key (GUID, link) or, failing that, when its
 content is a near-duplicate (crm.monitoring.dedupe). Every source keeps its own title, text,
