@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from crm.contacts.models import ContactKind
 from crm.dateinput import LocalDateTimeField
 from crm.formutil import choices
+from crm.i18n import lazy_gettext as _l
 from crm.interactions.labels import LOGGABLE_KINDS, Direction, InquiryStatus, InteractionKind
 from crm.interactions.services import (
     ANSWER_MAX,
