@@ -3,7 +3,7 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.roles import editor_required
 from crm.contacts import bp, saved_filters
@@ -32,7 +32,8 @@ from crm.navigation import contact_page
 from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, show_error
 
 # What a row of the list shows, loaded for the whole page at once (not a query per row).
-LIST_LOADS = (selectinload(Contact.organisation), selectinload(Contact.emails),
+# The organisation (one per contact) comes in the same query, joined: a query less per page.
+LIST_LOADS = (joinedload(Contact.organisation), selectinload(Contact.emails),
               selectinload(Contact.phones), selectinload(Contact.beats))
 
 
