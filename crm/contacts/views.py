@@ -31,6 +31,10 @@ from crm.formutil import choices
 from crm.navigation import contact_page
 from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, show_error
 
+# What the contact page shows besides its parts: the organisation and the (few) addresses and
+# numbers in the contact's own query, the rest as it is first used.
+DETAIL_LOADS = (joinedload(Contact.organisation), joinedload(Contact.emails),
+                joinedload(Contact.phones))
 # What a row of the list shows, loaded for the whole page at once (not a query per row).
 # The organisation (one per contact) comes in the same query, joined: a query less per page.
 LIST_LOADS = (joinedload(Contact.organisation), selectinload(Contact.emails),
@@ -91,7 +95,7 @@ def get_live_contact(contact_id: int | None) -> Contact:
 @bp.route("/contacts/<int:contact_id>")
 def detail(contact_id: int):
     """One contact with its timeline."""
-    contact = get_contact(contact_id)
+    contact = db.get_or_404(Contact, contact_id, options=DETAIL_LOADS)
     return render_template("contacts/detail.html", contact=contact,
                            page_parts=contact_page(contact))
 
