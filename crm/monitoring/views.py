@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.roles import editor_required
 from crm.errors import UserError
@@ -69,10 +69,12 @@ def mentions_index():
     """Articles with mentions, newest first, filtered: one row per article, its terms as
     chips."""
     flt = mention_filter_from_args(request.args)
+    # Each article's author, and its sources' feeds and outlets, joined to the query that
+    # loads them: two queries for the page's articles instead of five.
     query = mentions.filtered_articles(flt).options(
-        selectinload(Article.sources).selectinload(ArticleSource.feed)
-        .selectinload(Feed.organisation),
-        selectinload(Article.author_contact))
+        selectinload(Article.sources).joinedload(ArticleSource.feed)
+        .joinedload(Feed.organisation),
+        joinedload(Article.author_contact))
     page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False,
                        max_per_page=PAGE_SIZE)
     terms = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.term)).all()
