@@ -39,10 +39,14 @@ def _translations():
     locale = getattr(state, "babel_locale", None)
     if locale is None:
         return get_translations()  # chooses (and records) the locale
+    last = getattr(state, "crm_translations", None)  # this request's, while its locale holds
+    if last is not None and last[0] is locale:
+        return last[1]
     key = (locale, id(app_ctx.app))
     translations = _TRANSLATIONS.get(key)
     if translations is None:
         translations = _TRANSLATIONS[key] = get_translations()
+    state.crm_translations = (locale, translations)
     return translations
 
 
