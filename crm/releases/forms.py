@@ -9,7 +9,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -19,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.dateinput import LocalDateTimeField
 from crm.errors import UserError
-from crm.formutil import choices
+from crm.formutil import SelectField, choices
 from crm.i18n import lazy_gettext as _l
 from crm.messages import msg
 from crm.releases.models import ReleaseLanguage, TemplateLanguage
