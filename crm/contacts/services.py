@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import event
+from sqlalchemy import Integer, column, event, literal, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -213,6 +213,43 @@ def last_contact_times():
                       db.func.max(Interaction.occurred_at).label("last"))
             .join(Interaction, Interaction.id == interaction_contact.c.interaction_id)
             .group_by(interaction_contact.c.contact_id).subquery("last_contact"))
+
+
+@dataclass
+class ListRow:
+    """What a row of the contact list shows of a contact's addresses and beats."""
+
+    email: str = ""  # the first, as Contact.primary_email
+    phone: str = ""  # the first, as Contact.primary_phone
+    beats: list[str] = field(default_factory=list)  # in Contact.beats' order
+
+
+def list_rows(contact_ids: list[int]) -> dict[int, ListRow]:
+    """{contact id: ListRow} for one page of the list, in one query of plain rows (loading
+    the emails, phones and beats collections took three, and an object per row of each)."""
+    rows = {contact_id: ListRow() for contact_id in contact_ids}
+    if not contact_ids:
+        return rows
+    emails = db.select(ContactEmail.contact_id, literal(0, Integer).label("part"),
+                       ContactEmail.email.label("value"), ContactEmail.position.label("position"))
+    phones = db.select(ContactPhone.contact_id, literal(1, Integer), ContactPhone.number,
+                       ContactPhone.position)
+    beats = db.select(ContactBeat.contact_id, literal(2, Integer), ContactBeat.name,
+                      literal(0, Integer))
+    query = union_all(
+        emails.where(ContactEmail.contact_id.in_(contact_ids)),
+        phones.where(ContactPhone.contact_id.in_(contact_ids)),
+        beats.where(ContactBeat.contact_id.in_(contact_ids)),
+    ).order_by(column("part"), column("position"), column("value"))
+    for contact_id, part, value, _position in db.session.execute(query):
+        row = rows[contact_id]
+        if part == 2:
+            row.beats.append(value)
+        elif part == 1:
+            row.phone = row.phone or value
+        else:
+            row.email = row.email or value
+    return rows
 
 
 def last_contacts_of(contact_ids: list[int]) -> dict:

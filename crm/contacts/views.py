@@ -3,7 +3,7 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from crm.auth.roles import editor_required
 from crm.contacts import bp, saved_filters
@@ -20,6 +20,7 @@ from crm.contacts.services import (
     filtered_contacts,
     is_unfiltered,
     last_contacts_of,
+    list_rows,
     live_contact_count,
     organisations_by_kind,
     update_contact,
@@ -35,10 +36,9 @@ from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, show_error
 # numbers in the contact's own query, the rest as it is first used.
 DETAIL_LOADS = (joinedload(Contact.organisation), joinedload(Contact.emails),
                 joinedload(Contact.phones))
-# What a row of the list shows, loaded for the whole page at once (not a query per row).
-# The organisation (one per contact) comes in the same query, joined: a query less per page.
-LIST_LOADS = (joinedload(Contact.organisation), selectinload(Contact.emails),
-              selectinload(Contact.phones), selectinload(Contact.beats))
+# What a row of the list shows, loaded for the whole page at once (not a query per row): the
+# organisation joined to the page's query, the addresses and beats by list_rows.
+LIST_LOADS = (joinedload(Contact.organisation),)
 
 
 MAX_IDS = 1000  # ticked rows carried in a URL (an export of the selection)
@@ -75,6 +75,7 @@ def index():
         "contacts/index.html", page=page, flt=flt, kinds=CONTACT_KINDS,
         organisations=organisations_by_kind(),
         media_lists=db.session.scalars(db.select(MediaList).order_by(MediaList.name)).all(),
+        rows=list_rows([c.id for c in page.items]),
         last_contacts=last_contacts_of([c.id for c in page.items]),
         saved_filters=saved_filters.visible_to(current_user.id),
         filter_query=saved_filters.query_of(request.args))

@@ -150,6 +150,19 @@ def test_list_page_filters_and_paginates(as_viewer, app):
     assert as_viewer.get("/contacts?page=-3&organisation=abc&list=x").status_code == 200
 
 
+def test_list_rows_show_the_first_email_and_phone_and_every_beat(as_viewer):
+    journalist(name="Alle felt", emails=["forst@nrk.no", "andre@nrk.no"],
+               phones=["912 34 567", "22 33 44 55"], beats="valg, helse, økonomi")
+    journalist(name="Ingen felt")
+    page = as_viewer.get("/contacts").get_data(as_text=True)
+    first = page[page.index("Alle felt"):page.index("</tr>", page.index("Alle felt"))]
+    assert "forst@nrk.no" in first and "andre@nrk.no" not in first
+    assert "912 34 567" in first and "22 33 44 55" not in first
+    assert "helse, valg, økonomi" in first
+    empty = page[page.index("Ingen felt"):page.index("</tr>", page.index("Ingen felt"))]
+    assert "mailto:" not in empty and "@" not in empty
+
+
 def test_organisations_and_duplicate_names(as_editor):
     response = as_editor.post("/organisations/new", data={"name": "Dagbladet", "kind": "outlet"})
     assert response.status_code == 302
