@@ -69,6 +69,8 @@ def _template_gettext(context, string: str, **variables) -> str:
     rv = _translations().ugettext(string)
     if context.eval_ctx.autoescape:
         rv = Markup(rv)
+    if not variables and "%" not in rv:
+        return rv  # what formatting would return
     return rv % variables
 
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from babel import dates
 from flask import Flask, g, url_for
+from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
@@ -94,8 +95,8 @@ def url_pattern(endpoint: str, name: str, **values) -> UrlPattern:
     builds the URL once, with a placeholder for the id, and puts each row's id in its place;
     url_for per row was a tenth of the mentions page's time. Kept for the request (in g), so a
     macro called per row asks for it each time. `name` takes integers only (an id)."""
-    key = (endpoint, name, *sorted(values.items()))
-    patterns = g.setdefault("_crm_url_patterns", {})
+    key = (endpoint, name, *sorted(values.items())) if values else (endpoint, name)
+    patterns = _cv_app.get().g.__dict__.setdefault("_crm_url_patterns", {})
     pattern = patterns.get(key)
     if pattern is None:
         url = url_for(endpoint, **{name: _PLACEHOLDER}, **values)
