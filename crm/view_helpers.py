@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import quote
 
 from flask import Response, flash, request
+from sqlalchemy import inspect
 
 from crm.dateinput import DateTextError, parse_date_text
 from crm.errors import UserError
@@ -39,6 +40,12 @@ def date_arg(name: str, args=None) -> date | None:
         return parse_date_text(value) if value else None
     except DateTextError:
         return None
+
+
+def saved_id(obj) -> int:
+    """The id of a row a service has just saved and committed, without reading it again (the
+    commit expires the object: `obj.id` would be a query)."""
+    return inspect(obj).identity[0]
 
 
 def next_url(default: str) -> str:

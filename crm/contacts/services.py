@@ -389,6 +389,13 @@ def save_organisation(organisation: Organisation | None, *, name: str, kind: str
     return organisation
 
 
+def organisation_names(limit: int | None = None) -> list:
+    """(id, name) rows of the organisations in the Norwegian alphabet, to choose one from:
+    plain rows, not a model per organisation, for pages that show only these two."""
+    query = db.select(Organisation.id, Organisation.name).order_by(Organisation.sort_name)
+    return db.session.execute(query if limit is None else query.limit(limit)).all()
+
+
 def organisations_by_kind(kind: str | None = None) -> list[Organisation]:
     query = db.select(Organisation).order_by(Organisation.sort_name)
     if kind:

@@ -22,6 +22,7 @@ from crm.contacts.services import (
     last_contacts_of,
     list_rows,
     live_contact_count,
+    organisation_names,
     organisations_by_kind,
     update_contact,
 )
@@ -73,7 +74,7 @@ def index():
         page.total = live_contact_count()
     return render_template(
         "contacts/index.html", page=page, flt=flt, kinds=CONTACT_KINDS,
-        organisations=organisations_by_kind(),
+        organisations=organisation_names(),
         media_lists=db.session.scalars(db.select(MediaList).order_by(MediaList.name)).all(),
         rows=list_rows([c.id for c in page.items]),
         last_contacts=last_contacts_of([c.id for c in page.items]),

@@ -9,7 +9,7 @@ from crm.auth.models import User
 from crm.auth.roles import editor_required
 from crm.contacts.duplicates import DuplicateReason
 from crm.contacts.models import Contact
-from crm.contacts.services import organisations_by_kind
+from crm.contacts.services import organisation_names
 from crm.dateinput import DateTextError, parse_date_text
 from crm.errors import UserError
 from crm.extensions import db
@@ -33,6 +33,7 @@ from crm.view_helpers import (
     id_arg,
     next_url,
     page_arg,
+    saved_id,
     send_download,
     show_error,
 )
@@ -266,7 +267,7 @@ def _interaction_form_page(interaction: Interaction | None):
         else:
             flash(_("Interaction saved."), "success")
             return redirect(url_for("interactions.interaction_detail",
-                                    interaction_id=interaction.id))
+                                    interaction_id=saved_id(interaction)))
     pitches = queries.recent_pitches(
         selection.ids, exclude_staff_id=current_user.id,
         exclude_interaction_id=interaction.id if interaction else None)
@@ -274,7 +275,7 @@ def _interaction_form_page(interaction: Interaction | None):
                            selection=selection, query=query, suggestions=suggestions,
                            reason_label=DuplicateReason.label_of, pitches=pitches,
                            pitch_days=queries.pitch_window_days(),
-                           organisations=organisations_by_kind()[:2000])
+                           organisations=organisation_names(limit=2000))
 
 
 @bp.route("/interactions/new", methods=["GET", "POST"])
