@@ -7,10 +7,13 @@ from datetime import date
 from urllib.parse import quote
 
 from flask import Response, flash, request
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import inspect
+from sqlalchemy.sql import Select
 
 from crm.dateinput import DateTextError, parse_date_text
 from crm.errors import UserError
+from crm.extensions import db
 from crm.redirects import local_target
 
 PAGE_SIZE = 50  # rows per page of a list
@@ -22,6 +25,22 @@ def page_arg(args=None) -> int:
     """The ?page= argument, 1 when missing or nonsense."""
     args = request.args if args is None else args
     return min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+
+
+class _Pagination(SelectPagination):
+    """flask_sqlalchemy's page of a select, which knows its total without counting when the
+    page is the last one: a short first page (a search for one person) holds them all."""
+
+    def _query_count(self) -> int:
+        if len(self.items) < self.per_page and (self.items or self.page == 1):
+            return (self.page - 1) * self.per_page + len(self.items)
+        return super()._query_count()
+
+
+def paginate(select: Select, *, count: bool = True) -> SelectPagination:
+    """The ?page= page (PAGE_SIZE rows) of `select` and, unless count=False, its total."""
+    return _Pagination(select=select, session=db.session(), page=page_arg(), per_page=PAGE_SIZE,
+                       max_per_page=PAGE_SIZE, error_out=False, count=count)
 
 
 def id_arg(name: str, args=None) -> int | None:

@@ -37,11 +37,10 @@ from crm.monitoring.sanitize import clean_html
 from crm.monitoring.store import byline_names
 from crm.timeutil import utcnow
 from crm.view_helpers import (
-    PAGE_SIZE,
     date_arg,
     id_arg,
     next_url,
-    page_arg,
+    paginate,
     send_download,
     show_error,
 )
@@ -75,8 +74,7 @@ def mentions_index():
         selectinload(Article.sources).joinedload(ArticleSource.feed)
         .joinedload(Feed.organisation),
         joinedload(Article.author_contact))
-    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False,
-                       max_per_page=PAGE_SIZE)
+    page = paginate(query)
     terms = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.term)).all()
     return render_template(
         "monitoring/mentions.html", page=page, flt=flt, terms=terms, groups=TERM_GROUPS,

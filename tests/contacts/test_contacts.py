@@ -294,3 +294,21 @@ def test_the_unfiltered_count_is_kept_briefly_and_forgotten_when_contacts_change
     assert shown() == 5
     filtered = as_editor.get("/contacts?kind=journalist").get_data(as_text=True)
     assert "All 5 contacts matching this filter" in filtered
+
+
+def test_a_page_that_holds_every_match_is_not_counted_again(as_viewer, count_queries):
+    for i in range(3):
+        journalist(name=f"Unik Navnesen {i}")
+    for i in range(55):
+        journalist(name=f"Vanlig Navn {i:02d}")
+    with count_queries() as short:
+        page = as_viewer.get("/contacts?q=navnesen").get_data(as_text=True)
+    assert "Unik Navnesen 2" in page and ">3</small>" in page
+    with count_queries() as full:
+        page = as_viewer.get("/contacts?q=vanlig").get_data(as_text=True)
+    assert ">55</small>" in page
+    assert full.count == short.count + 1  # the count
+    page2 = as_viewer.get("/contacts?q=vanlig&page=2").get_data(as_text=True)
+    assert "Vanlig Navn 54" in page2 and ">55</small>" in page2
+    beyond = as_viewer.get("/contacts?q=vanlig&page=9").get_data(as_text=True)
+    assert ">55</small>" in beyond and "No contacts match." in beyond
