@@ -37,10 +37,10 @@ class _Pagination(SelectPagination):
         return super()._query_count()
 
 
-def paginate(select: Select, *, count: bool = True) -> SelectPagination:
-    """The ?page= page (PAGE_SIZE rows) of `select` and, unless count=False, its total."""
-    return _Pagination(select=select, session=db.session(), page=page_arg(), per_page=PAGE_SIZE,
-                       max_per_page=PAGE_SIZE, error_out=False, count=count)
+def paginate(select: Select, *, per_page: int = PAGE_SIZE, count: bool = True) -> SelectPagination:
+    """The ?page= page of `select` and, unless count=False, its total."""
+    return _Pagination(select=select, session=db.session(), page=page_arg(), per_page=per_page,
+                       max_per_page=per_page, error_out=False, count=count)
 
 
 def id_arg(name: str, args=None) -> int | None:

@@ -31,7 +31,7 @@ from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
 from crm.navigation import contact_page
-from crm.view_helpers import id_arg, paginate, show_error
+from crm.view_helpers import PAGE_SIZE, id_arg, paginate, show_error
 
 # What the contact page shows besides its parts: the organisation and the (few) addresses and
 # numbers in the contact's own query, the rest as it is first used.
@@ -68,7 +68,7 @@ def index():
     flt = filter_from_args(request.args)
     query = filtered_contacts(flt).options(*LIST_LOADS)
     unfiltered = is_unfiltered(flt)
-    page = paginate(query, count=not unfiltered)
+    page = paginate(query, per_page=PAGE_SIZE, count=not unfiltered)
     if unfiltered:
         page.total = live_contact_count()
     return render_template(
