@@ -19,11 +19,11 @@ from datetime import date, datetime
 from functools import cache
 
 from babel import dates
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import Field
 from wtforms.widgets import TextInput
 
+from crm.i18n import lazy_gettext as _l
 from crm.templating import date_patterns
 
 MONTH_LOCALES = ("nb", "nn", "en")

@@ -20,10 +20,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.jobs import services
 
 log = logging.getLogger(__name__)

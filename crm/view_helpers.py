@@ -7,9 +7,13 @@ from datetime import date
 from urllib.parse import quote
 
 from flask import Response, flash, request
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import inspect
+from sqlalchemy.sql import Select
 
 from crm.dateinput import DateTextError, parse_date_text
 from crm.errors import UserError
+from crm.extensions import db
 from crm.redirects import local_target
 
 PAGE_SIZE = 50  # rows per page of a list
@@ -21,6 +25,22 @@ def page_arg(args=None) -> int:
     """The ?page= argument, 1 when missing or nonsense."""
     args = request.args if args is None else args
     return min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+
+
+class _Pagination(SelectPagination):
+    """flask_sqlalchemy's page of a select, which knows its total without counting when the
+    page is the last one: a short first page (a search for one person) holds them all."""
+
+    def _query_count(self) -> int:
+        if len(self.items) < self.per_page and (self.items or self.page == 1):
+            return (self.page - 1) * self.per_page + len(self.items)
+        return super()._query_count()
+
+
+def paginate(select: Select, *, per_page: int = PAGE_SIZE, count: bool = True) -> SelectPagination:
+    """The ?page= page of `select` and, unless count=False, its total."""
+    return _Pagination(select=select, session=db.session(), page=page_arg(), per_page=per_page,
+                       max_per_page=per_page, error_out=False, count=count)
 
 
 def id_arg(name: str, args=None) -> int | None:
@@ -39,6 +59,12 @@ def date_arg(name: str, args=None) -> date | None:
         return parse_date_text(value) if value else None
     except DateTextError:
         return None
+
+
+def saved_id(obj) -> int:
+    """The id of a row a service has just saved and committed, without reading it again (the
+    commit expires the object: `obj.id` would be a query)."""
+    return inspect(obj).identity[0]
 
 
 def next_url(default: str) -> str:

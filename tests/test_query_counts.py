@@ -143,6 +143,9 @@ class Case:
     path: object
     shows_newest: bool = True  # else the first row stays in view (alphabetical lists)
     shows_rows: bool = True  # False: the page shows counts and charts, not the rows' texts
+    # 1: the total is counted only when the rows fill more than a page (10 rows fit on one,
+    # whose length is the total: crm.view_helpers.paginate).
+    counted_when_paged: int = 0
 
 
 def _contacts(rows, _ctx):
@@ -277,7 +280,8 @@ CASES = {
     "feed": Case(lambda rows: rows.feed(), _feed, lambda f: f"/monitoring/feeds/{f.id}"),
     "article": Case(lambda rows: rows.article(), _article,
                     lambda a: f"/monitoring/articles/{a.id}"),
-    "mentions": Case(lambda rows: None, _mentions, lambda _c: "/monitoring/"),
+    "mentions": Case(lambda rows: None, _mentions, lambda _c: "/monitoring/",
+                     counted_when_paged=1),
     "watch terms": Case(lambda rows: None, _terms, lambda _c: "/monitoring/terms"),
     "coverage": Case(lambda rows: None, _mentions, lambda _c: "/monitoring/coverage",
                      shows_rows=False),
@@ -321,4 +325,5 @@ def test_statements_do_not_grow_with_rows(case, as_editor, users, count_queries)
             assert (shown[-1] if case.shows_newest else shown[0]) in page
     finally:
         rows.session.close()
-    assert with_100 == with_10, f"{path}: {with_10} statements with 10 rows, {with_100} with 100"
+    assert with_100 == with_10 + case.counted_when_paged, \
+        f"{path}: {with_10} statements with 10 rows, {with_100} with 100"

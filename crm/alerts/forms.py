@@ -1,11 +1,11 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField
+from wtforms import BooleanField, DecimalField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from crm.alerts.detect import MAX_BASELINE_WEEKS, MAX_COOLDOWN_HOURS, MAX_WINDOW_HOURS
 from crm.alerts.models import RuleKind
-from crm.formutil import choices
+from crm.formutil import SelectField, choices
+from crm.i18n import lazy_gettext as _l
 
 
 class RuleForm(FlaskForm):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from crm import registry
 from crm.alerts.services import after_poll
+from crm.i18n import lazy_gettext as _l
 from crm.navigation import NavItem
 
 

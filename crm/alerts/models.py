@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.labels import LabelledEnum
 from crm.messages import Message, StoredMessage
 from crm.timeutil import UTCDateTime, utcnow

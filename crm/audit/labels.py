@@ -11,8 +11,8 @@ import re
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from crm.i18n import lazy_gettext as _l
 from crm.messages import Message
 
 RECORD_LABELS = {

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.messages import Message, nmsg
 from crm.timeutil import UTCDateTime, utcnow
 

@@ -1,11 +1,11 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from crm.auth.models import Role, UILanguage
 from crm.auth.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from crm.formutil import choices
+from crm.formutil import SelectField, choices
+from crm.i18n import lazy_gettext as _l
 
 
 def no_nul(_form, field) -> None:

@@ -4,13 +4,13 @@ import secrets
 from datetime import datetime
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.labels import LabelledEnum
 from crm.timeutil import UTCDateTime, utcnow
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.labels import LabelledEnum
 from crm.messages import Message, StoredMessage
 from crm.timeutil import UTCDateTime, utcnow

@@ -1,10 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     Form,
     FormField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -14,7 +12,8 @@ from wtforms.validators import Length, Optional
 from crm.campaigns.models import Side
 from crm.campaigns.services import DESCRIPTION_MAX, MAX_MESSAGES, NAME_MAX, WORDING_MAX
 from crm.dateinput import LocalDateField
-from crm.formutil import choices
+from crm.formutil import SelectField, choices
+from crm.i18n import lazy_gettext as _l
 from crm.releases.forms import CheckboxesField
 
 

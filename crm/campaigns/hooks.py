@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from crm import registry
 from crm.campaigns import services
 from crm.campaigns.privacy import erase_campaigns, export_campaigns
+from crm.i18n import lazy_gettext as _l
 from crm.navigation import NavItem
 from crm.privacy.parts import PrivacyPart
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.contacts.models import Contact, ContactEmail, ContactPhone
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.labels import LabelledEnum
 from crm.text import fold
 

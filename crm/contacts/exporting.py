@@ -10,7 +10,6 @@ import io
 from collections.abc import Iterator
 
 import vobject
-from flask_babel import lazy_gettext as _l
 from icalendar.parser import Contentline
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
@@ -19,6 +18,7 @@ from crm import spreadsheet
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.spreadsheet import safe_cell
 from crm.text import fold, without_controls
 from crm.timeutil import to_local, utcnow

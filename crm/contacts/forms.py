@@ -1,8 +1,6 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -10,7 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from crm.contacts.models import ContactKind, ContactLanguage, LawfulBasis, OrganisationKind
 from crm.dateinput import LocalDateField
-from crm.formutil import choices
+from crm.formutil import SelectField, choices
+from crm.i18n import lazy_gettext as _l
 
 
 class ContactForm(FlaskForm):

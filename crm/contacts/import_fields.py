@@ -10,8 +10,8 @@ from datetime import date, datetime
 from flask import has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from crm.i18n import lazy_gettext as _l
 from crm.text import fold
 
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.labels import LabelledEnum
 from crm.text import name_key
 from crm.timeutil import UTCDateTime, utcnow

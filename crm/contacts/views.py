@@ -3,7 +3,7 @@ from dataclasses import asdict
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from crm.auth.roles import editor_required
 from crm.contacts import bp, saved_filters
@@ -20,7 +20,9 @@ from crm.contacts.services import (
     filtered_contacts,
     is_unfiltered,
     last_contacts_of,
+    list_rows,
     live_contact_count,
+    organisation_names,
     organisations_by_kind,
     update_contact,
 )
@@ -29,11 +31,15 @@ from crm.errors import UserError
 from crm.extensions import db
 from crm.formutil import choices
 from crm.navigation import contact_page
-from crm.view_helpers import PAGE_SIZE, id_arg, page_arg, show_error
+from crm.view_helpers import PAGE_SIZE, id_arg, paginate, show_error
 
-# What a row of the list shows, loaded for the whole page at once (not a query per row).
-LIST_LOADS = (selectinload(Contact.organisation), selectinload(Contact.emails),
-              selectinload(Contact.phones), selectinload(Contact.beats))
+# What the contact page shows besides its parts: the organisation and the (few) addresses and
+# numbers in the contact's own query, the rest as it is first used.
+DETAIL_LOADS = (joinedload(Contact.organisation), joinedload(Contact.emails),
+                joinedload(Contact.phones))
+# What a row of the list shows, loaded for the whole page at once (not a query per row): the
+# organisation joined to the page's query, the addresses and beats by list_rows.
+LIST_LOADS = (joinedload(Contact.organisation),)
 
 
 MAX_IDS = 1000  # ticked rows carried in a URL (an export of the selection)
@@ -62,14 +68,14 @@ def index():
     flt = filter_from_args(request.args)
     query = filtered_contacts(flt).options(*LIST_LOADS)
     unfiltered = is_unfiltered(flt)
-    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False,
-                       max_per_page=PAGE_SIZE, count=not unfiltered)
+    page = paginate(query, per_page=PAGE_SIZE, count=not unfiltered)
     if unfiltered:
         page.total = live_contact_count()
     return render_template(
         "contacts/index.html", page=page, flt=flt, kinds=CONTACT_KINDS,
-        organisations=organisations_by_kind(),
+        organisations=organisation_names(),
         media_lists=db.session.scalars(db.select(MediaList).order_by(MediaList.name)).all(),
+        rows=list_rows([c.id for c in page.items]),
         last_contacts=last_contacts_of([c.id for c in page.items]),
         saved_filters=saved_filters.visible_to(current_user.id),
         filter_query=saved_filters.query_of(request.args))
@@ -90,7 +96,7 @@ def get_live_contact(contact_id: int | None) -> Contact:
 @bp.route("/contacts/<int:contact_id>")
 def detail(contact_id: int):
     """One contact with its timeline."""
-    contact = get_contact(contact_id)
+    contact = db.get_or_404(Contact, contact_id, options=DETAIL_LOADS)
     return render_template("contacts/detail.html", contact=contact,
                            page_parts=contact_page(contact))
 

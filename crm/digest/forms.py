@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, TimeField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.formutil import choices
+from crm.i18n import lazy_gettext as _l
 from crm.monitoring.models import TermGroup
 
 WEEKDAY_CHOICES = [("0", _l("Monday")), ("1", _l("Tuesday")), ("2", _l("Wednesday")),

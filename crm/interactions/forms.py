@@ -1,9 +1,7 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -12,7 +10,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from crm.contacts.models import ContactKind
 from crm.dateinput import LocalDateTimeField
-from crm.formutil import choices
+from crm.formutil import SelectField, choices
+from crm.i18n import lazy_gettext as _l
 from crm.interactions.labels import LOGGABLE_KINDS, Direction, InquiryStatus, InteractionKind
 from crm.interactions.services import (
     ANSWER_MAX,

@@ -1,7 +1,6 @@
 """The code sets of interactions: kinds, directions and inquiry statuses, each labelled."""
 
-from flask_babel import lazy_gettext as _l
-
+from crm.i18n import lazy_gettext as _l
 from crm.labels import LabelledEnum
 
 

@@ -102,11 +102,13 @@ def filtered_interactions(flt: InteractionFilter) -> Select:
 
 def contact_timeline(contact: Contact, limit: int = 50) -> tuple[list[Interaction], int]:
     """The contact's newest interactions (with follow-ups and inquiry) and how many in all."""
-    query = filtered_interactions(InteractionFilter(contact_id=contact.id))
     total = db.session.scalar(
         db.select(db.func.count()).select_from(interaction_contact)
-        .where(interaction_contact.c.contact_id == contact.id))
-    return list(db.session.scalars(query.limit(limit))), total or 0
+        .where(interaction_contact.c.contact_id == contact.id)) or 0
+    if not total:  # most contacts: no query for the rows
+        return [], 0
+    query = filtered_interactions(InteractionFilter(contact_id=contact.id))
+    return list(db.session.scalars(query.limit(limit))), total
 
 
 # My day ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from crm.auth.models import User
 from crm.auth.roles import editor_required
 from crm.contacts.duplicates import DuplicateReason
 from crm.contacts.models import Contact
-from crm.contacts.services import organisations_by_kind
+from crm.contacts.services import organisation_names
 from crm.dateinput import DateTextError, parse_date_text
 from crm.errors import UserError
 from crm.extensions import db
@@ -33,6 +33,7 @@ from crm.view_helpers import (
     id_arg,
     next_url,
     page_arg,
+    saved_id,
     send_download,
     show_error,
 )
@@ -44,6 +45,12 @@ def users_for_choice(*keep_ids: int | None) -> list[User]:
     query = db.select(User).where(User.active.is_(True) | User.id.in_(keep) if keep
                                   else User.active.is_(True))
     return sorted(db.session.scalars(query), key=lambda u: u.display_name.casefold())
+
+
+def keeping(users: list[User], *keep_ids: int | None) -> list[User]:
+    """Of users_for_choice(a, b, ...), those users_for_choice(*keep_ids) would give: one query
+    for a form with several user fields."""
+    return [u for u in users if u.active or u.id in keep_ids]
 
 
 def naive_local(value):
@@ -223,11 +230,13 @@ def _interaction_form_page(interaction: Interaction | None):
     form = _edit_form(interaction) if interaction else _new_form()
     keep = {c.id for c in interaction.contacts} if interaction else set()
     inquiry = interaction.inquiry if interaction else None
-    form.staff_id.choices = user_choices(users_for_choice(
-        interaction.staff_id if interaction else None))
-    form.inquiry_assignee_id.choices = user_choices(
-        users_for_choice(inquiry.assignee_id if inquiry else None), nobody=_("Not assigned"))
-    form.follow_up_assignee_id.choices = user_choices(users_for_choice())
+    staff_id = interaction.staff_id if interaction else None
+    assignee_id = inquiry.assignee_id if inquiry else None
+    users = users_for_choice(staff_id, assignee_id)
+    form.staff_id.choices = user_choices(keeping(users, staff_id))
+    form.inquiry_assignee_id.choices = user_choices(keeping(users, assignee_id),
+                                                    nobody=_("Not assigned"))
+    form.follow_up_assignee_id.choices = user_choices(keeping(users))
     # A search typed in the form (Search button or Enter) shows hits to tick instead of saving.
     query = (form.contact_q.data or "").strip()[:200] if request.method == "POST" else ""
     searching = request.method == "POST" and bool(form.find.data or query)
@@ -258,7 +267,7 @@ def _interaction_form_page(interaction: Interaction | None):
         else:
             flash(_("Interaction saved."), "success")
             return redirect(url_for("interactions.interaction_detail",
-                                    interaction_id=interaction.id))
+                                    interaction_id=saved_id(interaction)))
     pitches = queries.recent_pitches(
         selection.ids, exclude_staff_id=current_user.id,
         exclude_interaction_id=interaction.id if interaction else None)
@@ -266,7 +275,7 @@ def _interaction_form_page(interaction: Interaction | None):
                            selection=selection, query=query, suggestions=suggestions,
                            reason_label=DuplicateReason.label_of, pitches=pitches,
                            pitch_days=queries.pitch_window_days(),
-                           organisations=organisations_by_kind()[:2000])
+                           organisations=organisation_names(limit=2000))
 
 
 @bp.route("/interactions/new", methods=["GET", "POST"])
@@ -294,15 +303,16 @@ def render_detail(interaction: Interaction, follow_up_form: FollowUpForm | None 
                   inquiry_form: InquiryStatusForm | None = None):
     if follow_up_form is None:
         follow_up_form = FollowUpForm(formdata=None, assignee_id=current_user.id)
-    follow_up_form.assignee_id.choices = user_choices(users_for_choice())
     inquiry = interaction.inquiry
+    users = users_for_choice(inquiry.assignee_id if inquiry is not None else None)
+    follow_up_form.assignee_id.choices = user_choices(keeping(users))
     if inquiry is not None and inquiry_form is None:
         inquiry_form = InquiryStatusForm(formdata=None, status=inquiry.status,
                                          assignee_id=inquiry.assignee_id or NO_USER,
                                          answer=inquiry.answer)
     if inquiry_form is not None:
         inquiry_form.assignee_id.choices = user_choices(
-            users_for_choice(inquiry.assignee_id), nobody=_("Not assigned"))
+            keeping(users, inquiry.assignee_id), nobody=_("Not assigned"))
     return render_template("interactions/detail.html", interaction=interaction,
                            follow_up_form=follow_up_form, inquiry_form=inquiry_form)
 

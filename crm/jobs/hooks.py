@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from crm import registry
+from crm.i18n import lazy_gettext as _l
 from crm.navigation import NavItem
 
 

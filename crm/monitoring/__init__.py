@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
 
-from crm.monitoring import views, views_coverage, views_report  # noqa: E402,F401
+from crm.monitoring import buttons, views, views_coverage, views_report  # noqa: E402,F401

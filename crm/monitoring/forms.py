@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from crm.formutil import choices
+from crm.formutil import SelectField, choices
+from crm.i18n import lazy_gettext as _l
 from crm.monitoring.models import CaseMode, TermGroup
 
 

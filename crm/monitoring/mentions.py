@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import delete, insert, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
 from crm.errors import UserError
@@ -320,14 +320,14 @@ def count_mentions(flt: MentionFilter) -> int:
 
 
 def mentions_on(flt: MentionFilter, article_ids: list[int]) -> dict[int, list[Mention]]:
-    """The mentions matching `flt` of these articles, by article (terms and contacts loaded),
-    in one query (and one per relationship loaded)."""
+    """The mentions matching `flt` of these articles, by article, with their terms and the
+    terms' contacts, in one query."""
     found: dict[int, list[Mention]] = {article_id: [] for article_id in article_ids}
     if not article_ids:
         return found
     query = filtered_mentions(flt).where(Mention.article_id.in_(article_ids)).order_by(
         None).order_by(Mention.place.desc(), Mention.id).options(
-        selectinload(Mention.term).selectinload(WatchTerm.contact))
+        joinedload(Mention.term).joinedload(WatchTerm.contact))
     for mention in db.session.scalars(query):
         found[mention.article_id].append(mention)
     return found

@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.roles import editor_required
 from crm.errors import UserError
@@ -37,11 +37,10 @@ from crm.monitoring.sanitize import clean_html
 from crm.monitoring.store import byline_names
 from crm.timeutil import utcnow
 from crm.view_helpers import (
-    PAGE_SIZE,
     date_arg,
     id_arg,
     next_url,
-    page_arg,
+    paginate,
     send_download,
     show_error,
 )
@@ -69,12 +68,13 @@ def mentions_index():
     """Articles with mentions, newest first, filtered: one row per article, its terms as
     chips."""
     flt = mention_filter_from_args(request.args)
+    # Each article's author, and its sources' feeds and outlets, joined to the query that
+    # loads them: two queries for the page's articles instead of five.
     query = mentions.filtered_articles(flt).options(
-        selectinload(Article.sources).selectinload(ArticleSource.feed)
-        .selectinload(Feed.organisation),
-        selectinload(Article.author_contact))
-    page = db.paginate(query, page=page_arg(), per_page=PAGE_SIZE, error_out=False,
-                       max_per_page=PAGE_SIZE)
+        selectinload(Article.sources).joinedload(ArticleSource.feed)
+        .joinedload(Feed.organisation),
+        joinedload(Article.author_contact))
+    page = paginate(query)
     terms = db.session.scalars(db.select(WatchTerm).order_by(WatchTerm.term)).all()
     return render_template(
         "monitoring/mentions.html", page=page, flt=flt, terms=terms, groups=TERM_GROUPS,

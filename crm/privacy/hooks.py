@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm import registry
+from crm.i18n import lazy_gettext as _l
 from crm.navigation import NavItem
 from crm.privacy.digest import retention_section
 from crm.privacy.notice import needs_notice

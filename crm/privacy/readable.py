@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from crm.audit.labels import field_label, shown_value
 from crm.contacts.models import Contact
+from crm.i18n import lazy_gettext as _l
 from crm.privacy.services import controller, export_contact
 from crm.timeutil import utcnow
 

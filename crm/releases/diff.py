@@ -19,11 +19,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.releases.models import ReleaseLanguage, ReleaseTemplate, ReleaseVersion, TextSnippet
 from crm.templating import localtime
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -10,7 +9,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -20,7 +18,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.dateinput import LocalDateTimeField
 from crm.errors import UserError
-from crm.formutil import choices
+from crm.formutil import SelectField, choices
+from crm.i18n import lazy_gettext as _l
 from crm.messages import msg
 from crm.releases.models import ReleaseLanguage, TemplateLanguage
 from crm.releases.services import BODY_MAX, LEAD_MAX, MAX_QUOTES, QUOTE_MAX, TITLE_MAX

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Column,
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from crm.audit.models import Audited
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.jobs.claims import stale_after
 from crm.labels import LabelledEnum
 from crm.messages import Message, StoredMessage, msg

@@ -30,10 +30,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from crm.errors import UserError
 from crm.extensions import db
+from crm.i18n import lazy_gettext as _l
 from crm.messages import Message, msg
 from crm.releases.models import Release, ReleaseStatus
 from crm.timeutil import utcnow

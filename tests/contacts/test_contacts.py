@@ -150,6 +150,19 @@ def test_list_page_filters_and_paginates(as_viewer, app):
     assert as_viewer.get("/contacts?page=-3&organisation=abc&list=x").status_code == 200
 
 
+def test_list_rows_show_the_first_email_and_phone_and_every_beat(as_viewer):
+    journalist(name="Alle felt", emails=["forst@nrk.no", "andre@nrk.no"],
+               phones=["912 34 567", "22 33 44 55"], beats="valg, helse, økonomi")
+    journalist(name="Ingen felt")
+    page = as_viewer.get("/contacts").get_data(as_text=True)
+    first = page[page.index("Alle felt"):page.index("</tr>", page.index("Alle felt"))]
+    assert "forst@nrk.no" in first and "andre@nrk.no" not in first
+    assert "912 34 567" in first and "22 33 44 55" not in first
+    assert "helse, valg, økonomi" in first
+    empty = page[page.index("Ingen felt"):page.index("</tr>", page.index("Ingen felt"))]
+    assert "mailto:" not in empty and "@" not in empty
+
+
 def test_organisations_and_duplicate_names(as_editor):
     response = as_editor.post("/organisations/new", data={"name": "Dagbladet", "kind": "outlet"})
     assert response.status_code == 302
@@ -281,3 +294,21 @@ def test_the_unfiltered_count_is_kept_briefly_and_forgotten_when_contacts_change
     assert shown() == 5
     filtered = as_editor.get("/contacts?kind=journalist").get_data(as_text=True)
     assert "All 5 contacts matching this filter" in filtered
+
+
+def test_a_page_that_holds_every_match_is_not_counted_again(as_viewer, count_queries):
+    for i in range(3):
+        journalist(name=f"Unik Navnesen {i}")
+    for i in range(55):
+        journalist(name=f"Vanlig Navn {i:02d}")
+    with count_queries() as short:
+        page = as_viewer.get("/contacts?q=navnesen").get_data(as_text=True)
+    assert "Unik Navnesen 2" in page and ">3</small>" in page
+    with count_queries() as full:
+        page = as_viewer.get("/contacts?q=vanlig").get_data(as_text=True)
+    assert ">55</small>" in page
+    assert full.count == short.count + 1  # the count
+    page2 = as_viewer.get("/contacts?q=vanlig&page=2").get_data(as_text=True)
+    assert "Vanlig Navn 54" in page2 and ">55</small>" in page2
+    beyond = as_viewer.get("/contacts?q=vanlig&page=9").get_data(as_text=True)
+    assert ">55</small>" in beyond and "No contacts match." in beyond

@@ -73,7 +73,9 @@ def test_the_contact_list_does_a_fixed_number_of_queries(demo, demo_viewer, monk
             response = demo_viewer.get(path)
         assert response.status_code == 200
         counts[page_size] = len(statements)
-    assert counts[5] == counts[50], counts
+    # No statement per row; a page that is not full holds the last matches, so the smaller
+    # page size may need the one count the larger one does without.
+    assert counts[50] <= counts[5] <= counts[50] + 1, counts
     assert counts[50] <= 12, counts
 
 
