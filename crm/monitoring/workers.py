@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import resource
 import threading
 import time
 from collections import deque
@@ -174,6 +175,11 @@ def rss_bytes(pid: int | str = "self") -> int:
         return 0
 
 
+def peak_rss_bytes() -> int:
+    """This process's highest resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def cpu_seconds(pid: int | str = "self") -> float:
     """User + system CPU time of a live process (Linux /proc); 0 where that cannot be read."""
     try:
@@ -211,13 +217,20 @@ def _worker_main(jobs_in, results_out, slot, settings: PoolSettings) -> None:
         def guarded(body: bytes, headers: dict, url: str) -> ParsedFeed:
             with parse_lock:
                 started = time.monotonic()
-                slot[1], slot[2] = started, float(rss_bytes())
+                base, peak_before = rss_bytes(), peak_rss_bytes()
+                slot[1], slot[2] = started, float(base)
                 slot[0] = float(feed_id)
                 try:
-                    return parse_feed(body, headers, url)
+                    parsed = parse_feed(body, headers, url)
                 finally:
                     slot[0] = IDLE
                     parse_times[feed_id] = time.monotonic() - started
+                # A parse quicker than the parent's watchdog looks can still have grown the
+                # worker past the limit: the process's high-water mark tells.
+                peak = peak_rss_bytes()
+                if peak > peak_before and peak - base > settings.memory_mb * 1024 * 1024:
+                    return ParsedFeed(error=too_big(settings.memory_mb))
+                return parsed
         return guarded
 
     with make_client(settings.limits, max_connections=settings.threads) as client, \

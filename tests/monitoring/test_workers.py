@@ -128,6 +128,18 @@ def test_a_feed_past_the_memory_limit_is_refused_and_the_cycle_goes_on(app, feed
     assert db.session.get(Feed, good.id).health == "ok"
 
 
+def test_a_parse_too_quick_for_the_watchdog_is_refused_by_the_workers_own_peak(
+        app, feed_server, monkeypatch):
+    from crm.monitoring import workers
+    monkeypatch.setattr(workers, "rss_bytes", lambda pid="self": 0)  # the parent sees nothing
+    app.config.update(CRM_FEED_PARSE_MEMORY_MB=16, CRM_FEED_PROCESSES=1)
+    hungry = make.feed(feed_server.add("/hungry.xml", big_feed(12)), "hungry")
+    good = make.feed(feed_server.add("/good.xml", rss([STORY])), "good")
+    summary = services.poll_feeds([hungry, good], workers=2)
+    assert (summary.ok, summary.failed) == (1, 1) and summary.pool.workers_replaced == 0
+    assert "more than 16 MB of memory" in str(db.session.get(Feed, hungry.id).last_error)
+
+
 def _silent_server():
     """A TCP server that accepts and never answers: the fetch waits on it."""
     import socket
