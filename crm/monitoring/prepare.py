@@ -28,8 +28,8 @@ class PreparedEntry:
     keys: list[str]
     print_: Fingerprint  # of the entry's own title and summary (its article's, if new)
     bands: list[str]  # candidate keys of the print less its feed's boilerplate
+    summary_html: str  # the entry's summary HTML, sanitized
     matches: dict[int, TermMatch] | None = None  # None: not matched where prepared
-    summary_html: str | None = None  # the entry's summary HTML sanitized (None: not yet)
 
 
 @dataclass
@@ -61,7 +61,7 @@ def prepare_entries(feed_id: int, entries: list[ParsedEntry], matcher: Matcher |
             continue
         seen.update(keys)
         items.append(PreparedEntry(index, keys, fingerprint(entry.title, entry.summary), [],
-                                   summary_html=str(clean_html(entry.summary_html))))
+                                   str(clean_html(entry.summary_html))))
     common = frozenset(boilerplate([item.print_ for item in items]))
     for item in items:
         item.bands = item.print_.without(common).bands()

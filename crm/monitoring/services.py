@@ -466,7 +466,6 @@ class _Batch:
                 self.ctx = StoreContext.load(self.specs)
             try:
                 report = record_outcome(job, outcome, self.ctx, commit=False)
-                db.session.flush()
             except Exception:  # noqa: BLE001 (stored again one by one, errors recorded there)
                 current_app.logger.warning("Storing feed %s failed in a batch; storing the "
                                            "batch feed by feed", job.id, exc_info=True)

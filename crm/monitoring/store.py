@@ -393,19 +393,15 @@ def _shortlist(item: _Entry, by_band: dict[str, list[tuple[int, datetime]]], fee
     crowded: list[tuple[list, list]] = []
 
     def count(stored: Iterable[tuple[int, datetime]], recent_ids: Iterable[int]) -> None:
-        for article_id, at in stored:
-            if low <= at <= high:
-                if (seen := shared.get(article_id)) is None:
-                    shared[article_id] = [1, at]
-                else:
-                    seen[0] += 1
-        for article_id in recent_ids:
-            recent = ctx.recent[article_id]
-            if low <= recent.sort_at <= high and feed_id not in recent.feeds:
-                if (seen := shared.get(article_id)) is None:
-                    shared[article_id] = [1, recent.sort_at]
-                else:
-                    seen[0] += 1
+        found = [(article_id, at) for article_id, at in stored if low <= at <= high]
+        found += [(article_id, recent.sort_at) for article_id in recent_ids
+                  if low <= (recent := ctx.recent[article_id]).sort_at <= high
+                  and feed_id not in recent.feeds]
+        for article_id, at in found:
+            if (seen := shared.get(article_id)) is None:
+                shared[article_id] = [1, at]
+            else:
+                seen[0] += 1
 
     for band in item.prepared.bands:
         stored = by_band.get(band, ())
@@ -416,9 +412,10 @@ def _shortlist(item: _Entry, by_band: dict[str, list[tuple[int, datetime]]], fee
         else:
             count(stored, recent_ids)
     if not shared:
-        for stored, recent_ids in crowded:  # the newest of each (ids grow with time)
+        for stored, recent_ids in crowded:  # the newest CROWDED of each (ids grow with time)
             newest = recent_ids[-CROWDED:]
-            count(stored[-(CROWDED - len(newest)):] if len(newest) < CROWDED else (), newest)
+            room = CROWDED - len(newest)  # for the newest stored before the cycle
+            count(stored[-room:] if room else (), newest)
     at = item.at
     ranked = sorted(shared.items(), key=lambda kv: (-kv[1][0], abs(kv[1][1] - at), kv[0]))
     return [(article_id, found[1]) for article_id, found in ranked[:MAX_CANDIDATES]]
@@ -533,8 +530,7 @@ def store_entries(feed_id: int, organisation_id: int | None, entries: list[Parse
                                  title_words(article.title) if "title" in fill else None))
 
     if new_items:
-        rows = [_article_row(item.entry, item.prepared.summary_html, organisation_id, ctx)
-                for item in new_items]
+        rows = [_article_row(item, organisation_id, ctx) for item in new_items]
         ids = _insert_articles(rows)
         sketches: dict[tuple[str, int], None] = {}
         for article_id, row, item in zip(ids, rows, new_items, strict=True):
@@ -568,9 +564,9 @@ COPY_MIN_ROWS = 20  # fewer go as one INSERT
 def bulk_insert(table: Table, rows: list[dict]) -> None:
     """Insert `rows` (dicts with the same keys) into `table` in the session's transaction.
 
-    PostgreSQL (psycopg): by COPY, which costs the server a fraction of what multi-row INSERTs with
-    thousands of parameters do (they were most of its CPU in a poll cycle; 40,000 mentions:
-    1.0 s against 3.5 s). The values go through the columns' own bind processing
+    PostgreSQL (psycopg): by COPY, which costs the server a fraction of what multi-row INSERTs
+    with thousands of parameters do (they were most of its CPU in a poll cycle; 40,000
+    mentions: 1.0 s against 3.5 s). The values go through the columns' own bind processing
     (UTCDateTime), columns left out get their Python-side defaults, as an INSERT would give
     them, and a unique violation is raised as SQLAlchemy's IntegrityError, like the INSERT's.
     Elsewhere, and for a few rows: one executemany INSERT (on SQLite as fast as going to the
@@ -625,9 +621,9 @@ def _insert_articles(rows: list[dict]) -> list[int]:
     first = db.session.scalar(insert(Article).returning(Article.id), rows[0])
     ids = [first + i for i in range(len(rows))]
     if len(rows) > 1:
-        db.session.execute(insert(Article.__table__), [dict(row, id=article_id)
-                                             for article_id, row in zip(ids[1:], rows[1:],
-                                                                        strict=True)])
+        db.session.execute(insert(Article.__table__),
+                           [dict(row, id=article_id)
+                            for article_id, row in zip(ids[1:], rows[1:], strict=True)])
     return ids
 
 
@@ -660,16 +656,13 @@ def _fill(article: _Stored, entry: ParsedEntry, organisation_id: int | None,
     return values
 
 
-def _article_row(entry: ParsedEntry, summary_html: str | None, organisation_id: int | None,
-                 ctx: StoreContext) -> dict:
-    """A new article's values; `summary_html` sanitized where the entry was prepared (None:
-    sanitized here)."""
+def _article_row(item: _Entry, organisation_id: int | None, ctx: StoreContext) -> dict:
+    """A new article's values (its summary HTML sanitized where the entry was prepared)."""
+    entry = item.entry
     byline = ctx.bylines.find(entry.author, organisation_id)
-    if summary_html is None:
-        summary_html = str(clean_html(entry.summary_html))
     return {
         "title": entry.title, "link": entry.link,
-        "summary_html": summary_html, "summary": entry.summary,
+        "summary_html": item.prepared.summary_html, "summary": entry.summary,
         "author": entry.author, "author_contact_id": byline.contact_id,
         "author_guess": byline.guess,
         "published_at": entry.published, "seen_at": ctx.now,
