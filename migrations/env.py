@@ -42,9 +42,23 @@ def run_migrations_online():
     options = _configure_options()
     options.setdefault("process_revision_directives", process_revision_directives)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table in batch mode by copying it, dropping the old one and
+            # renaming the copy. With foreign keys on, the drop deletes (ON DELETE CASCADE) the
+            # rows of other tables that refer to it, so they are off while migrating (the pragma
+            # does nothing inside a transaction) and the references are checked afterwards.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # so that Alembic begins (and commits) its own transaction
         context.configure(connection=connection, **options)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"migrations left broken references: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -101,3 +101,46 @@ def test_downgrade_to_base_and_up_again(empty_database):
             assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
         upgrade()
         db.engine.dispose()
+
+
+def test_banner1_fills_the_banner_hint_from_alerts_already_given(empty_database):
+    """Users who had an undismissed alert before banner1 still see it in the banner: the
+    migration sets their banner_until from it (data made at head, column dropped and added).
+    On SQLite dropping the column rebuilds user_account: the receipts that refer to it (ON
+    DELETE CASCADE) must survive that (migrations/env.py turns foreign keys off)."""
+    from datetime import timedelta
+
+    from flask_migrate import downgrade
+
+    from crm.alerts.models import BANNER_HOURS, Alert, AlertReceipt, AlertRule
+    from crm.auth.models import User
+    from crm.timeutil import utcnow
+
+    app = create_app({**BASE_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database})
+    fired = utcnow().replace(microsecond=0) - timedelta(hours=2)
+    with app.app_context():
+        upgrade()
+        given, dismissed, none = (User(email=f"{n}@partiet.no", password_hash="x", name=n)
+                                  for n in ("given", "dismissed", "none"))
+        rule = AlertRule(kind="first", target="term")
+        db.session.add_all([given, dismissed, none, rule])
+        db.session.flush()
+        older = Alert(rule_id=rule.id, fired_at=fired - timedelta(hours=5), window_start=fired)
+        newer = Alert(rule_id=rule.id, fired_at=fired, window_start=fired)
+        db.session.add_all([older, newer])
+        db.session.flush()
+        db.session.add_all([
+            AlertReceipt(alert_id=older.id, user_id=given.id, status="off"),
+            AlertReceipt(alert_id=newer.id, user_id=given.id, status="off"),
+            AlertReceipt(alert_id=newer.id, user_id=dismissed.id, status="off",
+                         dismissed_at=fired)])
+        db.session.commit()
+        ids = given.id, dismissed.id, none.id
+        db.session.remove()
+        downgrade(revision="sender1")
+        upgrade()
+        found = {u.id: u.banner_until for u in db.session.scalars(db.select(User))}
+        db.session.remove()
+        db.engine.dispose()
+    assert found == {ids[0]: fired + timedelta(hours=BANNER_HOURS), ids[1]: None,
+                     ids[2]: None}

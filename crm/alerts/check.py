@@ -31,7 +31,7 @@ from crm.alerts.detect import (
     cooled_down,
     is_spike,
 )
-from crm.alerts.models import Alert, AlertReceipt, AlertRule, AlertSubscription
+from crm.alerts.models import BANNER_HOURS, Alert, AlertReceipt, AlertRule, AlertSubscription
 from crm.auth.models import User
 from crm.extensions import db
 from crm.monitoring.models import TERM_GROUPS, Mention, WatchTerm
@@ -254,5 +254,11 @@ def _fire(rule: RuleState, now: datetime, start: datetime, term_ids: list[int], 
     for user_id, by_email in subscribers:
         db.session.add(AlertReceipt(alert_id=alert_id, user_id=user_id,
                                     status="pending" if by_email else "off"))
+    if subscribers:
+        until = now + timedelta(hours=BANNER_HOURS)
+        db.session.execute(
+            update(User).where(User.id.in_([user_id for user_id, _ in subscribers]),
+                               or_(User.banner_until.is_(None), User.banner_until < until))
+            .values(banner_until=until).execution_options(synchronize_session=False))
     db.session.commit()
     return alert_id

@@ -17,6 +17,9 @@ from crm.timeutil import UTCDateTime, utcnow
 if TYPE_CHECKING:
     from crm.monitoring.models import WatchTerm
 
+# An alert shows in its subscribers' banner on every page for this long after it fired.
+BANNER_HOURS = 24
+
 
 class RuleKind(LabelledEnum):
     SPIKE = "spike", _l("Spike")

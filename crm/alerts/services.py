@@ -23,7 +23,14 @@ from sqlalchemy.orm import selectinload
 
 from crm.alerts.check import CheckResult, check, ensure_rules
 from crm.alerts.detect import MAX_BASELINE_WEEKS, MAX_COOLDOWN_HOURS, MAX_WINDOW_HOURS
-from crm.alerts.models import Alert, AlertReceipt, AlertRule, AlertSubscription, RuleKind
+from crm.alerts.models import (
+    BANNER_HOURS,
+    Alert,
+    AlertReceipt,
+    AlertRule,
+    AlertSubscription,
+    RuleKind,
+)
 from crm.auth.models import User
 from crm.errors import UserError
 from crm.extensions import db
@@ -33,7 +40,6 @@ from crm.messages import concerning, msg
 from crm.monitoring.models import Article, TermGroup, WatchTerm
 from crm.timeutil import utcnow
 
-BANNER_HOURS = 24
 MAX_BACKOFF = timedelta(hours=1)
 MAX_ATTEMPTS = 8
 
@@ -190,6 +196,8 @@ def articles_of(alert: Alert) -> list[Article]:
 def banner_alerts(user: User, now: datetime | None = None) -> list[dict]:
     """The user's undismissed alerts of the last BANNER_HOURS, newest first, with articles."""
     now = now or utcnow()
+    if user.banner_until is None or user.banner_until <= now:
+        return []  # nothing given to them in the last BANNER_HOURS (check._fire sets it)
     alerts = db.session.scalars(
         db.select(Alert).join(AlertReceipt, AlertReceipt.alert_id == Alert.id)
         .where(AlertReceipt.user_id == user.id, AlertReceipt.dismissed_at.is_(None),

@@ -54,6 +54,10 @@ class User(UserMixin, db.Model):
     # keeps one code from being used twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column()
+    # Until when an alert of this user's may still be in the banner (the newest alert given to
+    # them, plus the banner's hours; crm.alerts.check sets it). Every page asks for the banner:
+    # for a user with no recent alert it is empty without a query.
+    banner_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def set_password(self, password: str) -> None:
         method = "scrypt"

@@ -177,3 +177,27 @@ def test_the_alerts_page_and_the_banner_cost_the_same_queries_for_many_rules_and
     services.run_check(now)
     assert "alert-banner" in as_editor.get("/alerts/").text
     assert visit() == few
+
+
+def test_the_banner_costs_no_query_for_a_user_without_recent_alerts(
+        as_editor, users, count_queries):
+    """Every page asks for the banner; users.banner_until (set when an alert is given) spares
+    the query for everyone who had none in the last BANNER_HOURS."""
+    from crm.alerts.models import BANNER_HOURS
+
+    def alert_queries() -> int:
+        with count_queries() as counted:
+            assert as_editor.get("/contacts").status_code == 200
+        return sum("FROM alert" in statement for statement in counted.statements)
+
+    editor = users["editor"]
+    assert editor.banner_until is None and alert_queries() == 0
+    _term, rule = _spike(users, "editor")
+    db.session.expire_all()
+    [alert] = db.session.scalars(db.select(Alert).where(Alert.rule_id == rule.id)).all()
+    assert users["editor"].banner_until == alert.fired_at + timedelta(hours=BANNER_HOURS)
+    assert users["viewer"].banner_until is None  # not subscribed
+    page = as_editor.get("/contacts").text
+    assert "alert-banner" in page and alert_queries() > 0
+    later = alert.fired_at + timedelta(hours=BANNER_HOURS, minutes=1)
+    assert services.banner_alerts(users["editor"], now=later) == []
