@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import os
 import pstats
 import random
 import sys
@@ -138,7 +139,7 @@ def main() -> None:
             wall = time.perf_counter() - wall - timers.outside
             if profile:
                 profile.disable()
-                pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+                pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime")).print_stats(int(os.environ.get("TOP", "30")))
             n = args.requests
             print(f"{kind:12} {cpu / n * 1000:7.2f} {wall / n * 1000:8.2f} "
                   f"{timers.render / n * 1000:7.2f} {statements[0] / n:5.1f}")

@@ -321,13 +321,17 @@ def count_mentions(flt: MentionFilter) -> int:
 
 def mentions_on(flt: MentionFilter, article_ids: list[int]) -> dict[int, list[Mention]]:
     """The mentions matching `flt` of these articles, by article, with their terms and the
-    terms' contacts, in one query."""
+    terms' contacts, in one query (of those, the columns the mentions page shows)."""
+    from crm.contacts.models import Contact
+
     found: dict[int, list[Mention]] = {article_id: [] for article_id in article_ids}
     if not article_ids:
         return found
     query = filtered_mentions(flt).where(Mention.article_id.in_(article_ids)).order_by(
         None).order_by(Mention.place.desc(), Mention.id).options(
-        joinedload(Mention.term).joinedload(WatchTerm.contact))
+        joinedload(Mention.term).load_only(WatchTerm.term, WatchTerm.group,
+                                           WatchTerm.contact_id, raiseload=True)
+        .joinedload(WatchTerm.contact).load_only(Contact.name, raiseload=True))
     for mention in db.session.scalars(query):
         found[mention.article_id].append(mention)
     return found

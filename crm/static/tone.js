@@ -1,21 +1,23 @@
-/* Tone buttons (templates/monitoring/_macros.html, tone_buttons): post the form in the
-   background and show the new tone, without reloading the page. Without this script the
+/* Tone buttons (templates/monitoring/_macros.html, tone_buttons): post the tone in the
+   background and show it, without reloading the page. The buttons belong to the page's one
+   action form (form="mention-actions", each with its formaction); without this script that
    form posts normally and the page comes back. */
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (!form.classList || !form.classList.contains("tone-form") || !window.fetch) {
+  var button = event.submitter;
+  if (!button || button.name !== "tone" || !button.closest || !window.fetch) {
     return;
   }
-  var button = event.submitter;
-  if (!button || button.name !== "tone") {
+  var group = button.closest(".tone-form");
+  if (!group) {
     return;
   }
   event.preventDefault();
   var data = new FormData(form);
   data.set("tone", button.value);
-  var buttons = form.querySelectorAll("button[name=tone]");
+  var buttons = group.querySelectorAll("button[name=tone]");
   buttons.forEach(function (b) { b.disabled = true; });
-  fetch(form.action, {
+  fetch(button.formAction, {
     method: "POST", body: data, credentials: "same-origin",
     headers: {"Accept": "application/json"}
   }).then(function (response) {
@@ -29,7 +31,7 @@ document.addEventListener("submit", function (event) {
       b.setAttribute("aria-pressed", chosen ? "true" : "false");
       b.value = chosen ? "" : b.getAttribute("data-tone");
     });
-    form.setAttribute("data-tone", result.tone);
+    group.setAttribute("data-tone", result.tone);
   }).catch(function () {
     /* Fall back to the plain post, which shows any error on the page it comes back to. */
     var field = document.createElement("input");
@@ -37,7 +39,7 @@ document.addEventListener("submit", function (event) {
     field.name = "tone";
     field.value = button.value;
     form.appendChild(field);
-    buttons.forEach(function (b) { b.removeAttribute("name"); });
+    form.action = button.formAction;
     form.submit();
   }).finally(function () {
     buttons.forEach(function (b) { b.disabled = false; });

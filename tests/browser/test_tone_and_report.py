@@ -35,7 +35,7 @@ def test_one_click_sets_the_tone_without_a_reload(page, live_server, log_in):
     log_in("editor")
     page.goto("/monitoring/")
     page.evaluate("window.notReloaded = true")
-    form = page.locator(f"form[action='/monitoring/mentions/{mention_id}/tone']")
+    form = page.locator(f".tone-form[data-mention='{mention_id}']")
     negative = form.get_by_role("button", name="Negative")
     negative.click()
     expect(negative).to_have_attribute("aria-pressed", "true")
@@ -59,6 +59,49 @@ def test_one_click_sets_the_tone_without_a_reload(page, live_server, log_in):
 def _article(live_server, mention_id):
     with live_server.app.app_context():
         return db.session.get(Mention, mention_id).article_id
+
+
+def _mention(live_server, mention_id):
+    with live_server.app.app_context():
+        m = db.session.get(Mention, mention_id)
+        return m.status, m.tone, m.is_read
+
+
+def test_the_mention_buttons_work_without_javascript(browser, live_server):
+    """The buttons belong to the page's one action form (its CSRF token and `next`) by their
+    form and formaction attributes: without JavaScript each posts and comes back."""
+    from tests.support import PASSWORD
+
+    mention_id = live_server.call(_seed)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB",
+                                  java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.get_by_label("Email", exact=True).fill(live_server.users["editor"]["email"])
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.goto("/monitoring/?status=all")
+        tones = page.locator(f".tone-form[data-mention='{mention_id}']")
+        tones.get_by_role("button", name="Negative").click()
+        page.wait_for_url("**/monitoring/?status=all")
+        assert _mention(live_server, mention_id)[1] == "negative"
+        chip = page.locator(f".tone-form[data-mention='{mention_id}']").locator("xpath=..")
+        chip.locator("xpath=..").get_by_role("button", name="Noise").click()
+        page.wait_for_url("**/monitoring/?status=all")
+        assert _mention(live_server, mention_id)[0] == "noise"
+        # On the article page: relevance and read, back to the article.
+        article = _article(live_server, mention_id)
+        page.goto(f"/monitoring/articles/{article}")
+        page.locator(f"button[formaction='/monitoring/mentions/{mention_id}/status']"
+                     "[value=relevant]").click()
+        page.wait_for_url(f"**/monitoring/articles/{article}")
+        was_read = _mention(live_server, mention_id)[2]  # marking noise marked it read
+        page.locator(f"button[formaction='/monitoring/mentions/{mention_id}/read']").click()
+        page.wait_for_url(f"**/monitoring/articles/{article}")
+        assert _mention(live_server, mention_id) == ("relevant", "negative", not was_read)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("width", [390, 1366])
