@@ -23,9 +23,11 @@ class NavItem:
 
 
 def _visible(items: registry.Registry[NavItem]) -> list[dict]:
+    user = current_user._get_current_object()  # once: each use of the proxy looks it up
+    if not user.is_authenticated:
+        return []
     return [{"url": url_for(i.endpoint), "label": i.label, "prefix": i.prefix}
-            for i in items.values()
-            if current_user.is_authenticated and current_user.has_role(i.role)]
+            for i in items.values() if user.has_role(i.role)]
 
 
 def nav_items() -> list[dict]:

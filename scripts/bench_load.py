@@ -24,6 +24,7 @@ alike.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import secrets
@@ -36,9 +37,10 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from http.cookies import SimpleCookie
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,7 +49,7 @@ import httpx  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from crm import create_app  # noqa: E402
+from crm import create_app, gunicorn_conf  # noqa: E402
 from crm.extensions import db  # noqa: E402
 
 FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -136,11 +138,13 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int, log) -> subp
     env = {**os.environ, "CRM_DATABASE_URL": url, "CRM_SECRET_KEY": "bench-" + "x" * 32,
            "CRM_RATELIMIT_ENABLED": "0", "CRM_SMTP_URL": "smtp://127.0.0.1:1?timeout=2"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # As ./scripts/run serves (crm/gunicorn_conf.py, its timeouts, an access log), the log
+    # going to a file instead of the terminal.
     process = subprocess.Popen(
         [str(gunicorn), "crm:create_app()", "-c", "python:crm.gunicorn_conf",
-         "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-         "--timeout", "60", "--keep-alive", "75", "--no-control-socket", "--error-logfile", "-"],
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+         "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "75",
+         "--no-control-socket", "--access-logfile", "-", "--error-logfile", "-"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -235,9 +239,72 @@ class Results:
                     self.error_samples.append(f"{kind}: {detail}")
 
 
+class Http:
+    """One client's keep-alive connection with its cookies: http.client, not httpx, because
+    the load generator shares the server's two cores and httpx cost it about twice the CPU
+    per request (1.2 against 0.7 ms with the form parsing; the generator's own CPU is printed
+    with the results)."""
+
+    def __init__(self, base: str, timeout: float = 60):
+        parts = urlsplit(base)
+        self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
+        self.connection: http.client.HTTPConnection | None = None
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, params=None, content: str | None = None,
+                headers: dict | None = None, data: dict | None = None) -> "Reply":
+        if params:
+            url += "?" + urlencode(params)
+        if data is not None:
+            content, headers = urlencode(data), {**(headers or {}), **FORM_HEADERS}
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = content.encode() if content is not None else None
+        for attempt in (1, 2):  # a kept-alive connection the server closed: once more
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port,
+                                                             timeout=self.timeout)
+            try:
+                self.connection.request(method, url, body=body, headers=sent)
+                response = self.connection.getresponse()
+                reply = Reply(response.status, response.headers, response.read())
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        for header in reply.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or morsel["expires"].startswith("Thu, 01 Jan 1970"):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if reply.headers.get("Connection", "").lower() == "close":
+            self.connection.close()
+            self.connection = None
+        return reply
+
+    def get(self, url: str, **kwargs) -> "Reply":
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs) -> "Reply":
+        return self.request("POST", url, **kwargs)
+
+
+class Reply:
+    def __init__(self, status: int, headers, body: bytes):
+        self.status_code, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
 class Client:
     def __init__(self, base: str, index: int, data: dict, results: Results, marker: str):
-        self.http = httpx.Client(base_url=base, timeout=60, follow_redirects=False)
+        self.http = Http(base)
         self.index, self.data, self.results, self.marker = index, data, results, marker
         self.random = random.Random(index)
         self.writes = 0
@@ -254,7 +321,7 @@ class Client:
         started = time.perf_counter()
         try:
             response = self.http.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
+        except (OSError, http.client.HTTPException) as exc:
             self.results.record(kind, time.perf_counter() - started, False,
                                 f"{url}: {type(exc).__name__}")
             return None
@@ -310,7 +377,7 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def report(results: Results, seconds: float, stored: int) -> None:
+def report(results: Results, seconds: float, stored: int, generator_cpu: float) -> None:
     every = [t for times in results.times.values() for t in times]
     errors = sum(results.errors.values())
     print(f"\n{len(every)} requests in {seconds:.1f} s: {len(every) / seconds:.1f} requests/s, "
@@ -324,6 +391,9 @@ def report(results: Results, seconds: float, stored: int) -> None:
               f"{errs:7d}")
     print(f"writes acknowledged {results.acknowledged}, stored {stored}"
           + ("" if stored == results.acknowledged else "  <-- MISMATCH"))
+    print(f"the load generator's own CPU: {generator_cpu:.1f} s "
+          f"({generator_cpu / max(len(every), 1) * 1000:.2f} ms per request), taken from the "
+          "server's cores")
     for sample_error in results.error_samples:
         print("  error:", sample_error)
 
@@ -333,8 +403,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--contacts", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=gunicorn_conf.workers,
+                        help="default as ./scripts/run: CRM_WEB_WORKERS or one per core")
+    parser.add_argument("--threads", type=int, default=gunicorn_conf.threads,
+                        help="default as ./scripts/run: CRM_WEB_THREADS or 4")
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead")
     parser.add_argument("--database-url", help="use this database (filled if it lacks data)")
     parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -372,7 +444,7 @@ def main() -> None:
             print(f"  logged in {number}/{len(clients)}", file=sys.stderr,
                   end="\r" if number < len(clients) else "\n")
         print(f"Running {args.clients} clients for {args.seconds:.0f} s", file=sys.stderr)
-        started = time.monotonic()
+        started, generator_cpu = time.monotonic(), time.process_time()
         until = started + args.seconds
         threads = [threading.Thread(target=c.run, args=(until,)) for c in clients]
         for thread in threads:
@@ -380,13 +452,14 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        generator_cpu = time.process_time() - generator_cpu
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    report(results, elapsed, count_stored(url, marker))
+    report(results, elapsed, count_stored(url, marker), generator_cpu)
 
 
 if __name__ == "__main__":
