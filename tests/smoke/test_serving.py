@@ -85,3 +85,20 @@ def test_the_worker_hook_freezes_the_loaded_app_and_raises_the_gc_threshold():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout.strip()
     assert out == "(50000, 20, 50) True"
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, None),  # one worker per core this process may use, 4 threads
+    ({"CRM_WEB_WORKERS": "3", "CRM_WEB_THREADS": "6"}, "3 6 gthread"),
+])
+def test_gunicorn_workers_and_threads_come_from_the_environment_or_the_cores(env, expected):
+    import os
+    import subprocess
+    import sys
+    code = ("from crm import gunicorn_conf as c; "
+            "print(c.workers, c.threads, c.worker_class)")
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("CRM_WEB_WORKERS", "CRM_WEB_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60, env={**environment, **env}).stdout.strip()
+    assert out == (expected or f"{len(os.sched_getaffinity(0))} 4 gthread")
