@@ -35,6 +35,7 @@ from crm.contacts.validation import (
 from crm.errors import UserError
 from crm.extensions import db
 from crm.messages import msg
+from crm.sqlutil import among
 from crm.text import name_key, normalise_space, sort_key
 
 NAME_MAX = 200
@@ -237,9 +238,9 @@ def list_rows(contact_ids: list[int]) -> dict[int, ListRow]:
     beats = db.select(ContactBeat.contact_id, literal(2, Integer), ContactBeat.name,
                       literal(0, Integer))
     query = union_all(
-        emails.where(ContactEmail.contact_id.in_(contact_ids)),
-        phones.where(ContactPhone.contact_id.in_(contact_ids)),
-        beats.where(ContactBeat.contact_id.in_(contact_ids)),
+        emails.where(among(ContactEmail.contact_id, contact_ids)),
+        phones.where(among(ContactPhone.contact_id, contact_ids)),
+        beats.where(among(ContactBeat.contact_id, contact_ids)),
     ).order_by(column("part"), column("position"), column("value"))
     for contact_id, part, value, _position in db.session.execute(query):
         row = rows[contact_id]
@@ -260,7 +261,7 @@ def last_contacts_of(contact_ids: list[int]) -> dict:
     return dict(db.session.execute(
         db.select(interaction_contact.c.contact_id, db.func.max(Interaction.occurred_at))
         .join(Interaction, Interaction.id == interaction_contact.c.interaction_id)
-        .where(interaction_contact.c.contact_id.in_(contact_ids))
+        .where(among(interaction_contact.c.contact_id, contact_ids))
         .group_by(interaction_contact.c.contact_id)).all())
 
 

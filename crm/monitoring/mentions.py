@@ -33,6 +33,7 @@ from crm.monitoring.models import (
     WatchTerm,
 )
 from crm.monitoring.store import match_texts, mention_row, term_spec
+from crm.sqlutil import among
 from crm.text import normalise_space, without_controls
 from crm.timeutil import local_day_bounds, utcnow
 
@@ -327,7 +328,7 @@ def mentions_on(flt: MentionFilter, article_ids: list[int]) -> dict[int, list[Me
     found: dict[int, list[Mention]] = {article_id: [] for article_id in article_ids}
     if not article_ids:
         return found
-    query = filtered_mentions(flt).where(Mention.article_id.in_(article_ids)).order_by(
+    query = filtered_mentions(flt).where(among(Mention.article_id, article_ids)).order_by(
         None).order_by(Mention.place.desc(), Mention.id).options(
         joinedload(Mention.term).load_only(WatchTerm.term, WatchTerm.group,
                                            WatchTerm.contact_id, raiseload=True)
