@@ -8,7 +8,9 @@ from urllib.parse import quote
 
 from flask import Response, flash, request
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, literal_column
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.sql import Select
 
 from crm.dateinput import DateTextError, parse_date_text
@@ -29,18 +31,38 @@ def page_arg(args=None) -> int:
 
 class _Pagination(SelectPagination):
     """flask_sqlalchemy's page of a select, which knows its total without counting when the
-    page is the last one: a short first page (a search for one person) holds them all."""
+    page is the last one: a short first page (a search for one person) holds them all.
+
+    With a count_cap it counts no further than that: `capped` then says the total is more
+    than `total - 1` (templates write "over N"; the pager "page 3 of over 20")."""
+
+    capped = False
 
     def _query_count(self) -> int:
         if len(self.items) < self.per_page and (self.items or self.page == 1):
             return (self.page - 1) * self.per_page + len(self.items)
-        return super()._query_count()
+        cap = self._query_args.get("count_cap")
+        if cap is None:
+            return super()._query_count()
+        sub = (self._query_args["select"].options(lazyload("*")).order_by(None)
+               .with_only_columns(literal_column("1"), maintain_column_froms=True)
+               .limit(cap + 1).subquery())
+        total = self._query_args["session"].scalar(
+            sa_select(func.count()).select_from(sub)) or 0
+        self.capped = total > cap
+        return total
 
 
-def paginate(select: Select, *, per_page: int = PAGE_SIZE, count: bool = True) -> SelectPagination:
-    """The ?page= page of `select` and, unless count=False, its total."""
-    return _Pagination(select=select, session=db.session(), page=page_arg(), per_page=per_page,
-                       max_per_page=per_page, error_out=False, count=count)
+def paginate(select: Select, *, per_page: int = PAGE_SIZE, count: bool = True,
+             count_cap: int | None = None) -> SelectPagination:
+    """The ?page= page of `select` and, unless count=False, its total: exact, or at most
+    count_cap + 1 (the page's `capped` then says there are more than count_cap)."""
+    page = page_arg()
+    if count_cap is not None:  # the pages after this one are always known to exist
+        count_cap = max(count_cap, (page + 10) * per_page)
+    return _Pagination(select=select, session=db.session(), page=page, per_page=per_page,
+                       max_per_page=per_page, error_out=False, count=count,
+                       count_cap=count_cap)
 
 
 def id_arg(name: str, args=None) -> int | None:

@@ -40,3 +40,32 @@ def test_short_words_match_word_starts(people, query, names):
 def test_short_words_combine_with_filters(people):
     assert find("ås", beat="helse") == ["Per Ås"]
     assert find("li", beat="helse") == []
+
+
+def test_a_large_search_is_counted_up_to_its_cap_and_says_over(as_editor, users, monkeypatch):
+    """A search counts no further than SEARCH_COUNT_CAP (at least the next ten pages): the
+    page says "over N", the pager "of over N" and the bulk action no number; the rows are the
+    same, and a smaller result is counted exactly."""
+    import crm.contacts.views as views
+
+    for i in range(30):
+        journalist(f"Kari Hansen {i:02d}")
+    journalist("Åse Ødegård")
+    db.session.commit()
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 5)  # raised to (page + 10) x 2 = 22
+    page = as_editor.get("/contacts?q=hansen").get_data(as_text=True)
+    assert '<small class="muted">over 22</small>' in page
+    assert "Page 1 of over 11" in page
+    assert "All contacts matching this filter (over 22)" in page
+    assert page.count('name="id" value=') == 2
+    page = as_editor.get("/contacts?q=hansen&page=14").get_data(as_text=True)
+    assert "Kari Hansen 26" in page and "Kari Hansen 27" in page  # 26 and 27 sort 27th, 28th
+    assert '<small class="muted">30</small>' in page and "Page 14 of 15" in page
+    assert '<small class="muted">1</small>' in as_editor.get("/contacts?q=ødegård").get_data(
+        as_text=True)
+    users["editor"].language = "nb"
+    db.session.commit()
+    page = as_editor.get("/contacts?q=hansen").get_data(as_text=True)
+    assert "Side 1 av over 11" in page and "Alle kontakter som passer til filteret (over 22)" \
+        in page
