@@ -229,10 +229,12 @@ class Results:
         self.errors: dict[str, int] = defaultdict(int)
         self.error_samples: list[str] = []
         self.acknowledged = 0
+        self.finished: list[tuple[float, float]] = []  # (monotonic end, seconds) per request
 
     def record(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
         with self.lock:
             self.times[kind].append(seconds)
+            self.finished.append((time.monotonic(), seconds))
             if not ok:
                 self.errors[kind] += 1
                 if len(self.error_samples) < 10:
@@ -391,6 +393,14 @@ def report(results: Results, seconds: float, stored: int, generator_cpu: float) 
               f"{errs:7d}")
     print(f"writes acknowledged {results.acknowledged}, stored {stored}"
           + ("" if stored == results.acknowledged else "  <-- MISMATCH"))
+    if results.finished:  # the run in slices of 10 s: a slow stretch of the machine shows here
+        start = min(end - took for end, took in results.finished)
+        slices = defaultdict(list)
+        for end, took in results.finished:
+            slices[int((end - start) // 10)].append(took)
+        print("per 10 s: " + ", ".join(
+            f"{len(v) / 10:.0f}/s p95 {percentile(v, 95):.2f}s" for k, v in sorted(slices.items())
+            if (k + 1) * 10 <= seconds + 0.5))
     print(f"the load generator's own CPU: {generator_cpu:.1f} s "
           f"({generator_cpu / max(len(every), 1) * 1000:.2f} ms per request), taken from the "
           "server's cores")
