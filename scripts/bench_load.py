@@ -37,8 +37,8 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from http.cookies import SimpleCookie
 from html.parser import HTMLParser
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -254,7 +254,7 @@ class Http:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, url: str, params=None, content: str | None = None,
-                headers: dict | None = None, data: dict | None = None) -> "Reply":
+                headers: dict | None = None, data: dict | None = None) -> Reply:
         if params:
             url += "?" + urlencode(params)
         if data is not None:
@@ -288,10 +288,10 @@ class Http:
             self.connection = None
         return reply
 
-    def get(self, url: str, **kwargs) -> "Reply":
+    def get(self, url: str, **kwargs) -> Reply:
         return self.request("GET", url, **kwargs)
 
-    def post(self, url: str, **kwargs) -> "Reply":
+    def post(self, url: str, **kwargs) -> Reply:
         return self.request("POST", url, **kwargs)
 
 
