@@ -76,6 +76,10 @@ def prepare_database(url: str, contacts: int, rebuild: bool, clients: int) -> No
         if rebuild:
             db.drop_all()
         db.create_all()
+        stale = _missing_columns()
+        if stale:  # create_all adds tables, not columns: a database filled by older code
+            raise SystemExit(f"the database lacks columns the app now has ({', '.join(stale[:5])}"
+                             f"): run again with --rebuild")
         have = db.session.scalar(select(func.count(Contact.id)))
         if have < contacts:
             started = time.perf_counter()
@@ -92,6 +96,14 @@ def prepare_database(url: str, contacts: int, rebuild: bool, clients: int) -> No
             conn.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql"
                               else "ANALYZE"))
         db.engine.dispose()
+
+
+def _missing_columns() -> list[str]:
+    from sqlalchemy import inspect
+    inspector = inspect(db.engine)
+    return [f"{table.name}.{column}" for table in db.metadata.sorted_tables
+            for column in sorted(set(table.c.keys()) - {c["name"] for c in
+                                                         inspector.get_columns(table.name)})]
 
 
 def _progress(what: str, done: int, total: int) -> None:
