@@ -27,10 +27,10 @@ def default_workers() -> int:
 
 
 # gthread workers: processes use the cores, threads overlap requests' database waits. Four
-# threads each: on 2 cores at 50 clients (scripts/bench_load.py on PostgreSQL) 2 x 4 served
-# about 10% more requests per second than 2 x 8 and 4 x 8, with a p95 of 0.75-0.78 s against
-# 0.85-1.1 s. Fewer requests sharing the CPU at a time each finish sooner; the others wait
-# their turn in the worker's queue instead of slowing everyone down.
+# threads each: on 2 cores at 50 clients (scripts/bench_load.py on PostgreSQL, runs taken in
+# turn) 2 x 4 served about 10% more requests per second than 2 x 8 and 4 x 8, with a p95 of
+# 0.75-0.78 s against 0.85-1.5 s. Fewer requests sharing the CPU at a time each finish sooner;
+# the others wait their turn in the worker's queue instead of slowing everyone down.
 workers = int(os.environ.get("CRM_WEB_WORKERS") or default_workers())
 threads = int(os.environ.get("CRM_WEB_THREADS") or 4)
 worker_class = "gthread"
