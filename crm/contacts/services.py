@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -277,6 +278,27 @@ def _sorted(query: Select, sort: str) -> Select:
         return query.order_by(last.c.last.is_(None), last.c.last.desc(), Contact.sort_name,
                               Contact.id)
     return query.order_by(Contact.sort_name, Contact.id)
+
+
+def contacts_page(sort: str, options: tuple = ()) -> Callable[[Select, int, int], Select]:
+    """How to read one page of filtered_contacts(flt) in `sort` order (paginate's `fetch`).
+
+    In name order the page's ids are picked first, by a select of id and sort_name alone, and
+    the page's contacts then read by id (with `options`). On PostgreSQL that first select is
+    answered from ix_contact_live, which carries search_text: a search for "hansen" passes
+    over some 3,600 contacts before it has its 50, and reading each from the table took
+    7-10 ms of the database's time, the index alone 1-3 ms (100,000 contacts). A page further
+    on skips its offset in the index too. Other orders join other tables, and SQLite finds
+    a search's contacts in its FTS table and has no such index: read as they are."""
+    def fetch(query: Select, limit: int, offset: int) -> Select:
+        if sort != "name" or db.engine.dialect.name != "postgresql":
+            return query.options(*options).limit(limit).offset(offset)
+        picked = (query.with_only_columns(Contact.id, Contact.sort_name)
+                  .limit(limit).offset(offset).subquery("picked"))
+        return (db.select(Contact).options(*options)
+                .join(picked, picked.c.id == Contact.id)
+                .order_by(picked.c.sort_name, picked.c.id))
+    return fetch
 
 
 # The size of the whole register (its live contacts) is shown on every unfiltered list page.

@@ -15,6 +15,7 @@ from crm.contacts.services import (
     ContactData,
     ContactFilter,
     contact_data_from,
+    contacts_page,
     create_contact,
     delete_contact,
     filtered_contacts,
@@ -76,10 +77,10 @@ def filter_from_args(args) -> ContactFilter:
 def index():
     """The register, filtered, searched and sorted; rows can be ticked for bulk work."""
     flt = filter_from_args(request.args)
-    query = filtered_contacts(flt).options(*LIST_LOADS)
     unfiltered = is_unfiltered(flt)
-    page = paginate(query, per_page=PAGE_SIZE, count=not unfiltered,
-                    count_cap=SEARCH_COUNT_CAP if flt.q.strip() else None)
+    page = paginate(filtered_contacts(flt), per_page=PAGE_SIZE, count=not unfiltered,
+                    count_cap=SEARCH_COUNT_CAP if flt.q.strip() else None,
+                    fetch=contacts_page(flt.sort, LIST_LOADS))
     if unfiltered:
         page.total = live_contact_count()
     return render_template(

@@ -150,6 +150,27 @@ def test_list_page_filters_and_paginates(as_viewer, app):
     assert as_viewer.get("/contacts?page=-3&organisation=abc&list=x").status_code == 200
 
 
+def test_search_pages_are_the_search_in_name_order_without_gaps(as_viewer, app):
+    """A page's contacts are picked by id first (crm.contacts.services.contacts_page): the
+    pages together are the whole search, in the Norwegian alphabet, each contact once, ties
+    in name by id, erased contacts left out."""
+    surnames = ["Åberg", "Berg", "Ødegård", "Ærlig", "Aas", "Zahl", "Østby", "Berg"]
+    made = [journalist(name=f"Pressefolk {surnames[i % len(surnames)]} {i % 7}")
+            for i in range(64)]
+    made[5].erased_at = made[5].created_at
+    db.session.commit()
+    expected = [c.id for c in db.session.scalars(
+        filtered_contacts(ContactFilter(q="pressefolk")))]
+    assert len(expected) == 63 and made[5].id not in expected
+    shown = []
+    for page in (1, 2):
+        html = as_viewer.get(f"/contacts?q=pressefolk&page={page}").get_data(as_text=True)
+        shown += list(dict.fromkeys(int(i) for i in re.findall(r'href="/contacts/(\d+)"', html)))
+    assert shown == expected
+    names = [db.session.get(type(made[0]), i).name for i in shown]
+    assert names[0].startswith("Pressefolk Aas") and names[-1].startswith("Pressefolk Åberg")
+
+
 def test_list_rows_show_the_first_email_and_phone_and_every_beat(as_viewer):
     journalist(name="Alle felt", emails=["forst@nrk.no", "andre@nrk.no"],
                phones=["912 34 567", "22 33 44 55"], beats="valg, helse, økonomi")
