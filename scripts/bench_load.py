@@ -426,9 +426,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=gunicorn_conf.workers,
-                        help="default as ./scripts/run: CRM_WEB_WORKERS or one per core")
+                        help="default as ./scripts/run: CRM_WEB_WORKERS or two per core")
     parser.add_argument("--threads", type=int, default=gunicorn_conf.threads,
-                        help="default as ./scripts/run: CRM_WEB_THREADS or 4")
+                        help="default as ./scripts/run: CRM_WEB_THREADS or 1 (above 1: gthread)")
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead")
     parser.add_argument("--database-url", help="use this database (filled if it lacks data)")
     parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/"

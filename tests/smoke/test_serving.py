@@ -33,7 +33,7 @@ def test_scripts_run_serves_healthz_through_gunicorn_with_the_scheduler(tmp_path
     port = free_port()
     env = {**os.environ, "CRM_DATABASE_URL": f"sqlite:///{database}", "CRM_PORT": str(port),
            "CRM_SECRET_KEY": "x" * 32, "CRM_SMTP_URL": "smtp://127.0.0.1:1?timeout=2",
-           "CRM_WEB_WORKERS": "2", "CRM_WEB_THREADS": "2"}
+           "CRM_WEB_WORKERS": "2"}
     log = (tmp_path / "run.log").open("w+")
     # Its own process group, as in a terminal: Ctrl-C reaches the script and gunicorn.
     process = subprocess.Popen([str(ROOT / "scripts" / "run")], cwd=ROOT, env=env, stdout=log,
@@ -88,8 +88,9 @@ def test_the_worker_hook_freezes_the_loaded_app_and_raises_the_gc_threshold():
 
 
 @pytest.mark.parametrize("env, expected", [
-    ({}, None),  # one worker per core this process may use, 4 threads
+    ({}, None),  # two workers per core this process may use, each one request at a time
     ({"CRM_WEB_WORKERS": "3", "CRM_WEB_THREADS": "6"}, "3 6 gthread"),
+    ({"CRM_WEB_WORKERS": "5"}, "5 1 crm.gunicorn_conf.SteadySyncWorker"),
 ])
 def test_gunicorn_workers_and_threads_come_from_the_environment_or_the_cores(env, expected):
     import os
@@ -101,4 +102,5 @@ def test_gunicorn_workers_and_threads_come_from_the_environment_or_the_cores(env
                    if k not in ("CRM_WEB_WORKERS", "CRM_WEB_THREADS")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60, env={**environment, **env}).stdout.strip()
-    assert out == (expected or f"{len(os.sched_getaffinity(0))} 4 gthread")
+    assert out == (expected or f"{2 * len(os.sched_getaffinity(0))} 1 "
+                               "crm.gunicorn_conf.SteadySyncWorker")
