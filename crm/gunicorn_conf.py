@@ -13,8 +13,8 @@ wait while the other has time. A sync worker takes a connection only when it is 
 the kernel's queue, first come first served: on 2 cores at 50 clients on PostgreSQL
 (scripts/bench_load.py, 2026-12-02) 7 runs of 4 sync workers gave a p95 of 0.57-0.71 s, 5 runs
 of 2 workers x 4 threads 0.58-1.05 s (over 0.9 s in three). Requests per second were alike
-(91-113 and 99-116): a new connection per request costs the client and the server about
-0.15 ms each.
+(91-113 and 99-116); a new connection per request cost the load generator 0.15-0.25 ms of
+CPU per request more, and the server its accept.
 
 Garbage collection: a request builds tens of thousands of short-lived objects (ORM rows,
 template output), and CPython's default first-generation threshold of 700 allocations runs the
