@@ -1,6 +1,7 @@
 """Every main page at phone width (390x844) and laptop width (1366x900), in Chromium, on the
 demo data: nothing scrolls sideways, the menu folds behind a button on the phone, names in the
-contact list stay on one line, labels do not overlap their values, chart labels stay readable.
+contact list stay on one line on the phone and e-mail addresses keep room on the laptop, labels
+do not overlap their values, chart labels stay readable.
 """
 
 from __future__ import annotations
@@ -120,9 +121,15 @@ def test_contact_names_stay_on_one_line_and_labels_never_overlap(browser, site, 
     context, page = _logged_in(browser, base, VIEWPORTS[viewport])
     try:
         page.goto("/contacts")
-        wrapped = page.evaluate("""() => [...document.querySelectorAll('td.name a')]
-            .filter(a => a.getClientRects().length > 1).map(a => a.textContent)""")
-        assert not wrapped, f"names on two lines: {wrapped}"
+        if viewport == "phone":  # the stacked row's heading
+            wrapped = page.evaluate("""() => [...document.querySelectorAll('td.name a')]
+                .filter(a => a.getClientRects().length > 1).map(a => a.textContent)""")
+            assert not wrapped, f"names on two lines: {wrapped}"
+        else:  # eight columns: a long name may take two lines, the e-mail column keeps room
+            narrow = page.evaluate("""() => [...document.querySelectorAll('td.email')]
+                .filter(td => td.textContent.trim() && td.getBoundingClientRect().width < 100)
+                .map(td => td.textContent.trim())""")
+            assert not narrow, f"e-mail addresses squeezed: {narrow}"
         contact = next(p for p in pages if p.startswith("/contacts/") and p[10:].isdigit())
         page.goto(contact)
         overlaps = page.evaluate("""() => {
@@ -166,5 +173,22 @@ def test_chart_labels_are_readable(browser, site, viewport):
                     return r.width && (r.left < box.left - 1 || r.right > box.right + 1); })
                 .map(t => t.textContent); })""")
         assert not clipped, f"chart labels cut off: {clipped}"
+    finally:
+        context.close()
+
+
+def test_lists_read_on_a_phone_stack_their_rows_instead_of_scrolling(browser, site):
+    """Mentions, feeds and press releases are read on phones: their rows stack (labelled
+    cells) rather than scroll sideways inside the table's box."""
+    base, _visited = site
+    context, page = _logged_in(browser, base, VIEWPORTS["phone"])
+    try:
+        for path in ("/monitoring/", "/monitoring/feeds", "/releases/", "/contacts"):
+            page.goto(path)
+            wide = page.evaluate("""() => [...document.querySelectorAll('table.table')]
+                .filter(t => t.scrollWidth > t.clientWidth + 1)
+                .map(t => t.className + ' ' + t.scrollWidth + ' px')""")
+            assert not wide, f"{path}: tables scrolling sideways: {wide}"
+            assert page.locator("table.table.stack td[data-label]").count() > 0, path
     finally:
         context.close()
