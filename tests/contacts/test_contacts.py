@@ -167,7 +167,7 @@ def test_search_pages_are_the_search_in_name_order_without_gaps(as_viewer, app):
         html = as_viewer.get(f"/contacts?q=pressefolk&page={page}").get_data(as_text=True)
         shown += list(dict.fromkeys(int(i) for i in re.findall(r'href="/contacts/(\d+)"', html)))
     assert shown == expected
-    names = [db.session.get(type(made[0]), i).name for i in shown]
+    names = [db.session.get(Contact, i).name for i in shown]
     assert names[0].startswith("Pressefolk Aas") and names[-1].startswith("Pressefolk Åberg")
 
 
