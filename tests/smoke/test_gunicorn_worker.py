@@ -79,7 +79,7 @@ def test_a_busy_worker_takes_no_connection_the_free_one_serves_it(serve):
         waited = time.monotonic() - started
         busy = slow.result().text
     assert waited < 2, "the quick requests waited for the busy worker"
-    assert {r.text for r in quick} != {busy} and busy not in {r.text for r in quick}
+    assert busy not in {r.text for r in quick}
     assert all(r.headers["connection"] == "close" for r in quick)
 
 
